@@ -1,0 +1,200 @@
+"""The `retrosheet` command line: a thin layer over the library.
+
+Library errors (RetrosheetError) become one-line messages with exit code 2; nothing
+here computes dates or knows a file format. Heavy imports stay inside the commands so
+that `retrosheet --help` starts fast.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from .errors import RetrosheetError
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+EXIT_BAD_INPUT = 2
+
+
+class UserError(click.ClickException):
+    """A RetrosheetError shown as `Error: …` with exit code 2."""
+
+    exit_code = EXIT_BAD_INPUT
+
+
+def _fail(exc: RetrosheetError) -> UserError:
+    return UserError(str(exc))
+
+
+def _parse_date(value: str | None, option: str) -> dt.date | None:
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value.strip())
+    except ValueError:
+        pass
+    try:
+        return dt.datetime.strptime(value.strip(), "%d/%m/%Y").date()
+    except ValueError:
+        raise click.BadParameter(
+            f"{value!r} is not a date: write YYYY-MM-DD (2027-05-14) or DD/MM/YYYY",
+            param_hint=option,
+        ) from None
+
+
+def _today(value: str | None) -> dt.date:
+    """The date `today` means: --today (tests, replays) or the machine's date."""
+    return _parse_date(value, "--today") or dt.date.today()
+
+
+def _today_option(f: F) -> F:
+    return click.option(
+        "--today", "today", metavar="DATE", hidden=True,
+        help="Pretend today is DATE (for tests and replays).",
+    )(f)
+
+
+def _write_text(text: str, output: str | None) -> None:
+    if output in (None, "-"):
+        click.echo(text, nl=False)
+    else:
+        Path(str(output)).write_text(text, encoding="utf-8")
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="retrosheet")
+def cli() -> None:
+    """Plan a music release backward from its release day (rétroplanning).
+
+    \b
+    Example:
+        retrosheet new single --release 2027-05-14 -o "Nuit blanche.xlsx"
+    """
+
+
+@cli.command(name="templates")
+@click.option("--lang", type=click.Choice(["fr", "en"]), default="fr", show_default=True)
+def templates_cmd(lang: str) -> None:
+    """List the built-in templates.
+
+    \b
+    Example:
+        retrosheet templates --lang en
+    """
+    from .templates import BUILTIN, builtin_rows
+
+    for name, (fr, en) in BUILTIN.items():
+        rows = builtin_rows(name)
+        unit = "tâches" if lang == "fr" else "tasks"
+        click.echo(f"{name:<9} {fr if lang == 'fr' else en} ({rows} {unit})")
+
+
+@cli.command(name="new")
+@click.argument("template")
+@click.option("--release", required=True, metavar="DATE",
+              help="Release day J: YYYY-MM-DD or DD/MM/YYYY.")
+@click.option("-o", "--output", "output", metavar="PATH", type=click.Path(dir_okay=False),
+              help="Workbook to write (.xlsx). Default: TEMPLATE-RELEASE.xlsx.")
+@click.option("--lang", type=click.Choice(["fr", "en"]), default="fr", show_default=True,
+              help="Language of the sheets, labels and dates.")
+@click.option("--country", default="FR", show_default=True,
+              help="Country whose public holidays are days off.")
+@click.option("--region", default="", help="Region with extra holidays, e.g. Alsace-Moselle.")
+@click.option("--title", default="", help="Title of the release.")
+@click.option("--artist", default="", help="Artist name.")
+@click.option("--force", is_flag=True, help="Overwrite PATH if it exists.")
+@_today_option
+def new_cmd(template: str, release: str, output: str | None, lang: str, country: str,
+            region: str, title: str, artist: str, force: bool, today: str | None) -> None:
+    """Create a plan workbook from a template for a release date.
+
+    TEMPLATE is a built-in name (see `retrosheet templates`), a CSV file with the
+    Planning columns, or a past plan (.xlsx) to re-anchor on the new date.
+
+    \b
+    Example:
+        retrosheet new single --release 2027-05-14 -o "Nuit blanche.xlsx"
+    """
+    from .new import new_plan
+    from .xlsx.create import write_new
+
+    release_date = _parse_date(release, "--release")
+    assert release_date is not None
+    now = _today(today)
+    path = Path(output or f"{Path(template).stem}-{release_date.isoformat()}.xlsx")
+    if path.suffix.lower() not in (".xlsx",):
+        raise click.BadParameter(f"{path.name}: the plan is written as .xlsx", param_hint="-o")
+    if path.exists() and not force:
+        raise UserError(f"{path} exists: choose another name or add --force")
+    try:
+        made = new_plan(template, release_date, lang=lang, country=country, region=region,
+                        title=title, artist=artist)
+        write_new(made.plan, made.dates, path, now)
+    except RetrosheetError as exc:
+        raise _fail(exc) from exc
+    n = len(made.plan.tasks)
+    fmt = "%d/%m/%Y" if lang == "fr" else "%Y-%m-%d"
+    j = release_date.strftime(fmt)
+    if lang == "fr":
+        click.echo(f"{path} : {n} tâches, sortie (J) le {j}, modèle {made.plan.settings.template}")
+    else:
+        click.echo(f"{path}: {n} tasks, release (J) on {j}, template {made.plan.settings.template}")
+    late = made.past_deadlines(now)
+    if late:
+        ids = ", ".join(f"{tid} (-{days} j)" if lang == "fr" else f"{tid} ({days} d late)"
+                        for tid, days in late[:10])
+        more = f" … +{len(late) - 10}" if len(late) > 10 else ""
+        msg = (f"Attention : {len(late)} échéance(s) déjà passée(s), la sortie est trop proche "
+               f"pour ce modèle : {ids}{more}" if lang == "fr" else
+               f"Warning: {len(late)} deadline(s) already past, the release is too close "
+               f"for this template: {ids}{more}")
+        click.echo(msg, err=True)
+
+
+@cli.command(name="export")
+@click.argument("plan", metavar="PLAN")
+@click.option("--format", "fmt", type=click.Choice(["json", "csv"]), default="json",
+              show_default=True)
+@click.option("-o", "--output", metavar="FILE", help="Write to FILE instead of the terminal.")
+def export_cmd(plan: str, fmt: str, output: str | None) -> None:
+    """Print the computed plan: one record per task, ISO dates.
+
+    \b
+    Example:
+        retrosheet export "Nuit blanche.xlsx" --format csv -o plan.csv
+    """
+    from .export import to_csv, to_json
+    from .schedule import compute
+
+    try:
+        p = _open_plan(plan)
+        dates = compute(p)
+    except RetrosheetError as exc:
+        raise _fail(exc) from exc
+    _write_text(to_json(p, dates) if fmt == "json" else to_csv(p, dates), output)
+
+
+def _open_plan(spec: str) -> Any:
+    from .xlsx.read import read_plan
+
+    path = Path(spec)
+    if not path.exists():
+        raise RetrosheetError(f"{spec}: no such file")
+    return read_plan(path)
+
+
+def main() -> None:
+    try:
+        cli.main(standalone_mode=True)
+    except KeyboardInterrupt:  # pragma: no cover - interactive only
+        sys.exit(130)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,89 @@
+"""Follow-up (relance) rows generated from a task's rule: `+14`, `+7 x2`."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .labels import TaskType, Unit, word
+from .model import Task
+
+_RULE = re.compile(
+    r"^\+?\s*(\d+)\s*(?:j|d|jours?|days?)?\s*(?:[x×*]\s*(\d+))?$", re.IGNORECASE
+)
+MAX_FOLLOWUPS = 10
+
+
+@dataclass(frozen=True)
+class Rule:
+    interval: int  # calendar days between the send and each follow-up
+    count: int
+
+    def __str__(self) -> str:
+        return f"+{self.interval}" + (f" x{self.count}" if self.count > 1 else "")
+
+
+def parse_rule(task: Task) -> Rule | None:
+    text = task.followup.strip()
+    if not text:
+        return None
+    m = _RULE.match(text)
+    if not m:
+        raise task.error(
+            "followup",
+            f"follow-up rule {text!r} is not of the form +14 or +7 x2",
+        )
+    interval, count = int(m.group(1)), int(m.group(2) or 1)
+    if interval < 1:
+        raise task.error("followup", f"follow-up rule {text!r}: the delay must be at least 1 day")
+    if not 1 <= count <= MAX_FOLLOWUPS:
+        raise task.error(
+            "followup",
+            f"follow-up rule {text!r}: {count} follow-ups, the limit is {MAX_FOLLOWUPS}",
+        )
+    return Rule(interval, count)
+
+
+def followup_id(task_id: str, n: int) -> str:
+    """`T010` → `R010-1`; other ids keep their whole text: `PR3` → `R-PR3-1`."""
+    if task_id[:1] in "Tt" and task_id[1:2].isdigit():
+        return f"R{task_id[1:]}-{n}"
+    return f"R-{task_id}-{n}"
+
+
+def make_followup(parent: Task, rule: Rule, n: int, lang: str) -> Task:
+    return Task(
+        id=followup_id(parent.id, n),
+        type=TaskType.FOLLOWUP,
+        axis=parent.axis,
+        action=word("followup_of", lang).format(n=n, action=parent.action),
+        owner=parent.owner,
+        anchors=(parent.id,),
+        offset=rule.interval * n,
+        unit=Unit.DAYS,
+        duration=1,
+        platform=parent.platform,
+        notes=word("followup_note", lang).format(rule=rule, id=parent.id),
+        parent=parent.id,
+    )
+
+
+def expand_followups(tasks: list[Task], lang: str) -> list[Task]:
+    """The tasks with each rule's missing follow-up rows placed after their task.
+
+    Rows that already exist (matched by ID) are kept as the user left them, so running
+    this again adds nothing.
+    """
+    existing = {t.id for t in tasks}
+    out: list[Task] = []
+    for task in tasks:
+        out.append(task)
+        if task.type is TaskType.FOLLOWUP:
+            continue
+        rule = parse_rule(task)
+        if rule is None:
+            continue
+        for n in range(1, rule.count + 1):
+            if followup_id(task.id, n) not in existing:
+                out.append(make_followup(task, rule, n, lang))
+    return out

@@ -1,0 +1,249 @@
+"""A sheet's grid of values (rows of cells) turned into tasks.
+
+Every backend (CSV, .xlsx, Google Sheets) hands a grid to this module, so headers,
+languages and typed values are read the same way everywhere.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from .errors import PlanError
+from .labels import SETTINGS_FIELDS, WORDS, Status, TaskType, Unit, normalize, planning_key
+from .model import RELEASE, Member, Settings, Source, Task
+from .values import column_letter, is_blank, parse_date, parse_number, parse_whole
+
+Grid = Sequence[Sequence[Any]]
+
+HEADER_SCAN_ROWS = 30
+_VARIANT = re.compile(r"^(.*?)\s*\((fr|en)\)\s*$", re.IGNORECASE)
+
+
+@dataclass
+class Table:
+    """Where the Planning table sits in its sheet."""
+
+    sheet: str
+    header_row: int  # 0-based index in the grid
+    columns: dict[str, int]  # field key → 0-based column
+    extra: dict[str, int] = field(default_factory=dict)  # user column header → column
+    width: int = 0
+
+    def letters(self) -> dict[str, str]:
+        return {k: column_letter(i) for k, i in self.columns.items()}
+
+
+def find_table(grid: Grid, sheet: str, lang: str = "fr") -> Table:
+    """Find the header row: the first with an ID column and two more known headers."""
+    for r, row in enumerate(grid[:HEADER_SCAN_ROWS]):
+        columns: dict[str, int] = {}
+        variants: dict[str, int] = {}
+        extra: dict[str, int] = {}
+        for c, value in enumerate(row):
+            if is_blank(value) or not isinstance(value, str):
+                continue  # the week strip's headers are dates, not user columns
+            text = value.strip()
+            m = _VARIANT.match(text)
+            if m and planning_key(m.group(1)):
+                if m.group(2).lower() == lang:
+                    variants[planning_key(m.group(1)) or ""] = c
+                continue  # the other language's column is not part of the plan
+            key = planning_key(text)
+            if key and key not in columns:
+                columns[key] = c
+            else:
+                extra[text] = c
+        if "id" in columns and len(columns) >= 3:
+            columns.update(variants)
+            return Table(sheet, r, columns, extra, width=len(row))
+    raise PlanError(
+        "no Planning table found: no row in the first "
+        f"{HEADER_SCAN_ROWS} has an ID column and the other headers (Action, Référence…)",
+        sheet=sheet,
+    )
+
+
+def _cell(row: Sequence[Any], col: int | None) -> Any:
+    if col is None or col >= len(row):
+        return None
+    return row[col]
+
+
+def parse_tasks(grid: Grid, table: Table, date1904: bool = False) -> list[Task]:
+    letters = table.letters()
+    tasks: list[Task] = []
+    for r in range(table.header_row + 1, len(grid)):
+        row = grid[r]
+        if all(is_blank(v) for v in row):
+            continue
+        src = Source(table.sheet, r + 1, letters)
+        tasks.append(_parse_row(row, table, src, date1904))
+    return tasks
+
+
+def _parse_row(row: Sequence[Any], table: Table, src: Source, date1904: bool) -> Task:
+    col = table.columns
+
+    def get(key: str) -> Any:
+        return _cell(row, col.get(key))
+
+    def text(key: str) -> str:
+        v = get(key)
+        if is_blank(v):
+            return ""
+        if isinstance(v, float) and v.is_integer():
+            v = int(v)
+        return str(v).strip()
+
+    task = Task(id=text("id"), action=text("action"), source=src)
+
+    def fail(key: str, message: str) -> PlanError:
+        return task.error(key, message)
+
+    if not task.id:
+        raise fail("id", f"the task {task.action!r} has no ID" if task.action
+                   else "a row has values but no ID")
+
+    raw_type = get("type")
+    if not is_blank(raw_type):
+        parsed = TaskType.parse(raw_type)
+        if not isinstance(parsed, TaskType):
+            raise fail("type", f"type {raw_type!r} is not one of "
+                       + ", ".join(TaskType.labels("fr") + TaskType.labels("en")))
+        task.type = parsed
+
+    anchors = [a.strip() for a in re.split(r"[,;]", text("anchor")) if a.strip()]
+    task.anchors = tuple(RELEASE if a.upper() == RELEASE else a for a in anchors) or (RELEASE,)
+
+    raw = get("offset")
+    if not is_blank(raw):
+        try:
+            task.offset = parse_whole(raw)
+        except ValueError as exc:
+            raise fail("offset", f"offset {exc}") from None
+        if abs(task.offset) > 3650:
+            raise fail("offset", f"offset {task.offset} is beyond the limit of ±3650 days")
+
+    raw = get("unit")
+    if not is_blank(raw):
+        unit = Unit.parse(raw)
+        if not isinstance(unit, Unit):
+            raise fail("unit", f"unit {raw!r} is not one of "
+                       + ", ".join(Unit.labels("fr") + Unit.labels("en")))
+        task.unit = unit
+
+    raw = get("duration")
+    if task.is_milestone:
+        task.duration = None
+    elif not is_blank(raw):
+        try:
+            task.duration = parse_whole(raw)
+        except ValueError as exc:
+            raise fail("duration", f"duration {exc}") from None
+        if task.duration < 1:
+            raise fail("duration", f"duration {task.duration} is below 1 working day")
+        if task.duration > 366:
+            raise fail("duration", f"duration {task.duration} is beyond the limit of 366")
+
+    raw = get("status")
+    if not is_blank(raw):
+        status = Status.parse(raw)
+        if not isinstance(status, Status):
+            raise fail("status", f"status {raw!r} is not one of "
+                       + ", ".join(Status.labels("fr") + Status.labels("en")))
+        task.status = status
+
+    for key in ("objective", "result", "budget", "spent"):
+        raw = get(key)
+        if not is_blank(raw):
+            try:
+                setattr(task, key, parse_number(raw))
+            except ValueError as exc:
+                raise fail(key, str(exc)) from None
+
+    for key in ("start", "deadline"):
+        raw = get(key)
+        if not is_blank(raw) and not (isinstance(raw, str) and raw.startswith("=")):
+            try:
+                setattr(task, key, parse_date(raw, date1904))
+            except ValueError as exc:
+                raise fail(key, str(exc)) from None
+
+    task.axis = text("axis")
+    task.owner = text("owner")
+    task.followup = text("followup")
+    task.platform = text("platform")
+    task.kpi = text("kpi")
+    task.notes = text("notes")
+    task.extra = {name: _cell(row, c) for name, c in table.extra.items()}
+    return task
+
+
+def parse_settings(grid: Grid, sheet: str, date1904: bool = False) -> Settings:
+    """Settings from their labels (either language), wherever the rows sit.
+
+    Values are read to the right of the label; the days-off list is the column under
+    the `Jours non travaillés` / `Days off` heading, the team the rows under `Équipe`.
+    """
+    labels = {normalize(v): k for k, fr, en in SETTINGS_FIELDS for v in (fr, en)}
+    labels.update({"date de sortie": "release", "release date": "release", "j": "release"})
+    found: dict[str, tuple[int, int, Any]] = {}
+    days_off_at: tuple[int, int] | None = None
+    team_at: int | None = None
+    for r, row in enumerate(grid):
+        for c, value in enumerate(row):
+            if is_blank(value) or not isinstance(value, str):
+                continue
+            key = normalize(value)
+            if key in labels and labels[key] not in found:
+                found[labels[key]] = (r, c + 1, _cell(row, c + 1))
+            elif key in {normalize(v) for v in WORDS["days_off"]} and days_off_at is None:
+                days_off_at = (r, c)
+            elif key in {normalize(v) for v in WORDS["team"]} and team_at is None:
+                team_at = r
+    if "release" not in found:
+        raise PlanError("no release date: write it beside 'Date de sortie (J)'", sheet=sheet)
+    r, c, raw = found["release"]
+    where = f"{column_letter(c)}{r + 1}"
+    if is_blank(raw):
+        raise PlanError("the release date is empty", sheet=sheet, cell=where)
+    try:
+        release = parse_date(raw, date1904)
+    except ValueError as exc:
+        raise PlanError(f"release date {exc}", sheet=sheet, cell=where) from None
+
+    def text(key: str, default: str = "") -> str:
+        v = found.get(key, (0, 0, None))[2]
+        return default if is_blank(v) else str(v).strip()
+
+    lang = text("lang", "fr").lower()[:2]
+    days_off: list[dt.date] = []
+    if days_off_at:
+        r0, c0 = days_off_at
+        for row in grid[r0 + 1:]:
+            v = _cell(row, c0)
+            if is_blank(v):
+                continue
+            try:
+                days_off.append(parse_date(v, date1904))
+            except ValueError:
+                continue  # the column's own sub-header ("Date")
+    team: list[Member] = []
+    if team_at is not None:
+        for row in grid[team_at + 2:]:
+            name = _cell(row, 0)
+            if is_blank(name):
+                break
+            email, role = _cell(row, 1), _cell(row, 2)
+            team.append(Member(str(name).strip(), "" if is_blank(email) else str(email).strip(),
+                               "" if is_blank(role) else str(role).strip()))
+    return Settings(
+        release=release, lang=lang if lang in ("fr", "en") else "fr",
+        country=text("country", "FR").upper(), region=text("region"), title=text("title"),
+        artist=text("artist"), template=text("template"), days_off=tuple(days_off),
+        team=tuple(team),
+    )

@@ -1,0 +1,119 @@
+"""Where things sit in a generated workbook: columns, cells, formats, formulas.
+
+Shared by every backend that writes a new plan, so an .xlsx and a Google Sheet have
+the same layout and the same live formulas.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Final
+
+from .labels import PLANNING_KEYS, SETTINGS_FIELDS, Axis, Reply, Status, TaskType, Unit
+from .model import RELEASE
+from .values import column_letter
+
+# Planning: one column per key, in SPEC order, then the week strip.
+COL: Final[dict[str, int]] = {k: i for i, k in enumerate(PLANNING_KEYS)}
+LETTER: Final[dict[str, str]] = {k: column_letter(i) for k, i in COL.items()}
+STRIP_FIRST_COL: Final = len(PLANNING_KEYS)  # first week column, 0-based
+HEADER_ROW: Final = 1  # 1-based
+
+WIDTHS: Final[dict[str, float]] = {
+    "id": 8, "type": 10, "axis": 15, "action": 44, "owner": 18, "anchor": 11,
+    "offset": 9, "unit": 12, "duration": 8, "start": 11.5, "deadline": 11.5, "status": 11,
+    "followup": 9, "platform": 14, "kpi": 13, "objective": 10, "result": 10,
+    "budget": 9, "spent": 9, "notes": 50,
+}
+STRIP_WIDTH: Final = 3.2
+
+# Settings: values in column B from row 3, in SETTINGS_FIELDS order.
+SETTINGS_FIRST_ROW: Final = 3
+SETTINGS_ROW: Final[dict[str, int]] = {
+    k: SETTINGS_FIRST_ROW + i for i, (k, _, _) in enumerate(SETTINGS_FIELDS)
+}
+TEAM_HEADER_ROW: Final = SETTINGS_FIRST_ROW + len(SETTINGS_FIELDS) + 2  # 1-based
+DAYS_OFF_COL: Final = 4  # column E: dates; F: labels
+DAYS_OFF_FIRST_ROW: Final = 3
+DAYS_OFF_LAST_ROW: Final = 400
+LISTS_FIRST_COL: Final = 7  # column H onwards: the lists behind dropdowns
+LISTS: Final = ("status", "axis", "unit", "type", "reply")
+
+
+def date_format(lang: str) -> str:
+    return "dd/mm/yyyy" if lang == "fr" else "yyyy-mm-dd"
+
+
+def week_format(lang: str) -> str:
+    return "dd/mm" if lang == "fr" else "mm-dd"
+
+
+OFFSET_FORMAT: Final = '"J+"0;"J-"0;"J"'
+
+
+def list_values(name: str, lang: str) -> list[str]:
+    enum = {"status": Status, "axis": Axis, "unit": Unit, "type": TaskType, "reply": Reply}[name]
+    return enum.labels(lang)
+
+
+def quote_sheet(name: str) -> str:
+    return "'" + name.replace("'", "''") + "'"
+
+
+class Refs:
+    """Absolute references to the Settings cells the Planning formulas read."""
+
+    def __init__(self, settings_sheet: str) -> None:
+        s = quote_sheet(settings_sheet)
+        self.release = f"{s}!$B${SETTINGS_ROW['release']}"
+        e = column_letter(DAYS_OFF_COL)
+        self.days_off = f"{s}!${e}${DAYS_OFF_FIRST_ROW}:${e}${DAYS_OFF_LAST_ROW}"
+        self.settings = s
+
+    def list_range(self, name: str, count: int) -> str:
+        col = column_letter(LISTS_FIRST_COL + LISTS.index(name))
+        return f"{self.settings}!${col}$2:${col}${1 + count}"
+
+
+def _lookup(anchor_id_expr: str) -> str:
+    """The deadline of the task whose ID is `anchor_id_expr`, without a circular range.
+
+    OFFSET from the header cell keeps the formula's only static range outside the
+    deadline column's data (Google Sheets rejects a range that contains the cell itself).
+    """
+    k, a = LETTER["deadline"], LETTER["id"]
+    return f"OFFSET(${k}${HEADER_ROW},MATCH({anchor_id_expr},${a}:${a},0)-1,0)"
+
+
+def deadline_formula(row: int, anchors: tuple[str, ...], refs: Refs) -> str:
+    """Live deadline for a Planning row (SPEC §3), the same rule as the engine.
+
+    A single anchor is read from the row's Référence cell, so editing it moves the date;
+    several anchors are written into the formula (recompute rewrites it).
+    """
+    f, g, h = (f"${LETTER[k]}{row}" for k in ("anchor", "offset", "unit"))
+    if len(anchors) == 1:
+        anchor = f'IF({f}="{RELEASE}",{refs.release},{_lookup(f)})'
+    else:
+        parts = [refs.release if a == RELEASE else _lookup(f'"{a}"') for a in anchors]
+        anchor = "MIN(" + ",".join(parts) + ")"
+    working = f'(ISNUMBER(SEARCH("ouvr",{h}))+ISNUMBER(SEARCH("work",{h}))>0)'
+    # Calendar days: the last working day on or before anchor+offset = WORKDAY(x+1,-1).
+    return (
+        f"=WORKDAY({anchor}+IF({working},0,{g}+1),IF({working},{g},-1),{refs.days_off})"
+    )
+
+
+def start_formula(row: int, refs: Refs) -> str:
+    i, k = f"${LETTER['duration']}{row}", f"${LETTER['deadline']}{row}"
+    return f'=IF(OR({i}="",{i}<=1),{k},WORKDAY({k},1-{i},{refs.days_off}))'
+
+
+def week_header_formula(week: int, refs: Refs) -> str:
+    """Monday of the week `week` weeks after the release week."""
+    r = refs.release
+    return f"={r}-WEEKDAY({r},3)+{7 * week}"
+
+
+def monday(day: dt.date) -> dt.date:
+    return day - dt.timedelta(days=day.weekday())

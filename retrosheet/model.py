@@ -1,0 +1,110 @@
+"""The plan as data: tasks, settings, and where each came from.
+
+Nothing here reads or writes files. Backends turn a sheet into these objects and the
+engine (schedule, followups) computes on them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from .errors import PlanError
+from .labels import Status, TaskType, Unit
+
+RELEASE = "J"
+
+
+@dataclass
+class Source:
+    """Where a task was read: lets every error name the sheet and the cell."""
+
+    sheet: str
+    row: int  # 1-based row in the sheet
+    columns: dict[str, str]  # field key → column letter
+
+    def cell(self, key: str) -> str | None:
+        col = self.columns.get(key)
+        return f"{col}{self.row}" if col else None
+
+
+@dataclass
+class Task:
+    id: str
+    action: str = ""
+    type: TaskType = TaskType.TASK
+    axis: str = ""
+    owner: str = ""
+    anchors: tuple[str, ...] = (RELEASE,)
+    offset: int = 0
+    unit: Unit = Unit.DAYS
+    duration: int | None = 1
+    status: Status | None = None
+    followup: str = ""
+    platform: str = ""
+    kpi: str = ""
+    objective: float | None = None
+    result: float | None = None
+    budget: float | None = None
+    spent: float | None = None
+    notes: str = ""
+    # Dates typed in the sheet (kept for checks; the engine recomputes its own).
+    start: dt.date | None = None
+    deadline: dt.date | None = None
+    # Generated follow-up rows: the task and the rule they come from.
+    parent: str | None = None
+    source: Source | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def is_milestone(self) -> bool:
+        return self.type is TaskType.MILESTONE
+
+    def error(self, key: str, message: str) -> PlanError:
+        """An error located at this task's cell for `key`."""
+        src = self.source
+        return PlanError(
+            message,
+            sheet=src.sheet if src else None,
+            cell=src.cell(key) if src else None,
+            task=self.id or None,
+        )
+
+
+@dataclass
+class Member:
+    name: str
+    email: str = ""
+    role: str = ""
+
+
+@dataclass
+class Settings:
+    release: dt.date
+    lang: str = "fr"
+    country: str = "FR"
+    region: str = ""
+    title: str = ""
+    artist: str = ""
+    template: str = ""
+    days_off: tuple[dt.date, ...] = ()  # extra days off typed by the team
+    team: tuple[Member, ...] = ()
+
+
+@dataclass
+class Plan:
+    settings: Settings
+    tasks: list[Task]
+
+    def by_id(self) -> dict[str, Task]:
+        return {t.id: t for t in self.tasks}
+
+
+@dataclass(frozen=True)
+class Scheduled:
+    """A task's computed dates: what the engine owns."""
+
+    start: dt.date
+    deadline: dt.date
+    anchor_date: dt.date

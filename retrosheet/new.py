@@ -1,0 +1,51 @@
+"""A new plan from a template and a release date: the library side of `retrosheet new`."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from .followups import expand_followups
+from .labels import check_lang
+from .model import Member, Plan, Scheduled, Settings
+from .schedule import compute
+from .templates import load
+from .workdays import subdivision
+
+
+@dataclass
+class NewPlan:
+    plan: Plan
+    dates: dict[str, Scheduled]
+
+    def past_deadlines(self, today: dt.date) -> list[tuple[str, int]]:
+        """Tasks already late on creation: (id, days late). The release is too close."""
+        return [
+            (t.id, (today - self.dates[t.id].deadline).days)
+            for t in self.plan.tasks
+            if self.dates[t.id].deadline < today
+        ]
+
+
+def new_plan(
+    template: str,
+    release: dt.date,
+    *,
+    lang: str = "fr",
+    country: str = "FR",
+    region: str = "",
+    title: str = "",
+    artist: str = "",
+    days_off: tuple[dt.date, ...] = (),
+) -> NewPlan:
+    check_lang(lang)
+    subdivision(country, region)  # an unknown region is refused before anything else
+    tpl = load(template, lang)
+    owners = list(dict.fromkeys(t.owner for t in tpl.tasks if t.owner))
+    settings = Settings(
+        release=release, lang=lang, country=country.upper(), region=region, title=title,
+        artist=artist, template=tpl.name, days_off=days_off,
+        team=tuple(Member(name=o, role=o) for o in owners),
+    )
+    plan = Plan(settings, expand_followups(tpl.tasks, lang))
+    return NewPlan(plan, compute(plan))

@@ -1,0 +1,89 @@
+"""Templates: the built-in CSV files, a user's CSV, or a past plan's workbook."""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+from .errors import TemplateError
+from .grid import find_table, parse_tasks
+from .labels import TaskType, axis_label
+from .model import Task
+
+# Built-in templates: name → (French summary, English summary).
+BUILTIN: dict[str, tuple[str, str]] = {
+    "single": ("Single : de J-56 à J+28", "Single: J-56 to J+28"),
+    "album": ("EP ou album : de J-112 à J+30", "EP or album: J-112 to J+30"),
+    "clip": ("Clip vidéo : de J-42 à J+21", "Music video: J-42 to J+21"),
+    "concert": ("Concert : de J-120 à J+7", "Concert date: J-120 to J+7"),
+}
+
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
+
+
+@dataclass
+class Template:
+    name: str
+    tasks: list[Task]
+
+
+def _builtin_text(name: str) -> str:
+    return resources.files("retrosheet.workbook_templates").joinpath(f"{name}.csv").read_text(
+        encoding="utf-8"
+    )
+
+
+def builtin_rows(name: str) -> int:
+    """Number of task rows in a built-in template."""
+    return sum(1 for row in csv.reader(io.StringIO(_builtin_text(name))) if any(row)) - 1
+
+
+def from_csv_text(text: str, sheet: str, lang: str) -> list[Task]:
+    grid = list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
+    return parse_tasks(grid, find_table(grid, sheet, lang))
+
+
+def load(spec: str, lang: str) -> Template:
+    """A built-in name, a CSV path or a workbook path, as tasks in `lang`.
+
+    Statuses, results, spend and typed dates are cleared: a template is a plan to come.
+    """
+    if spec in BUILTIN:
+        tasks = from_csv_text(_builtin_text(spec), f"{spec}.csv", lang)
+        name = spec
+    else:
+        path = Path(spec)
+        if not path.exists():
+            raise TemplateError(
+                f"template {spec!r} is neither a built-in ({', '.join(BUILTIN)}) nor a file"
+            )
+        name = path.stem
+        if path.suffix.lower() == ".csv":
+            try:
+                text = path.read_text(encoding="utf-8-sig")
+            except UnicodeDecodeError:
+                text = path.read_text(encoding="cp1252")
+            tasks = from_csv_text(text, path.name, lang)
+        elif path.suffix.lower() in WORKBOOK_SUFFIXES:
+            from .xlsx.read import read_planning_grid
+
+            grid, sheet, date1904 = read_planning_grid(path)
+            tasks = parse_tasks(grid, find_table(grid, sheet, lang), date1904)
+        else:
+            raise TemplateError(
+                f"template {spec!r}: expected a built-in name, a .csv, .xlsx or .xlsm file"
+            )
+    if not tasks:
+        raise TemplateError(f"template {spec!r} has no task rows")
+    for t in tasks:
+        t.status = None
+        t.result = None
+        t.spent = None
+        t.start = t.deadline = None
+        t.axis = axis_label(t.axis, lang)
+        if t.type is TaskType.FOLLOWUP and t.parent is None and t.anchors:
+            t.parent = t.anchors[0]
+    return Template(name, tasks)

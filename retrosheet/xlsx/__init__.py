@@ -1,0 +1,1 @@
+"""The .xlsx / .xlsm backend."""
