@@ -147,7 +147,7 @@ def new_cmd(template: str, release: str, output: str | None, lang: str, country:
         click.echo(f"{path}: {n} tasks, release (J) on {j}, template {made.plan.settings.template}")
     late = made.past_deadlines(now)
     if late:
-        ids = ", ".join(f"{tid} (-{days} j)" if lang == "fr" else f"{tid} ({days} d late)"
+        ids = ", ".join(f"{tid} ({days} j de retard)" if lang == "fr" else f"{tid} ({days} d late)"
                         for tid, days in late[:10])
         more = f" … +{len(late) - 10}" if len(late) > 10 else ""
         msg = (f"Attention : {len(late)} échéance(s) déjà passée(s), la sortie est trop proche "

@@ -16,6 +16,7 @@ from typing import Final
 LANGS: Final = ("fr", "en")
 
 
+@functools.lru_cache(maxsize=4096)
 def normalize(text: object) -> str:
     """Fold case, accents, punctuation and spacing: `Échéance ` → `echeance`."""
     s = unicodedata.normalize("NFKD", str(text))
@@ -98,6 +99,7 @@ class Axis(Labeled):
     ADMIN = ("Admin", "Admin", "administratif")
 
 
+@functools.lru_cache(maxsize=1024)
 def axis_label(text: str, lang: str) -> str:
     """A known axis in the plan's language; any other text is kept as typed."""
     axis = Axis.parse(text)

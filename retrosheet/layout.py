@@ -97,10 +97,14 @@ def deadline_formula(row: int, anchors: tuple[str, ...], refs: Refs) -> str:
     else:
         parts = [refs.release if a == RELEASE else _lookup(f'"{a}"') for a in anchors]
         anchor = "MIN(" + ",".join(parts) + ")"
+    b = f"${LETTER['type']}{row}"
     working = f'(ISNUMBER(SEARCH("ouvr",{h}))+ISNUMBER(SEARCH("work",{h}))>0)'
-    # Calendar days: the last working day on or before anchor+offset = WORKDAY(x+1,-1).
+    event = f'OR({b}="{TaskType.MILESTONE.fr}",{b}="{TaskType.MILESTONE.en}")'
+    # Calendar days: the last working day on or before x is WORKDAY(x+1,-1); a milestone
+    # keeps its day: WORKDAY(x,0) is x. The anchor appears once to keep the formula short.
     return (
-        f"=WORKDAY({anchor}+IF({working},0,{g}+1),IF({working},{g},-1),{refs.days_off})"
+        f"=WORKDAY({anchor}+IF({working},0,{g}+IF({event},0,1)),"
+        f"IF({working},{g},IF({event},0,-1)),{refs.days_off})"
     )
 
 

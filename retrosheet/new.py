@@ -20,11 +20,9 @@ class NewPlan:
 
     def past_deadlines(self, today: dt.date) -> list[tuple[str, int]]:
         """Tasks already late on creation: (id, days late). The release is too close."""
-        return [
-            (t.id, (today - self.dates[t.id].deadline).days)
-            for t in self.plan.tasks
-            if self.dates[t.id].deadline < today
-        ]
+        late = [t for t in self.plan.tasks if self.dates[t.id].deadline < today]
+        late.sort(key=lambda t: self.dates[t.id].deadline)
+        return [(t.id, (today - self.dates[t.id].deadline).days) for t in late]
 
 
 def new_plan(

@@ -68,11 +68,13 @@ def _order(index: dict[str, Task]) -> list[Task]:
 
 
 def deadline_from(
-    anchor_date: dt.date, offset: int, unit: Unit, cal: WorkCalendar
+    anchor_date: dt.date, offset: int, unit: Unit, cal: WorkCalendar, milestone: bool = False
 ) -> dt.date:
     if unit is Unit.WORKING_DAYS:
         return cal.workday(anchor_date, offset)
-    return cal.on_or_before(anchor_date + dt.timedelta(days=offset))
+    day = anchor_date + dt.timedelta(days=offset)
+    # A milestone is an event (a Saturday concert stays on Saturday); work rolls back.
+    return day if milestone else cal.on_or_before(day)
 
 
 def start_from(deadline: dt.date, duration: int | None, cal: WorkCalendar) -> dt.date:
@@ -90,7 +92,7 @@ def schedule(tasks: list[Task], release: dt.date, cal: WorkCalendar) -> dict[str
             anchor = min(
                 release if a == RELEASE else out[a].deadline for a in task.anchors
             )
-            deadline = deadline_from(anchor, task.offset, task.unit, cal)
+            deadline = deadline_from(anchor, task.offset, task.unit, cal, task.is_milestone)
             start = start_from(deadline, None if task.is_milestone else task.duration, cal)
             out[task.id] = Scheduled(start=start, deadline=deadline, anchor_date=anchor)
     except (OverflowError, ValueError) as exc:

@@ -1,0 +1,84 @@
+"""Figures for SPEC §9, printed with their ratio to the target (not a test: no asserts).
+
+    python3 benchmarks/bench.py            # all
+    python3 benchmarks/bench.py --quick    # fewer repeats
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from synth import synth_tasks, write_csv
+
+from retrosheet.followups import expand_followups
+from retrosheet.schedule import schedule
+from retrosheet.workdays import WorkCalendar
+
+RELEASE = dt.date(2027, 5, 14)
+
+
+def median_time(fn: Callable[[], object], repeat: int) -> float:
+    times = []
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t0)
+    return statistics.median(times)
+
+
+def run_cli(*args: str) -> Callable[[], object]:
+    def go() -> object:
+        return subprocess.run([sys.executable, "-m", "retrosheet", *args], check=True,
+                              capture_output=True)
+    return go
+
+
+def line(name: str, seconds: float, target: float | None) -> None:
+    ratio = f"{seconds / target:5.2f} × target {target:g} s" if target else "(no target)"
+    verdict = "" if target is None else ("  ok" if seconds <= target else "  OVER")
+    print(f"{name:<48} {seconds:8.3f} s   {ratio}{verdict}")
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--quick", action="store_true")
+    args = ap.parse_args()
+    rep = 3 if args.quick else 7
+
+    line("retrosheet --help (wall, new process)", median_time(run_cli("--help"), rep), 0.3)
+
+    tasks = synth_tasks(10_000)
+
+    def engine() -> object:
+        # A fresh calendar each run: holidays are looked up and cached inside the run.
+        expanded = expand_followups(list(tasks), "fr")
+        return schedule(expanded, RELEASE, WorkCalendar("FR", "Alsace-Moselle"))
+
+    n = len(expand_followups(list(tasks), "fr"))
+    line(f"engine: 10,000 tasks (+follow-ups = {n} rows)", median_time(engine, rep), 0.2)
+
+    with tempfile.TemporaryDirectory() as tmp:
+        d = Path(tmp)
+        for size, target in ((200, 1.0), (500, None), (10_000, None)):
+            csv_path = write_csv(synth_tasks(size), d / f"t{size}.csv")
+            out = d / f"p{size}.xlsx"
+            fn = run_cli("new", str(csv_path), "--release", RELEASE.isoformat(), "-o",
+                         str(out), "--force")
+            line(f"retrosheet new, {size}-task template (wall)",
+                 median_time(fn, max(1, rep // (3 if size > 1000 else 1))), target)
+        line("retrosheet export, 200-task plan (wall)",
+             median_time(run_cli("export", str(d / "p200.xlsx")), rep), 1.0)
+
+
+if __name__ == "__main__":
+    main()

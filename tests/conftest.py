@@ -1,0 +1,23 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+SMALL_CSV = """\
+ID,Type,Axe,Action,Action (en),Responsable,Référence,Décalage,Unité,Durée,Relance,Plateforme,Objectif,Budget,Notes
+T010,Tâche,Distribution,Livrer au distributeur,Upload to distributor,Manager,J,-28,jours,1,,DistroKid,,,4 semaines avant
+T020,Tâche,Radio,Mailing radios,Radio mailing,Promo radio,J,-21,jours,2,+14,Radios locales,20,,
+T030,Tâche,Presse,Envoyer le communiqué,Send the press release,Attaché·e de presse,T010,-7,jours ouvrés,1,+7 x2,,5,150,
+T040,Tâche,Playlists,Pitch Spotify,Spotify pitch,Manager,"T010,T020",3,jours,1,,Spotify,,,
+T050,Jalon,Distribution,Sortie,Release,Manager,J,0,,,,,,,
+T060,Tâche,Réseaux sociaux,Bilan première semaine,First-week review,Manager,T050,7,jours,1,,Instagram,,,
+"""
+
+
+@pytest.fixture
+def small_csv(tmp_path: Path) -> Path:
+    """A six-task template: units, chains, two anchors, a milestone, follow-up rules."""
+    path = tmp_path / "mini.csv"
+    path.write_text(SMALL_CSV, encoding="utf-8")
+    return path

@@ -1,0 +1,118 @@
+"""Reading a sheet's grid: headers in either language and any spelling, typed values."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+
+from retrosheet.errors import PlanError
+from retrosheet.grid import find_table, parse_settings, parse_tasks
+from retrosheet.labels import Status, TaskType, Unit
+from retrosheet.model import Task
+
+
+def tasks_of(grid: list[list[Any]], lang: str = "fr") -> list[Task]:
+    return parse_tasks(grid, find_table(grid, "Planning", lang))
+
+
+def test_headers_any_language_case_accent_spacing_title_above_and_user_columns() -> None:
+    grid: list[list[Any]] = [
+        ["Rétroplanning — Nuit blanche", None, None],
+        [],
+        ["id", "ACTION", " echeance ", "Reference", "décalage", "Unit", "Mon suivi", "duree"],
+        ["T1", "Mailing", None, "J", "J-28", "working days", "x", "3"],
+        [None, None, None, None, None, None, None, None],
+        ["T2", "Pitch", dt.datetime(2027, 4, 23), "T1", -7.0, "jours", None, 2.0],
+    ]
+    table = find_table(grid, "Planning")
+    assert table.header_row == 2
+    assert table.extra == {"Mon suivi": 6}
+    t1, t2 = parse_tasks(grid, table)
+    assert (t1.id, t1.offset, t1.unit, t1.duration, t1.extra) == (
+        "T1", -28, Unit.WORKING_DAYS, 3, {"Mon suivi": "x"})
+    assert (t2.anchors, t2.offset, t2.unit, t2.deadline) == (
+        ("T1",), -7, Unit.DAYS, dt.date(2027, 4, 23))
+    assert t2.source is not None and t2.source.cell("offset") == "E6"
+
+
+def test_language_variant_columns_pick_the_plan_language() -> None:
+    grid = [["ID", "Action", "Action (en)", "Référence"], ["T1", "Envoyer", "Send", "J"]]
+    assert tasks_of(grid, "fr")[0].action == "Envoyer"
+    assert tasks_of(grid, "en")[0].action == "Send"
+
+
+@pytest.mark.parametrize(
+    ("cell", "value", "message"),
+    [
+        ("offset", "abc", "Planning!C2 (T1): offset 'abc' is not a number"),
+        ("offset", 2.5, "Planning!C2 (T1): offset 2.5 is not a whole number"),
+        ("duration", 0, "Planning!D2 (T1): duration 0 is below 1 working day"),
+        ("unit", "weeks", "Planning!E2 (T1): unit 'weeks' is not one of"),
+        ("status", "Maybe", "Planning!F2 (T1): status 'Maybe' is not one of"),
+        ("budget", "lots", "Planning!G2 (T1): 'lots' is not a number"),
+        ("deadline", "31/02/2027", "Planning!H2 (T1): '31/02/2027' is not a date"),
+    ],
+)
+def test_bad_values_name_sheet_cell_and_task(cell: str, value: object, message: str) -> None:
+    heads = ["ID", "Référence", "Décalage", "Durée", "Unité", "Statut", "Budget", "Échéance"]
+    row: list[Any] = ["T1", "J", -7, 1, "jours", "À faire", 100, None]
+    col = {"offset": 2, "duration": 3, "unit": 4, "status": 5, "budget": 6, "deadline": 7}[cell]
+    row[col] = value
+    with pytest.raises(PlanError) as err:
+        tasks_of([heads, row])
+    assert str(err.value).startswith(message)
+
+
+def test_typed_values() -> None:
+    grid = [
+        ["ID", "Type", "Référence", "Statut", "Budget", "Échéance", "Objectif"],
+        ["T1", "milestone", " t2 ; j ", "done", "1 200,50 €", "2027-05-14", "10000"],
+        ["t2", "Relance", "J", "EN COURS", 300, 46521, None],
+    ]
+    t1, t2 = tasks_of(grid)
+    assert t1.type is TaskType.MILESTONE and t1.duration is None
+    assert t1.anchors == ("t2", "J")
+    assert t1.status is Status.DONE and t1.budget == 1200.5 and t1.objective == 10000
+    assert t1.deadline == dt.date(2027, 5, 14)
+    assert t2.type is TaskType.FOLLOWUP and t2.status is Status.IN_PROGRESS
+    assert t2.deadline == dt.date(2027, 5, 14)  # Excel serial 46521
+
+
+def test_a_row_without_id_is_refused() -> None:
+    with pytest.raises(PlanError, match=r"Planning!A3: the task 'Pitch' has no ID"):
+        tasks_of([["ID", "Action", "Référence"], ["T1", "a", "J"], [None, "Pitch", "J"]])
+
+
+def test_no_table() -> None:
+    with pytest.raises(PlanError, match=r"^Planning: no Planning table found"):
+        find_table([["Hello"], ["world"]], "Planning")
+
+
+def test_settings_by_label_either_language() -> None:
+    grid: list[list[Any]] = [
+        ["Release plan settings"],
+        [],
+        ["Release date (J)", dt.date(2027, 5, 14)],
+        ["Language", "en"],
+        ["Region", "Alsace-Moselle"],
+        [],
+        ["Team"],
+        ["Name", "Email", "Role"],
+        ["Ana", "ana@example.org", "Manager"],
+        [None],
+        [None, None, None, None, "Days off"],
+        [None, None, None, None, "Date"],
+        [None, None, None, None, dt.date(2027, 5, 1)],
+        [None, None, None, None, "15/08/2027"],
+    ]
+    st = parse_settings(grid, "Settings")
+    assert st.release == dt.date(2027, 5, 14) and st.lang == "en" and st.region == "Alsace-Moselle"
+    assert [m.email for m in st.team] == ["ana@example.org"]
+    assert st.days_off == (dt.date(2027, 5, 1), dt.date(2027, 8, 15))
+
+
+def test_settings_without_a_release_date() -> None:
+    with pytest.raises(PlanError, match="Paramètres!B3: release date 'soon' is not a date"):
+        parse_settings([[], [], ["Date de sortie (J)", "soon"]], "Paramètres")
