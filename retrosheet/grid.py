@@ -8,13 +8,23 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from .errors import PlanError
-from .labels import SETTINGS_FIELDS, WORDS, Status, TaskType, Unit, normalize, planning_key
-from .model import RELEASE, Member, Settings, Source, Task
+from .labels import (
+    SETTINGS_FIELDS,
+    WORDS,
+    Reply,
+    Status,
+    TaskType,
+    Unit,
+    contact_key,
+    normalize,
+    planning_key,
+)
+from .model import RELEASE, Contact, Member, Settings, Source, Task
 from .values import column_letter, is_blank, parse_date, parse_number, parse_whole
 
 Grid = Sequence[Sequence[Any]]
@@ -37,7 +47,9 @@ class Table:
         return {k: column_letter(i) for k, i in self.columns.items()}
 
 
-def find_table(grid: Grid, sheet: str, lang: str = "fr") -> Table:
+def find_table(
+    grid: Grid, sheet: str, lang: str = "fr", key_of: Callable[[object], str | None] = planning_key
+) -> Table:
     """Find the header row: the first with an ID column and two more known headers."""
     for r, row in enumerate(grid[:HEADER_SCAN_ROWS]):
         columns: dict[str, int] = {}
@@ -48,11 +60,11 @@ def find_table(grid: Grid, sheet: str, lang: str = "fr") -> Table:
                 continue  # the week strip's headers are dates, not user columns
             text = value.strip()
             m = _VARIANT.match(text)
-            if m and planning_key(m.group(1)):
+            if m and key_of(m.group(1)):
                 if m.group(2).lower() == lang:
-                    variants[planning_key(m.group(1)) or ""] = c
+                    variants[key_of(m.group(1)) or ""] = c
                 continue  # the other language's column is not part of the plan
-            key = planning_key(text)
+            key = key_of(text)
             if key and key not in columns:
                 columns[key] = c
             else:
@@ -60,8 +72,9 @@ def find_table(grid: Grid, sheet: str, lang: str = "fr") -> Table:
         if "id" in columns and len(columns) >= 3:
             columns.update(variants)
             return Table(sheet, r, columns, extra, width=len(row))
+    what = "Planning" if key_of is planning_key else "Contacts"
     raise PlanError(
-        "no Planning table found: no row in the first "
+        f"no {what} table found: no row in the first "
         f"{HEADER_SCAN_ROWS} has an ID column and the other headers (Action, Référence…)",
         sheet=sheet,
     )
@@ -241,9 +254,53 @@ def parse_settings(grid: Grid, sheet: str, date1904: bool = False) -> Settings:
             email, role = _cell(row, 1), _cell(row, 2)
             team.append(Member(str(name).strip(), "" if is_blank(email) else str(email).strip(),
                                "" if is_blank(role) else str(role).strip()))
+    created = None
+    if not is_blank(found.get("created", (0, 0, None))[2]):
+        try:
+            created = parse_date(found["created"][2], date1904)
+        except ValueError:
+            created = None
     return Settings(
-        release=release, lang=lang if lang in ("fr", "en") else "fr",
+        release=release, created=created, lang=lang if lang in ("fr", "en") else "fr",
         country=text("country", "FR").upper(), region=text("region"), title=text("title"),
         artist=text("artist"), template=text("template"), days_off=tuple(days_off),
         team=tuple(team),
     )
+
+
+def parse_contacts(grid: Grid, table: Table, date1904: bool = False) -> list[Contact]:
+    letters = table.letters()
+    out: list[Contact] = []
+    for r in range(table.header_row + 1, len(grid)):
+        row = grid[r]
+        if all(is_blank(v) for v in row):
+            continue
+        src = Source(table.sheet, r + 1, letters)
+
+        def text(key: str, row: Sequence[Any] = row) -> str:
+            v = _cell(row, table.columns.get(key))
+            if is_blank(v):
+                return ""
+            if isinstance(v, float) and v.is_integer():
+                v = int(v)
+            return str(v).strip()
+
+        c = Contact(id=text("id"), axis=text("axis"), outlet=text("outlet"), name=text("name"),
+                    email=text("email"), task=text("task"), outcome=text("outcome"),
+                    notes=text("notes"), source=src)
+        raw = _cell(row, table.columns.get("reply"))
+        if not is_blank(raw):
+            reply = Reply.parse(raw)
+            if not isinstance(reply, Reply):
+                raise c.error("reply", f"response {raw!r} is not one of "
+                              + ", ".join(Reply.labels("fr") + Reply.labels("en")))
+            c.reply = reply
+        for key in ("sent", "replied", "followup1", "followup2"):
+            raw = _cell(row, table.columns.get(key))
+            if not is_blank(raw):
+                try:
+                    setattr(c, key, parse_date(raw, date1904))
+                except ValueError as exc:
+                    raise c.error(key, str(exc)) from None
+        out.append(c)
+    return out

@@ -190,6 +190,21 @@ CONTACT_COLUMNS: Final[tuple[tuple[str, str, str], ...]] = (
     ("notes", "Notes", "Notes"),
 )
 
+_CONTACT_INDEX: Final[dict[str, str]] = {}
+for _k, _fr, _en in CONTACT_COLUMNS:
+    for _v in (_fr, _en):
+        _CONTACT_INDEX.setdefault(normalize(_v), _k)
+_CONTACT_INDEX.update({normalize(v): k for v, k in (
+    ("Tâche", "task"), ("Task", "task"), ("Media", "outlet"), ("Envoye", "sent"),
+    ("Sent", "sent"), ("Reponse", "reply"), ("Reply", "reply"), ("Relance1", "followup1"),
+    ("Relance2", "followup2"), ("E-mail", "email"), ("Mail", "email"),
+)})
+
+
+def contact_key(text: object) -> str | None:
+    return _CONTACT_INDEX.get(normalize(text))
+
+
 # Settings keys shown on the Settings sheet, in order.
 SETTINGS_FIELDS: Final[tuple[tuple[str, str, str], ...]] = (
     ("release", "Date de sortie (J)", "Release date (J)"),

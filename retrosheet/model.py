@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .errors import PlanError
-from .labels import Status, TaskType, Unit
+from .labels import Reply, Status, TaskType, Unit
 
 RELEASE = "J"
 
@@ -52,7 +52,9 @@ class Task:
     # Dates typed in the sheet (kept for checks; the engine recomputes its own).
     start: dt.date | None = None
     deadline: dt.date | None = None
-    # Generated follow-up rows: the task and the rule they come from.
+    # Keys of date cells the user typed as values instead of formulas ("start", "deadline").
+    typed: frozenset[str] = frozenset()
+    # Generated follow-up rows: the task they follow.
     parent: str | None = None
     source: Source | None = None
     extra: dict[str, Any] = field(default_factory=dict)
@@ -73,6 +75,39 @@ class Task:
 
 
 @dataclass
+class Contact:
+    """An outlet reached by a sending task (a row of the Contacts sheet)."""
+
+    id: str = ""
+    axis: str = ""
+    outlet: str = ""
+    name: str = ""
+    email: str = ""
+    task: str = ""  # the sending task's ID
+    sent: dt.date | None = None  # defaults to that task's deadline
+    reply: Reply | None = None
+    replied: dt.date | None = None
+    outcome: str = ""
+    followup1: dt.date | None = None
+    followup2: dt.date | None = None
+    notes: str = ""
+    source: Source | None = None
+
+    @property
+    def answered(self) -> bool:
+        return self.reply in (Reply.YES, Reply.NO)
+
+    def error(self, key: str, message: str) -> PlanError:
+        src = self.source
+        return PlanError(
+            message,
+            sheet=src.sheet if src else None,
+            cell=src.cell(key) if src else None,
+            task=self.task or None,
+        )
+
+
+@dataclass
 class Member:
     name: str
     email: str = ""
@@ -88,6 +123,7 @@ class Settings:
     title: str = ""
     artist: str = ""
     template: str = ""
+    created: dt.date | None = None  # the day `new` wrote the plan
     days_off: tuple[dt.date, ...] = ()  # extra days off typed by the team
     team: tuple[Member, ...] = ()
 
@@ -96,6 +132,7 @@ class Settings:
 class Plan:
     settings: Settings
     tasks: list[Task]
+    contacts: list[Contact] = field(default_factory=list)
 
     def by_id(self) -> dict[str, Task]:
         return {t.id: t for t in self.tasks}

@@ -42,7 +42,11 @@ def builtin_rows(name: str) -> int:
 
 
 def from_csv_text(text: str, sheet: str, lang: str) -> list[Task]:
-    grid = list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
+    text = text.lstrip("\ufeff")
+    first = text.split("\n", 1)[0]
+    # French Excel saves CSV with semicolons.
+    delimiter = ";" if first.count(";") > first.count(",") else ","
+    grid = list(csv.reader(io.StringIO(text), delimiter=delimiter))
     return parse_tasks(grid, find_table(grid, sheet, lang))
 
 

@@ -1,0 +1,1 @@
+"""Built-in templates, shipped as package data (the CSV files beside this one)."""
