@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 
 import click
 
-from .errors import RetrosheetError
+from .errors import PlanError, RetrosheetError
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -178,6 +178,120 @@ def export_cmd(plan: str, fmt: str, output: str | None) -> None:
     except RetrosheetError as exc:
         raise _fail(exc) from exc
     _write_text(to_json(p, dates) if fmt == "json" else to_csv(p, dates), output)
+
+
+def _say(lang: str, fr: str, en: str) -> str:
+    return fr if lang == "fr" else en
+
+
+def _show_value(update: Any, text: str, lang: str) -> str:
+    """A cell's raw text as a person reads it: dates as dates, empty as (vide)."""
+    from .values import from_serial
+
+    if text == "":
+        return _say(lang, "(vide)", "(empty)")
+    if update.kind == "date":
+        try:
+            return from_serial(float(text)).strftime("%d/%m/%Y" if lang == "fr" else "%Y-%m-%d")
+        except ValueError:
+            return text
+    return text
+
+
+def _print_findings(findings: list[Any]) -> None:
+    for f in findings:
+        click.echo(str(f))
+
+
+@cli.command(name="recompute")
+@click.argument("plan", metavar="PLAN")
+@click.option("--dry-run", is_flag=True, help="Print the changes cell by cell; write nothing.")
+@_today_option
+def recompute_cmd(plan: str, dry_run: bool, today: str | None) -> None:
+    """Recompute dates, add missing follow-ups, refresh contacts' follow-up dates.
+
+    Changes only the cells retrosheet owns (Début/Échéance, new follow-up rows, the
+    contacts' Relance dates); every other sheet, cell, format and object is kept.
+
+    \b
+    Example:
+        retrosheet recompute "Nuit blanche.xlsx" --dry-run
+    """
+    from .checks import check_plan
+    from .xlsx.edit import recompute_file
+
+    try:
+        edited = recompute_file(Path(plan), dry_run=dry_run)
+    except RetrosheetError as exc:
+        raise _fail(exc) from exc
+    lang = edited.loaded.plan.settings.lang
+    name = Path(plan).name
+    if dry_run:
+        for ch in edited.changes:
+            u = ch.update
+            from .values import column_letter
+
+            where = f"{u.sheet}!{column_letter(u.col)}{u.row}" + (f" ({u.task})" if u.task else "")
+            old, new = _show_value(u, ch.old, lang), _show_value(u, ch.new, lang)
+            click.echo(f"{where}{_say(lang, ' :', ':')} {old} → {new}")
+    added = edited.result.added
+    ids = f" ({', '.join(t.id for t in added)})" if added else ""
+    n = len(edited.changes)
+    if dry_run:
+        click.echo(_say(lang, f"{name} : {n} cellule(s) à changer, {len(added)} relance(s) à "
+                              f"ajouter{ids} ; rien n'est écrit (--dry-run)",
+                        f"{name}: {n} cell(s) to change, {len(added)} follow-up(s) to add{ids}; "
+                        f"nothing written (--dry-run)"))
+    elif n == 0:
+        click.echo(_say(lang, f"{name} : déjà à jour", f"{name}: already up to date"))
+    else:
+        click.echo(_say(lang, f"{name} : {n} cellule(s) mises à jour, {len(added)} relance(s) "
+                              f"ajoutée(s){ids}",
+                        f"{name}: {n} cell(s) updated, {len(added)} follow-up(s) added{ids}"))
+    for t in edited.result.orphans:
+        click.echo(_say(lang, f"{t.id} : la règle de relance de {t.anchors[0]} ne prévoit plus "
+                              "cette ligne ; supprimez-la ou remettez la règle",
+                        f"{t.id}: the follow-up rule of {t.anchors[0]} no longer asks for this "
+                        "row; delete it or restore the rule"))
+    _print_findings(check_plan(edited.result.plan, _today(today)))
+
+
+@cli.command(name="check")
+@click.argument("plan", metavar="PLAN")
+@_today_option
+def check_cmd(plan: str, today: str | None) -> None:
+    """Report what is redundant, incoherent or late in a plan; exit 1 on errors.
+
+    \b
+    Example:
+        retrosheet check "Nuit blanche.xlsx"
+    """
+    from .checks import check_plan, has_errors
+    from .xlsx.edit import recompute_file
+
+    try:
+        # A dry run marks hand-typed dates and adds the follow-ups recompute would add,
+        # so the checks see the plan as recompute would leave it.
+        edited = recompute_file(Path(plan), dry_run=True)
+    except PlanError as exc:
+        # Structural problems (cycles, duplicate IDs) are findings: list them all.
+        try:
+            findings = check_plan(_open_plan(plan), _today(today))
+        except RetrosheetError:
+            raise _fail(exc) from exc
+        if not has_errors(findings):
+            raise _fail(exc) from exc
+        _print_findings(findings)
+        sys.exit(1)
+    except RetrosheetError as exc:
+        raise _fail(exc) from exc
+    findings = check_plan(edited.result.plan, _today(today))
+    lang = edited.loaded.plan.settings.lang
+    _print_findings(findings)
+    if not findings:
+        click.echo(_say(lang, "Aucun problème trouvé.", "No problem found."))
+    if has_errors(findings):
+        sys.exit(1)
 
 
 def _open_plan(spec: str) -> Any:

@@ -20,7 +20,6 @@ from .labels import (
     Status,
     TaskType,
     Unit,
-    contact_key,
     normalize,
     planning_key,
 )
@@ -235,9 +234,11 @@ def parse_settings(grid: Grid, sheet: str, date1904: bool = False) -> Settings:
 
     lang = text("lang", "fr").lower()[:2]
     days_off: list[dt.date] = []
+    cells = {"release": f"${column_letter(c)}${r + 1}"}
     if days_off_at:
         r0, c0 = days_off_at
-        for row in grid[r0 + 1:]:
+        first = last = None
+        for i, row in enumerate(grid[r0 + 1:], start=r0 + 2):
             v = _cell(row, c0)
             if is_blank(v):
                 continue
@@ -245,6 +246,11 @@ def parse_settings(grid: Grid, sheet: str, date1904: bool = False) -> Settings:
                 days_off.append(parse_date(v, date1904))
             except ValueError:
                 continue  # the column's own sub-header ("Date")
+            first = first or i
+            last = i
+        if first and last:
+            e = column_letter(c0)
+            cells["days_off"] = f"${e}${first}:${e}${max(last + 100, 400)}"
     team: list[Member] = []
     if team_at is not None:
         for row in grid[team_at + 2:]:
@@ -264,7 +270,7 @@ def parse_settings(grid: Grid, sheet: str, date1904: bool = False) -> Settings:
         release=release, created=created, lang=lang if lang in ("fr", "en") else "fr",
         country=text("country", "FR").upper(), region=text("region"), title=text("title"),
         artist=text("artist"), template=text("template"), days_off=tuple(days_off),
-        team=tuple(team),
+        team=tuple(team), cells=cells,
     )
 
 

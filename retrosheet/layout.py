@@ -7,6 +7,7 @@ the same layout and the same live formulas.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from typing import Final
 
 from .labels import PLANNING_KEYS, SETTINGS_FIELDS, Axis, Reply, Status, TaskType, Unit
@@ -17,7 +18,6 @@ from .values import column_letter
 COL: Final[dict[str, int]] = {k: i for i, k in enumerate(PLANNING_KEYS)}
 LETTER: Final[dict[str, str]] = {k: column_letter(i) for k, i in COL.items()}
 STRIP_FIRST_COL: Final = len(PLANNING_KEYS)  # first week column, 0-based
-HEADER_ROW: Final = 1  # 1-based
 
 WIDTHS: Final[dict[str, float]] = {
     "id": 8, "type": 10, "axis": 15, "action": 44, "owner": 18, "anchor": 11,
@@ -60,14 +60,23 @@ def quote_sheet(name: str) -> str:
     return "'" + name.replace("'", "''") + "'"
 
 
-class Refs:
-    """Absolute references to the Settings cells the Planning formulas read."""
+_E = column_letter(DAYS_OFF_COL)
+RELEASE_CELL: Final = f"$B${SETTINGS_ROW['release']}"
+DAYS_OFF_RANGE: Final = f"${_E}${DAYS_OFF_FIRST_ROW}:${_E}${DAYS_OFF_LAST_ROW}"
 
-    def __init__(self, settings_sheet: str) -> None:
+
+class Refs:
+    """Absolute references to the Settings cells the Planning formulas read.
+
+    A new plan has them where layout puts them; a plan read back passes where they were
+    found, so a user who moved things on Settings keeps working formulas.
+    """
+
+    def __init__(self, settings_sheet: str, release: str = RELEASE_CELL,
+                 days_off: str = DAYS_OFF_RANGE) -> None:
         s = quote_sheet(settings_sheet)
-        self.release = f"{s}!$B${SETTINGS_ROW['release']}"
-        e = column_letter(DAYS_OFF_COL)
-        self.days_off = f"{s}!${e}${DAYS_OFF_FIRST_ROW}:${e}${DAYS_OFF_LAST_ROW}"
+        self.release = f"{s}!{release}"
+        self.days_off = f"{s}!{days_off}"
         self.settings = s
 
     def list_range(self, name: str, count: int) -> str:
@@ -75,29 +84,30 @@ class Refs:
         return f"{self.settings}!${col}$2:${col}${1 + count}"
 
 
-def _lookup(anchor_id_expr: str) -> str:
+def _lookup(anchor_id_expr: str, cols: Mapping[str, str]) -> str:
     """The deadline of the task whose ID is `anchor_id_expr`, without a circular range.
 
     OFFSET from the header cell keeps the formula's only static range outside the
     deadline column's data (Google Sheets rejects a range that contains the cell itself).
     """
-    k, a = LETTER["deadline"], LETTER["id"]
-    return f"OFFSET(${k}${HEADER_ROW},MATCH({anchor_id_expr},${a}:${a},0)-1,0)"
+    k, a = cols["deadline"], cols["id"]
+    return f"OFFSET(${k}$1,MATCH({anchor_id_expr},${a}:${a},0)-1,0)"
 
 
-def deadline_formula(row: int, anchors: tuple[str, ...], refs: Refs) -> str:
+def deadline_formula(row: int, anchors: tuple[str, ...], refs: Refs,
+                     cols: Mapping[str, str] = LETTER) -> str:
     """Live deadline for a Planning row (SPEC §3), the same rule as the engine.
 
     A single anchor is read from the row's Référence cell, so editing it moves the date;
     several anchors are written into the formula (recompute rewrites it).
     """
-    f, g, h = (f"${LETTER[k]}{row}" for k in ("anchor", "offset", "unit"))
+    f, g, h = (f"${cols[k]}{row}" for k in ("anchor", "offset", "unit"))
     if len(anchors) == 1:
-        anchor = f'IF({f}="{RELEASE}",{refs.release},{_lookup(f)})'
+        anchor = f'IF({f}="{RELEASE}",{refs.release},{_lookup(f, cols)})'
     else:
-        parts = [refs.release if a == RELEASE else _lookup(f'"{a}"') for a in anchors]
+        parts = [refs.release if a == RELEASE else _lookup(f'"{a}"', cols) for a in anchors]
         anchor = "MIN(" + ",".join(parts) + ")"
-    b = f"${LETTER['type']}{row}"
+    b = f"${cols['type']}{row}"
     working = f'(ISNUMBER(SEARCH("ouvr",{h}))+ISNUMBER(SEARCH("work",{h}))>0)'
     event = f'OR({b}="{TaskType.MILESTONE.fr}",{b}="{TaskType.MILESTONE.en}")'
     # Calendar days: the last working day on or before x is WORKDAY(x+1,-1); a milestone
@@ -108,8 +118,8 @@ def deadline_formula(row: int, anchors: tuple[str, ...], refs: Refs) -> str:
     )
 
 
-def start_formula(row: int, refs: Refs) -> str:
-    i, k = f"${LETTER['duration']}{row}", f"${LETTER['deadline']}{row}"
+def start_formula(row: int, refs: Refs, cols: Mapping[str, str] = LETTER) -> str:
+    i, k = f"${cols['duration']}{row}", f"${cols['deadline']}{row}"
     return f'=IF(OR({i}="",{i}<=1),{k},WORKDAY({k},1-{i},{refs.days_off}))'
 
 

@@ -126,6 +126,9 @@ class Settings:
     created: dt.date | None = None  # the day `new` wrote the plan
     days_off: tuple[dt.date, ...] = ()  # extra days off typed by the team
     team: tuple[Member, ...] = ()
+    # Where a plan read back keeps its release date and days off ("$B$3", "$E$3:$E$400"),
+    # so rewritten formulas point where the user's sheet has them.
+    cells: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass

@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 import zipfile
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..errors import WorkbookError
-from ..grid import find_table, parse_settings, parse_tasks
-from ..labels import sheet_key
+from ..errors import RetrosheetError, WorkbookError
+from ..grid import Grid, Table, find_table, parse_contacts, parse_settings, parse_tasks
+from ..labels import contact_key, sheet_key
 from ..model import Plan
 
 
 def _workbook(path: Path) -> Any:
     from python_calamine import CalamineWorkbook
 
+    if not path.exists():
+        raise WorkbookError(f"{path}: no such file")
     if not zipfile.is_zipfile(path):
         raise WorkbookError(f"{path.name} is not an .xlsx/.xlsm workbook (not a zip file)")
     try:
@@ -32,19 +35,36 @@ def is_1904(path: Path) -> bool:
     return b'date1904="1"' in xml or b"date1904='1'" in xml or b'date1904="true"' in xml
 
 
-def read_planning_grid(path: Path) -> tuple[list[list[Any]], str, bool]:
+def _grid(wb: Any, path: Path, sheet: str) -> Grid:
+    try:
+        return list(wb.get_sheet_by_name(sheet).to_python(skip_empty_area=False))
+    except Exception as exc:
+        raise WorkbookError(f"{path.name}: sheet {sheet!r} cannot be read: {exc}") from exc
+
+
+def read_planning_grid(path: Path) -> tuple[Grid, str, bool]:
     """The Planning sheet's values, its name, and whether the workbook uses 1904 dates."""
     wb = _workbook(path)
     names: list[str] = list(wb.sheet_names)
     sheet = next((n for n in names if sheet_key(n) == "planning"), names[0] if names else None)
     if sheet is None:
         raise WorkbookError(f"{path.name} has no sheet")
-    grid = wb.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
-    return grid, sheet, is_1904(path)
+    return _grid(wb, path, sheet), sheet, is_1904(path)
 
 
-def read_plan(path: Path) -> Plan:
-    """A plan file's Planning and Settings, as the engine sees them."""
+@dataclass
+class LoadedPlan:
+    """A plan read from a file, with where its tables sit (for writing back)."""
+
+    plan: Plan
+    planning: Table
+    contacts: Table | None
+    settings_sheet: str
+    planning_grid: Grid
+    date1904: bool
+
+
+def load_plan(path: Path) -> LoadedPlan:
     wb = _workbook(path)
     date1904 = is_1904(path)
     names: list[str] = list(wb.sheet_names)
@@ -55,8 +75,28 @@ def read_plan(path: Path) -> Plan:
         raise WorkbookError(
             f"{path.name} has no Paramètres/Settings sheet (sheets: {', '.join(names)})"
         )
-    sgrid = wb.get_sheet_by_name(by_key["settings"]).to_python(skip_empty_area=False)
-    settings = parse_settings(sgrid, by_key["settings"], date1904)
-    pgrid = wb.get_sheet_by_name(by_key["planning"]).to_python(skip_empty_area=False)
-    table = find_table(pgrid, by_key["planning"], settings.lang)
-    return Plan(settings, parse_tasks(pgrid, table, date1904))
+    try:
+        settings = parse_settings(_grid(wb, path, by_key["settings"]), by_key["settings"],
+                                  date1904)
+        pgrid = _grid(wb, path, by_key["planning"])
+        table = find_table(pgrid, by_key["planning"], settings.lang)
+        plan = Plan(settings, parse_tasks(pgrid, table, date1904))
+        ctable = None
+        if "contacts" in by_key:
+            cgrid = _grid(wb, path, by_key["contacts"])
+            try:
+                ctable = find_table(cgrid, by_key["contacts"], settings.lang, contact_key)
+            except RetrosheetError:
+                ctable = None  # an empty or hand-made Contacts sheet without our headers
+            if ctable is not None:
+                plan.contacts = parse_contacts(cgrid, ctable, date1904)
+    except RetrosheetError:
+        raise
+    except (ValueError, TypeError, IndexError) as exc:
+        raise WorkbookError(f"{path.name} cannot be read: {exc}") from exc
+    return LoadedPlan(plan, table, ctable, by_key["settings"], pgrid, date1904)
+
+
+def read_plan(path: Path) -> Plan:
+    """A plan file's Planning, Settings and Contacts, as the engine sees them."""
+    return load_plan(path).plan

@@ -1,0 +1,203 @@
+"""Recompute a plan read back from its sheet: the cell updates retrosheet owns.
+
+Pure: from the plan, where its tables sit and today, build the list of cell updates
+(dates and their formulas, missing follow-up rows, contacts' follow-up dates). A backend
+applies them; nothing else in the user's sheet is touched.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from . import layout as L
+from .errors import PlanError
+from .followups import Rule, expand_followups, followup_id, parse_rule
+from .grid import Table
+from .labels import Status, TaskType, axis_label, header, normalize, word
+from .model import Contact, Plan, Scheduled, Source, Task
+from .schedule import calendar_for, compute
+from .updates import CellUpdate
+from .values import column_letter, to_serial
+from .workdays import WorkCalendar
+
+
+@dataclass
+class Recomputed:
+    plan: Plan
+    dates: dict[str, Scheduled]
+    updates: list[CellUpdate]
+    added: list[Task] = field(default_factory=list)  # new follow-up rows
+    orphans: list[Task] = field(default_factory=list)  # follow-ups whose rule is gone
+    last_row: int = 0  # last task row after the new rows, 1-based
+    old_last_row: int = 0
+
+
+def _note_prefixes() -> tuple[str, ...]:
+    return tuple(normalize(word("followup_note", lg).split("{")[0]) for lg in ("fr", "en"))
+
+
+def _is_generated_note(text: str) -> bool:
+    return not text.strip() or normalize(text).startswith(_note_prefixes())
+
+
+def recompute(
+    plan: Plan,
+    planning: Table,
+    contacts: Table | None,
+    settings_sheet: str,
+) -> Recomputed:
+    lang = plan.settings.lang
+    cols = planning.letters()
+    for key in ("id", "anchor", "offset", "start", "deadline"):
+        if key not in planning.columns:
+            raise PlanError(f"the Planning table has no {key!r} column "
+                            f"({', '.join(_header_names(key))})", sheet=planning.sheet)
+    cols.setdefault("type", cols["id"])  # no Type column: nothing is a milestone
+    cols.setdefault("unit", cols["offset"])
+    cols.setdefault("duration", cols["offset"])
+    refs = L.Refs(settings_sheet, plan.settings.cells.get("release", L.RELEASE_CELL),
+                  plan.settings.cells.get("days_off", L.DAYS_OFF_RANGE))
+
+    existing = list(plan.tasks)
+    expanded = expand_followups(existing, lang)
+    added = [t for t in expanded if t.source is None]
+    old_last = max((t.source.row for t in existing if t.source), default=planning.header_row + 1)
+    row = old_last
+    for t in added:
+        row += 1
+        t.source = _new_source(planning, row, cols)
+    plan.tasks = expanded
+    dates = compute(plan)
+
+    updates: list[CellUpdate] = []
+    sheet = planning.sheet
+    c = planning.columns
+    for t in expanded:
+        assert t.source is not None
+        r = t.source.row
+        d = dates[t.id]
+        if t in added:
+            updates += _new_row_cells(t, r, c, lang, sheet)
+        updates.append(CellUpdate(sheet, r, c["start"], "date", to_serial(d.start),
+                                  L.start_formula(r, refs, cols), t.id))
+        updates.append(CellUpdate(sheet, r, c["deadline"], "date", to_serial(d.deadline),
+                                  L.deadline_formula(r, t.anchors, refs, cols), t.id))
+
+    orphans = _orphans(expanded)
+    updates += _contacts(plan, dates, contacts, c, sheet)
+    return Recomputed(plan, dates, updates, added, orphans, row, old_last)
+
+
+def _header_names(key: str) -> list[str]:
+    return [header(key, "fr"), header(key, "en")]
+
+
+def _new_source(planning: Table, row: int, cols: Mapping[str, str]) -> Source:
+    return Source(planning.sheet, row, dict(cols))
+
+
+def _new_row_cells(t: Task, r: int, c: Mapping[str, int], lang: str,
+                   sheet: str) -> list[CellUpdate]:
+    texts = {
+        "id": t.id, "type": t.type.label(lang), "axis": axis_label(t.axis, lang),
+        "action": t.action, "owner": t.owner, "anchor": ",".join(t.anchors),
+        "unit": t.unit.label(lang), "status": Status.TODO.label(lang),
+        "platform": t.platform, "notes": t.notes,
+    }
+    out = [CellUpdate(sheet, r, c[k], "text", v, None, t.id)
+           for k, v in texts.items() if k in c and v]
+    out.append(CellUpdate(sheet, r, c["offset"], "number", t.offset, None, t.id))
+    if "duration" in c and t.duration:
+        out.append(CellUpdate(sheet, r, c["duration"], "number", t.duration, None, t.id))
+    return out
+
+
+def _orphans(tasks: list[Task]) -> list[Task]:
+    """Follow-up rows whose task no longer has a rule asking for them."""
+    index = {t.id: t for t in tasks}
+    out = []
+    for t in tasks:
+        if t.type is not TaskType.FOLLOWUP or not t.anchors:
+            continue
+        parent = index.get(t.anchors[0])
+        if parent is None:
+            continue
+        try:
+            rule = parse_rule(parent)
+        except PlanError:
+            rule = None
+        wanted = {followup_id(parent.id, n) for n in range(1, (rule.count if rule else 0) + 1)}
+        if t.id.startswith(followup_id(parent.id, 0)[:-1]) and t.id not in wanted:
+            out.append(t)
+    return out
+
+
+def _contacts(plan: Plan, dates: dict[str, Scheduled], table: Table | None,
+              planning_cols: Mapping[str, int], planning_sheet: str) -> list[CellUpdate]:
+    """Each contact's follow-up dates (none once it answered), and on each follow-up row
+    the count of contacts still without reply."""
+    if table is None or not plan.contacts:
+        return []
+    cal = calendar_for(plan.settings)
+    index = plan.by_id()
+    rules: dict[str, Rule | None] = {}
+    waiting: dict[str, int] = {}
+    out: list[CellUpdate] = []
+    cc = table.columns
+    for contact in plan.contacts:
+        task = index.get(contact.task)
+        if task is None or contact.source is None:
+            continue
+        if task.id not in rules:
+            try:
+                rules[task.id] = parse_rule(task)
+            except PlanError:
+                rules[task.id] = None
+        rule = rules[task.id]
+        sent = contact.sent or dates[task.id].deadline
+        wanted = _contact_dates(contact, rule, sent, cal)
+        if not contact.answered and rule:
+            waiting[task.id] = waiting.get(task.id, 0) + 1
+        for n, key in enumerate(("followup1", "followup2"), start=1):
+            if key not in cc:
+                continue
+            day = wanted[n - 1]
+            if day == getattr(contact, key):
+                continue
+            out.append(CellUpdate(table.sheet, contact.source.row, cc[key],
+                                  "blank" if day is None else "date",
+                                  None if day is None else to_serial(day), None, task.id))
+    if "notes" in planning_cols:
+        lang = plan.settings.lang
+        for t in plan.tasks:
+            if t.type is not TaskType.FOLLOWUP or t.parent is None and not t.anchors:
+                continue
+            parent = t.anchors[0]
+            rule = rules.get(parent)
+            if rule is None or t.source is None or not _is_generated_note(t.notes):
+                continue
+            n = waiting.get(parent, 0)
+            note = word("followup_note", lang).format(rule=rule, id=parent)
+            note += (f" — {n} contact(s) sans réponse" if lang == "fr"
+                     else f" — {n} contact(s) without reply")
+            if note != t.notes:
+                out.append(CellUpdate(planning_sheet, t.source.row, planning_cols["notes"],
+                                      "text", note, None, t.id))
+    return out
+
+
+def _contact_dates(contact: Contact, rule: Rule | None, sent: dt.date,
+                   cal: WorkCalendar) -> list[dt.date | None]:
+    if rule is None or contact.answered:
+        return [None, None]
+    out: list[dt.date | None] = []
+    for n in (1, 2):
+        out.append(cal.on_or_before(sent + dt.timedelta(days=rule.interval * n))
+                   if n <= rule.count else None)
+    return out
+
+
+def describe(update: CellUpdate) -> str:
+    return f"{update.sheet}!{column_letter(update.col)}{update.row}"

@@ -1,0 +1,86 @@
+"""Recompute an .xlsx/.xlsm plan in place: change only the cells retrosheet owns.
+
+Reads values with calamine, computes with the core, then edits the Planning and
+Contacts sheet parts' XML and copies every other part of the file byte for byte.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..errors import PlanError
+from ..recompute import Recomputed, recompute
+from ..updates import Change, CellUpdate
+from ..values import is_blank
+from .package import Package
+from .read import LoadedPlan, load_plan
+from .sheetxml import SheetXml, grow_table
+
+
+@dataclass
+class Edited:
+    loaded: LoadedPlan
+    result: Recomputed
+    changes: list[Change]
+    written: bool
+
+
+def _mark_typed_dates(loaded: LoadedPlan, sheet: SheetXml) -> None:
+    """Dates the user typed over the formulas: the checks report them, recompute replaces."""
+    cols = loaded.planning.columns
+    for t in loaded.plan.tasks:
+        if t.source is None:
+            continue
+        typed = {key for key in ("start", "deadline")
+                 if key in cols and getattr(t, key) is not None
+                 and not sheet.has_formula(t.source.row, cols[key])}
+        t.typed = frozenset(typed)
+
+
+def recompute_file(path: Path, dry_run: bool = False) -> Edited:
+    loaded = load_plan(path)
+    pkg = Package(path)
+    planning_part = pkg.sheets[loaded.planning.sheet]
+    sheets: dict[str, tuple[str, SheetXml]] = {
+        loaded.planning.sheet: (planning_part, SheetXml(pkg.read(planning_part), planning_part))
+    }
+    _mark_typed_dates(loaded, sheets[loaded.planning.sheet][1])
+    result = recompute(loaded.plan, loaded.planning, loaded.contacts, loaded.settings_sheet)
+
+    grid = loaded.planning_grid
+    for r in range(result.old_last_row + 1, result.last_row + 1):
+        if r - 1 < len(grid) and not all(is_blank(v) for v in grid[r - 1]):
+            raise PlanError(
+                f"row {r} below the Planning table is not empty: move it to make room "
+                f"for {result.last_row - result.old_last_row} new follow-up row(s)",
+                sheet=loaded.planning.sheet, cell=f"A{r}",
+            )
+
+    by_sheet: dict[str, list[CellUpdate]] = {}
+    for u in result.updates:
+        by_sheet.setdefault(u.sheet, []).append(u)
+    changes: list[Change] = []
+    for name, updates in by_sheet.items():
+        if name not in sheets:
+            part = pkg.sheets[name]
+            sheets[name] = (part, SheetXml(pkg.read(part), part))
+        changes += sheets[name][1].apply(updates, dry_run=dry_run)
+
+    if dry_run or not changes:
+        return Edited(loaded, result, changes, written=False)
+
+    replaced: dict[str, bytes] = {}
+    psheet = sheets[loaded.planning.sheet][1]
+    if result.last_row > result.old_last_row:
+        psheet.grow_ranges(result.old_last_row, result.last_row)
+        for table_part in pkg.tables_of(planning_part):
+            grown = grow_table(pkg.read(table_part), table_part, result.old_last_row,
+                               result.last_row)
+            if grown is not None:
+                replaced[table_part] = grown
+    for part, sheet in sheets.values():
+        if sheet.changed:
+            replaced[part] = sheet.to_bytes()
+    pkg.save(replaced)
+    return Edited(loaded, result, changes, written=True)

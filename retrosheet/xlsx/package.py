@@ -1,0 +1,88 @@
+"""An .xlsx/.xlsm file as a zip of parts: find a sheet's part, replace parts, copy the rest.
+
+A rewrite replaces only the parts retrosheet changes and copies every other part's bytes
+as they were, so nothing retrosheet does not own (images, VBA, controls, charts,
+cached values) can be lost on the way.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import zipfile
+from pathlib import Path
+
+from lxml import etree
+
+from ..errors import WorkbookError
+from .safe import atomic_path
+
+NS_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+NS_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+NS_PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
+REL_TABLE = NS_REL + "/table"
+
+
+def _xml(data: bytes, what: str) -> etree._Element:
+    try:
+        return etree.fromstring(data, parser=etree.XMLParser(resolve_entities=False,
+                                                             huge_tree=True))
+    except etree.XMLSyntaxError as exc:
+        raise WorkbookError(f"{what} is damaged: {exc}") from exc
+
+
+class Package:
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        try:
+            with zipfile.ZipFile(path) as z:
+                self.infos = z.infolist()
+                self._data = {i.filename: z.read(i) for i in self.infos}
+        except (zipfile.BadZipFile, OSError, EOFError) as exc:
+            raise WorkbookError(f"{path.name} is not a readable .xlsx/.xlsm file: {exc}") from exc
+        if "xl/workbook.xml" not in self._data:
+            raise WorkbookError(f"{path.name} is not an .xlsx/.xlsm workbook (no xl/workbook.xml)")
+        self.sheets = self._sheet_parts()
+
+    def read(self, part: str) -> bytes:
+        return self._data[part]
+
+    def has(self, part: str) -> bool:
+        return part in self._data
+
+    def rels(self, part: str) -> dict[str, tuple[str, str]]:
+        """Relationships of a part: id → (type, target part path)."""
+        folder, name = posixpath.split(part)
+        rels_part = posixpath.join(folder, "_rels", name + ".rels")
+        if rels_part not in self._data:
+            return {}
+        root = _xml(self._data[rels_part], rels_part)
+        out = {}
+        for rel in root.iter(f"{{{NS_PKG_REL}}}Relationship"):
+            if rel.get("TargetMode") == "External":
+                continue
+            target = rel.get("Target", "")
+            path = (target.lstrip("/") if target.startswith("/")
+                    else posixpath.normpath(posixpath.join(folder, target)))
+            out[rel.get("Id", "")] = (rel.get("Type", ""), path)
+        return out
+
+    def _sheet_parts(self) -> dict[str, str]:
+        wb = _xml(self._data["xl/workbook.xml"], "xl/workbook.xml")
+        rels = self.rels("xl/workbook.xml")
+        out = {}
+        for sheet in wb.iter(f"{{{NS_MAIN}}}sheet"):
+            rid = sheet.get(f"{{{NS_REL}}}id", "")
+            if rid in rels:
+                out[sheet.get("name", "")] = rels[rid][1]
+        return out
+
+    def tables_of(self, sheet_part: str) -> list[str]:
+        return [p for t, p in self.rels(sheet_part).values() if t == REL_TABLE]
+
+    def save(self, replaced: dict[str, bytes], dest: Path | None = None) -> None:
+        """Write the package with `replaced` parts, atomically, every other part as it was."""
+        target = dest or self.path
+        with atomic_path(target) as tmp, zipfile.ZipFile(tmp, "w") as out:
+            for info in self.infos:
+                data = replaced.get(info.filename, self._data[info.filename])
+                out.writestr(info, data, compress_type=info.compress_type)
