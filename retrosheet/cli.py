@@ -96,7 +96,7 @@ def templates_cmd(lang: str) -> None:
 
 
 @cli.command(name="new")
-@click.argument("template")
+@click.argument("template", required=False)
 @click.option("--release", required=True, metavar="DATE",
               help="Release day J: YYYY-MM-DD or DD/MM/YYYY.")
 @click.option("-o", "--output", "output", metavar="PATH", type=click.Path(dir_okay=False),
@@ -108,10 +108,14 @@ def templates_cmd(lang: str) -> None:
 @click.option("--region", default="", help="Region with extra holidays, e.g. Alsace-Moselle.")
 @click.option("--title", default="", help="Title of the release.")
 @click.option("--artist", default="", help="Artist name.")
+@click.option("--from", "past", metavar="PAST", type=click.Path(dir_okay=False),
+              help="A past plan (.xlsx/.xlsm) to re-anchor on the new date (same as "
+                   "giving it as TEMPLATE).")
 @click.option("--force", is_flag=True, help="Overwrite PATH if it exists.")
 @_today_option
-def new_cmd(template: str, release: str, output: str | None, lang: str, country: str,
-            region: str, title: str, artist: str, force: bool, today: str | None) -> None:
+def new_cmd(template: str | None, release: str, output: str | None, lang: str, country: str,
+            region: str, title: str, artist: str, past: str | None, force: bool,
+            today: str | None) -> None:
     """Create a plan workbook from a template for a release date.
 
     TEMPLATE is a built-in name (see `retrosheet templates`), a CSV file with the
@@ -122,16 +126,29 @@ def new_cmd(template: str, release: str, output: str | None, lang: str, country:
         retrosheet new single --release 2027-05-14 -o "Nuit blanche.xlsx"
     """
     from .new import new_plan
+    from .templates import WORKBOOK_SUFFIXES
     from .xlsx.create import write_new
 
+    if past and template:
+        raise click.UsageError("give either TEMPLATE or --from PAST, not both")
+    template = past or template
+    if not template:
+        raise click.UsageError("missing TEMPLATE: a built-in name (retrosheet templates), "
+                               "a CSV file, or --from PAST.xlsx")
     release_date = _parse_date(release, "--release")
     assert release_date is not None
     now = _today(today)
-    path = Path(output or f"{Path(template).stem}-{release_date.isoformat()}.xlsx")
-    if path.suffix.lower() not in (".xlsx",):
-        raise click.BadParameter(f"{path.name}: the plan is written as .xlsx", param_hint="-o")
+    from_workbook = Path(template).suffix.lower() in WORKBOOK_SUFFIXES
+    suffix = Path(template).suffix.lower() if from_workbook else ".xlsx"
+    path = Path(output or f"{Path(template).stem}-{release_date.isoformat()}{suffix}")
+    if path.suffix.lower() != suffix:
+        raise click.BadParameter(f"{path.name}: the plan is written as {suffix}",
+                                 param_hint="-o")
     if path.exists() and not force:
         raise UserError(f"{path} exists: choose another name or add --force")
+    if from_workbook:
+        _reanchor(Path(template), path, release_date)
+        return
     try:
         made = new_plan(template, release_date, lang=lang, country=country, region=region,
                         title=title, artist=artist)
@@ -155,6 +172,22 @@ def new_cmd(template: str, release: str, output: str | None, lang: str, country:
                f"Warning: {len(late)} deadline(s) already past, the release is too close "
                f"for this template: {ids}{more}")
         click.echo(msg, err=True)
+
+
+def _reanchor(src: Path, dest: Path, release: dt.date) -> None:
+    from .xlsx.edit import reanchor_file
+
+    if not src.exists():
+        raise UserError(f"{src}: no such file")
+    try:
+        edited = reanchor_file(src, dest, release)
+    except RetrosheetError as exc:
+        raise _fail(exc) from exc
+    lang = edited.loaded.plan.settings.lang
+    n = len(edited.result.plan.tasks)
+    j = release.strftime("%d/%m/%Y" if lang == "fr" else "%Y-%m-%d")
+    click.echo(_say(lang, f"{dest} : {n} tâches reprises de {src.name}, sortie (J) le {j}",
+                    f"{dest}: {n} tasks taken from {src.name}, release (J) on {j}"))
 
 
 @cli.command(name="export")

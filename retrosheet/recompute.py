@@ -172,7 +172,7 @@ def _contacts(plan: Plan, dates: dict[str, Scheduled], table: Table | None,
     if "notes" in planning_cols:
         lang = plan.settings.lang
         for t in plan.tasks:
-            if t.type is not TaskType.FOLLOWUP or t.parent is None and not t.anchors:
+            if t.type is not TaskType.FOLLOWUP or (t.parent is None and not t.anchors):
                 continue
             parent = t.anchors[0]
             rule = rules.get(parent)
@@ -201,3 +201,45 @@ def _contact_dates(contact: Contact, rule: Rule | None, sent: dt.date,
 
 def describe(update: CellUpdate) -> str:
     return f"{update.sheet}!{column_letter(update.col)}{update.row}"
+
+
+def reanchor_updates(
+    plan: Plan, planning: Table, contacts: Table | None, settings_sheet: str,
+    release: dt.date,
+) -> list[CellUpdate]:
+    """A past plan made ready for a new release: the new J, statuses back to "to do",
+    results, spend and contacts' replies cleared. Dates follow by recompute."""
+    lang = plan.settings.lang
+    cell = plan.settings.cells.get("release", L.RELEASE_CELL).replace("$", "")
+    row, col = _split_ref(cell)
+    out = [CellUpdate(settings_sheet, row, col, "date", to_serial(release))]
+    c = planning.columns
+    for t in plan.tasks:
+        if t.source is None:
+            continue
+        r = t.source.row
+        if "status" in c:
+            out.append(CellUpdate(planning.sheet, r, c["status"], "text",
+                                  Status.TODO.label(lang), None, t.id))
+        for key in ("result", "spent"):
+            if key in c and getattr(t, key) is not None:
+                out.append(CellUpdate(planning.sheet, r, c[key], "blank", None, None, t.id))
+    if contacts is not None:
+        cc = contacts.columns
+        for contact in plan.contacts:
+            if contact.source is None:
+                continue
+            r = contact.source.row
+            for key in ("sent", "reply", "replied", "outcome", "followup1", "followup2"):
+                if key in cc:
+                    out.append(CellUpdate(contacts.sheet, r, cc[key], "blank", None, None,
+                                          contact.task or None))
+    return out
+
+
+def _split_ref(ref: str) -> tuple[int, int]:
+    letters = "".join(ch for ch in ref if ch.isalpha())
+    n = 0
+    for ch in letters.upper():
+        n = n * 26 + ord(ch) - 64
+    return int(ref[len(letters):]), n - 1

@@ -6,15 +6,17 @@ Contacts sheet parts' XML and copies every other part of the file byte for byte.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..errors import PlanError
-from ..recompute import Recomputed, recompute
-from ..updates import Change, CellUpdate
+from ..errors import PlanError, WorkbookError
+from ..recompute import Recomputed, reanchor_updates, recompute
+from ..updates import CellUpdate, Change
 from ..values import is_blank
 from .package import Package
 from .read import LoadedPlan, load_plan
+from .safe import atomic_path
 from .sheetxml import SheetXml, grow_table
 
 
@@ -84,3 +86,31 @@ def recompute_file(path: Path, dry_run: bool = False) -> Edited:
             replaced[part] = sheet.to_bytes()
     pkg.save(replaced)
     return Edited(loaded, result, changes, written=True)
+
+
+def reanchor_file(src: Path, dest: Path, release: dt.date) -> Edited:
+    """`new --from PAST`: a copy of a past plan on a new release date, statuses, results
+    and replies cleared, every sheet, column and format of the past plan kept."""
+    if dest.suffix.lower() != src.suffix.lower():
+        raise WorkbookError(
+            f"{dest.name}: a plan made from {src.name} keeps its type; name it *{src.suffix}"
+        )
+    loaded = load_plan(src)
+    pkg = Package(src)
+    updates = reanchor_updates(loaded.plan, loaded.planning, loaded.contacts,
+                               loaded.settings_sheet, release)
+    replaced: dict[str, bytes] = {}
+    by_sheet: dict[str, list[CellUpdate]] = {}
+    for u in updates:
+        by_sheet.setdefault(u.sheet, []).append(u)
+    for name, ups in by_sheet.items():
+        part = pkg.sheets[name]
+        sheet = SheetXml(pkg.read(part), part)
+        sheet.apply(ups)
+        replaced[part] = sheet.to_bytes()
+    # Recompute the copy before it takes the destination's name: a refused plan leaves
+    # nothing behind, and an existing file at `dest` stays as it was.
+    with atomic_path(dest) as tmp:
+        pkg.save(replaced, tmp)
+        edited = recompute_file(tmp)
+    return edited
