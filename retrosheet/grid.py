@@ -251,6 +251,7 @@ def parse_settings(grid: Grid, sheet: str, date1904: bool = False) -> Settings:
         if first and last:
             e = column_letter(c0)
             cells["days_off"] = f"${e}${first}:${e}${max(last + 100, 400)}"
+            cells["days_off_next"] = f"{e}{last + 1}"
     team: list[Member] = []
     if team_at is not None:
         for row in grid[team_at + 2:]:

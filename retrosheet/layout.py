@@ -20,7 +20,7 @@ LETTER: Final[dict[str, str]] = {k: column_letter(i) for k, i in COL.items()}
 STRIP_FIRST_COL: Final = len(PLANNING_KEYS)  # first week column, 0-based
 
 WIDTHS: Final[dict[str, float]] = {
-    "id": 8, "type": 10, "axis": 15, "action": 44, "owner": 18, "anchor": 11,
+    "id": 8, "type": 10, "axis": 15, "action": 52, "owner": 18, "anchor": 11,
     "offset": 9, "unit": 12, "duration": 8, "start": 11.5, "deadline": 11.5, "status": 11,
     "followup": 9, "platform": 14, "kpi": 13, "objective": 10, "result": 10,
     "budget": 9, "spent": 9, "notes": 50,

@@ -87,7 +87,31 @@ def recompute(
 
     orphans = _orphans(expanded)
     updates += _contacts(plan, dates, contacts, c, sheet)
+    updates += _holidays(plan, settings_sheet)
     return Recomputed(plan, dates, updates, added, orphans, row, old_last)
+
+
+# The public holidays the sheet's formulas must know: the years around the release.
+HOLIDAY_MARGIN = (-1, 2)
+
+
+def _holidays(plan: Plan, settings_sheet: str) -> list[CellUpdate]:
+    """Public holidays missing from the Settings list (the release moved to other years),
+    appended under it so the sheet's formulas and the engine keep the same days off."""
+    st = plan.settings
+    nxt = st.cells.get("days_off_next")
+    if not nxt:
+        return []
+    years = range(st.release.year + HOLIDAY_MARGIN[0], st.release.year + HOLIDAY_MARGIN[1] + 1)
+    listed = set(st.days_off)
+    missing = [(d, name) for d, name in sorted(calendar_for(st).holidays(years, st.lang).items())
+               if d not in listed]
+    row, col = _split_ref(nxt)
+    out = []
+    for i, (day, name) in enumerate(missing):
+        out.append(CellUpdate(settings_sheet, row + i, col, "date", to_serial(day)))
+        out.append(CellUpdate(settings_sheet, row + i, col + 1, "text", name))
+    return out
 
 
 def _header_names(key: str) -> list[str]:

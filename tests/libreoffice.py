@@ -5,8 +5,11 @@ registrymodifications.xcu sets OOXMLRecalcMode to 0 ("always recalculate"), so a
 cached values are never trusted. soffice exits 0 even when a file failed to load: each
 function checks that its output exists.
 
-Tests that use this module carry the `libreoffice` marker (declared in pyproject.toml);
-tests/conftest.py skips them when `soffice` is not on PATH.
+Convention: tests that use this module carry the `libreoffice` marker (declared in
+pyproject.toml; `pytest -m "not libreoffice"` leaves them out) and `requires_soffice`,
+which skips them when `soffice` is not on PATH:
+
+    pytestmark = [pytest.mark.libreoffice, requires_soffice]
 """
 
 from __future__ import annotations
@@ -222,19 +225,19 @@ def _ink_ratio_plain(png: Path) -> float:
     colours = min(channels, 3)
     for y in range(height):
         start = y * (stride + 1)
-        kind = raw[start]
+        method = raw[start]
         line = bytearray(raw[start + 1:start + 1 + stride])
         for x in range(stride):
             a = line[x - channels] if x >= channels else 0
             b = prev[x]
             c = prev[x - channels] if x >= channels else 0
-            if kind == 1:
+            if method == 1:
                 line[x] = (line[x] + a) & 0xFF
-            elif kind == 2:
+            elif method == 2:
                 line[x] = (line[x] + b) & 0xFF
-            elif kind == 3:
+            elif method == 3:
                 line[x] = (line[x] + (a + b) // 2) & 0xFF
-            elif kind == 4:
+            elif method == 4:
                 p = a + b - c
                 pa, pb, pc = abs(p - a), abs(p - b), abs(p - c)
                 pred = a if pa <= pb and pa <= pc else (b if pb <= pc else c)

@@ -40,6 +40,9 @@ DONE_FONT = "#7F7F7F"
 SPAN_FILL = "#5B9BD5"
 MILESTONE_FILL = "#C00000"
 TODAY_FILL = "#E2EFDA"
+# Public holidays are listed from 2 years before the release to 5 after, so the
+# formulas stay right when the release moves; recompute tops the list up beyond that.
+HOLIDAY_YEARS = (-2, 5)
 VALIDATION_EXTRA_ROWS = 300  # dropdowns also on the rows a user adds below the table
 
 DONE_OR_CANCELLED = (Status.DONE, Status.CANCELLED)
@@ -85,6 +88,8 @@ class _Writer:
         self.f_date = add({"num_format": dfmt, "align": "center"})
         self.f_offset = add({"num_format": L.OFFSET_FORMAT, "align": "center"})
         self.f_center = add({"align": "center"})
+        day = "j" if self.lang == "fr" else "d"
+        self.f_task_offset = add({"num_format": f'+0" {day}";-0" {day}";0" {day}"'})
         self.f_wrap = add({"text_wrap": True, "valign": "top"})
         self.f_money = add({"num_format": "#,##0 €" if self.lang == "fr" else "€#,##0"})
         self.f_int = add({"num_format": "#,##0"})
@@ -124,7 +129,8 @@ class _Writer:
             fmt = {"start": self.f_date, "deadline": self.f_date, "offset": self.f_offset,
                    "duration": self.f_center, "type": self.f_center, "id": self.f_center,
                    "budget": self.f_money, "spent": self.f_money, "objective": self.f_int,
-                   "result": self.f_int, "status": self.f_center}.get(k)
+                   "result": self.f_int, "status": self.f_center, "action": self.f_wrap,
+                   "notes": self.f_wrap}.get(k)
             ws.set_column(c, c, L.WIDTHS[k], fmt)
         ws.set_row(0, 30)
         self._strip(ws, n)
@@ -207,6 +213,11 @@ class _Writer:
         rows = max(n, 1)
         ws.conditional_format(1, 0, rows, last_col, {
             "type": "formula", "criteria": f"={finished}", "format": self.f_done})
+        # An offset from another task reads "+7 j", not "J+7": J is the release day.
+        f, g = L.LETTER["anchor"], L.COL["offset"]
+        ws.conditional_format(1, g, rows, g, {
+            "type": "formula", "criteria": f'=AND(${f}2<>"J",${f}2<>"")',
+            "format": self.f_task_offset})
         ws.conditional_format(1, 0, rows, last_col, {
             "type": "formula", "criteria": f"=AND(NOT({finished}),{k}<TODAY())",
             "format": self.f_late})
@@ -265,6 +276,7 @@ class _Writer:
         lang, st = self.lang, self.plan.settings
         ws = self.wb.add_worksheet(sheet_name("settings", lang))
         ws.write_string(0, 0, word("settings_title", lang), self.f_title)
+        ws.set_row(0, 24)
         values: dict[str, str] = {
             "title": st.title, "artist": st.artist, "lang": lang, "country": st.country,
             "region": st.region, "template": st.template,
@@ -317,7 +329,7 @@ class _Writer:
         from ..schedule import calendar_for
 
         cal = calendar_for(st)
-        years = range(st.release.year - 1, st.release.year + 3)
+        years = range(st.release.year + HOLIDAY_YEARS[0], st.release.year + HOLIDAY_YEARS[1] + 1)
         out = sorted(cal.holidays(years, self.lang).items())
         label = "Congé" if self.lang == "fr" else "Day off"
         out += [(d, label) for d in sorted(st.days_off)]
@@ -331,6 +343,7 @@ class _Writer:
         p = L.quote_sheet(sheet_name("planning", lang))
         col = {k: f"{p}!${v}:${v}" for k, v in L.LETTER.items()}
         ws.write_string(0, 0, word("dashboard_title", lang), self.f_title)
+        ws.set_row(0, 24)
         ws.write_string(2, 0, word("days_to_release", lang), self.f_bold)
         ws.write_formula(2, 1, f"={self.refs.release}-TODAY()", self.f_int,
                          (self.plan.settings.release - self.today).days)
@@ -362,7 +375,7 @@ class _Writer:
         for t in self.rows:
             by_axis.setdefault(axis_of[t.id], []).append(t)
         top2 = status_last + 3
-        heads = ("axis", "tasks", "done", "budget", "spent", "objective", "result")
+        heads = ("axis", "tasks", "done", "budget", "spent", "objective", "result", "reached")
         ws.write_string(top2 - 1, 0, word("by_axis", lang), self.f_bold)
         for c, h in enumerate(heads):
             ws.write_string(top2, c, word(h, lang), self.f_header)
@@ -382,9 +395,13 @@ class _Writer:
                 total = sum(getattr(t, key) or 0 for t in mine)
                 fmt = self.f_money if key in ("budget", "spent") else self.f_int
                 ws.write_formula(r, c, f"=SUMIF({ax},{col[key]})", fmt, total)
+            objective = sum(t.objective or 0 for t in mine)
+            result = sum(t.result or 0 for t in mine)
+            ws.write_formula(r, 7, f'=IF(F{r + 1}>0,G{r + 1}/F{r + 1},"")', self.f_pct,
+                             result / objective if objective else "")
         axis_last = top2 + len(axes)
         ws.set_column(0, 0, 22)
-        ws.set_column(1, 6, 12)
+        ws.set_column(1, 7, 12)
 
         d = L.quote_sheet(sheet_name("dashboard", lang))
 
@@ -400,16 +417,25 @@ class _Writer:
         pie.set_title({"name": word("tasks_by_status", lang)})
         ws.insert_chart(1, 8, pie, {"x_scale": 1.0, "y_scale": 1.0})
 
-        for n, (title, a, b) in enumerate((("budget_vs_spent", 3, 4),
-                                           ("objective_vs_result", 5, 6))):
-            chart = self.wb.add_chart({"type": "column"})
-            for c in (a, b):
-                chart.add_series({"name": f"={d}!${column_letter(c)}${top2 + 1}",
-                                  "categories": rng(0, top2 + 1, axis_last),
-                                  "values": rng(c, top2 + 1, axis_last)})
-            chart.set_title({"name": word(title, lang)})
-            chart.set_legend({"position": "bottom"})
-            ws.insert_chart(17 + n * 16, 8, chart, {"x_scale": 1.3, "y_scale": 1.0})
+        money = self.wb.add_chart({"type": "column"})
+        for c in (3, 4):
+            money.add_series({"name": f"={d}!${column_letter(c)}${top2 + 1}",
+                              "categories": rng(0, top2 + 1, axis_last),
+                              "values": rng(c, top2 + 1, axis_last)})
+        money.set_title({"name": word("budget_vs_spent", lang)})
+        money.set_legend({"position": "bottom"})
+        ws.insert_chart(17, 8, money, {"x_scale": 1.3, "y_scale": 1.0})
+        # Objectives are in different units (streams, articles, plays): compare the share
+        # reached per axis, not the raw sums.
+        reached = self.wb.add_chart({"type": "bar"})
+        reached.add_series({"name": word("reached", lang),
+                            "categories": rng(0, top2 + 1, axis_last),
+                            "values": rng(7, top2 + 1, axis_last),
+                            "data_labels": {"value": True, "num_format": "0%"}})
+        reached.set_title({"name": word("objective_vs_result", lang)})
+        reached.set_legend({"none": True})
+        reached.set_x_axis({"num_format": "0%", "min": 0})
+        ws.insert_chart(33, 8, reached, {"x_scale": 1.3, "y_scale": 1.0})
 
     def _late(self, t: Task) -> bool:
         return (t.status not in DONE_OR_CANCELLED
