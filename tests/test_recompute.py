@@ -11,12 +11,11 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from libreoffice import recalc, soffice
 from python_calamine import CalamineWorkbook
 
 from retrosheet.cli import cli
 from retrosheet.values import to_serial
-
-from libreoffice import recalc, soffice
 
 
 def run(*args: str) -> tuple[int, str, str]:
