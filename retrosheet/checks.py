@@ -9,10 +9,14 @@ date-based checks are skipped.
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import re
+import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from itertools import pairwise
+from typing import Final
 
 from .errors import PlanError
 from .followups import MAX_FOLLOWUPS, followup_id, parse_rule
@@ -67,12 +71,18 @@ class Finding:
         return f"{head}{self.severity.label(self.lang)}: {self.message}"
 
 
+# Social accounts go cold fast; press, radio and the rest work in longer waves. Work
+# nobody outside sees (production, admin, content making, delivery, paid bursts) comes in
+# bursts by nature: off (0).
+SILENT_DAYS: Final[dict[str, int]] = {
+    Axis.SOCIAL.name: 10,
+    **{a.name: 0 for a in (Axis.PRODUCTION, Axis.ADMIN, Axis.CONTENT, Axis.DISTRIBUTION,
+                           Axis.ADS)},
+}
+
+
 def _default_silent_days() -> dict[str, int]:
-    # Social accounts go cold fast; press, radio and the rest work in longer waves. Work
-    # nobody outside sees (production, admin, content making, delivery, paid bursts) comes
-    # in bursts by nature: off (0).
-    off = (Axis.PRODUCTION, Axis.ADMIN, Axis.CONTENT, Axis.DISTRIBUTION, Axis.ADS)
-    return {Axis.SOCIAL.name: 10, **{a.name: 0 for a in off}}
+    return dict(SILENT_DAYS)
 
 
 @dataclass(frozen=True)
@@ -81,7 +91,8 @@ class Thresholds:
 
     max_tasks_per_owner_week: int = 8
     # Keyed by canonical Axis member name ("SOCIAL") or, for a custom axis, its normalized
-    # text ("merch"); other axes use default_silent_days.
+    # text ("merch"). Axes left out fall back on SILENT_DAYS, then default_silent_days, so
+    # Thresholds(silent_days={"SOCIAL": 7}) changes only social networks.
     silent_days: dict[str, int] = field(default_factory=_default_silent_days)
     default_silent_days: int = 21
     # The campaign window, for silences, ends this many days after J.
@@ -91,7 +102,8 @@ class Thresholds:
     distribution_days_peak: int = 35  # …5 weeks when J is in November or December
 
     def silent_for(self, axis_key: str) -> int:
-        return self.silent_days.get(axis_key, self.default_silent_days)
+        return self.silent_days.get(
+            axis_key, SILENT_DAYS.get(axis_key, self.default_silent_days))
 
 
 DEFAULT_THRESHOLDS = Thresholds()
@@ -102,7 +114,7 @@ _CLOSED = (Status.DONE, Status.CANCELLED)
 _PITCH = ("pitch",)
 _SPOTIFY = ("spotify",)
 _UPLOAD = ("upload", "livr", "envoi", "envoy", "distributeur", "distributor", "deliver")
-_CHECK = ("verif", "check", "controle", "controler")
+_CHECK = ("verif", "check", "controle")
 
 
 def has_errors(findings: Iterable[Finding]) -> bool:
@@ -141,11 +153,23 @@ def _num(x: float, lang: str) -> str:
     return text.replace(".", ",") if lang == "fr" else text
 
 
-def _has(text: str, stems: tuple[str, ...]) -> bool:
-    words = normalize(text).split()
+_COMBINING = re.compile("[\u0300-\u036f]")
+_NON_WORD = re.compile("[^a-z0-9]+")
+
+
+def _fold(text: str) -> str:
+    """labels.normalize for Latin text, without its per-character loop or its bounded
+    cache: this runs on every action of 10,000-row plans, each one different."""
+    if not text.isascii():
+        text = _COMBINING.sub("", unicodedata.normalize("NFKD", text))
+    return _NON_WORD.sub(" ", text.lower()).strip()
+
+
+def _has(words: list[str], stems: tuple[str, ...]) -> bool:
     return any(w.startswith(s) for w in words for s in stems)
 
 
+@functools.lru_cache(maxsize=1024)  # a plan has a dozen axes, each on many rows
 def _axis_key(text: str) -> str:
     axis = Axis.parse(text)
     return axis.name if isinstance(axis, Axis) else normalize(text)
@@ -167,9 +191,11 @@ class _Checker:
         self.release = plan.settings.release
         # (group, finding): group 0 plan-wide, 1 Planning rows, 2 Contacts rows.
         self.out: list[tuple[int, Finding]] = []
+        # First task of each usable ID: what anchors can point to.
         self.index: dict[str, Task] = {}
         for t in plan.tasks:
-            self.index.setdefault(t.id, t)
+            if t.id and t.id != RELEASE:
+                self.index.setdefault(t.id, t)
 
     @property
     def found(self) -> bool:
@@ -349,7 +375,7 @@ class _Checker:
     def duplicates(self, tasks: list[Task], dates: dict[str, Scheduled]) -> None:
         first: dict[tuple[str, str, dt.date], Task] = {}
         for task in tasks:
-            action = normalize(task.action)
+            action = _fold(task.action)
             if not action:
                 continue
             key = (_axis_key(task.axis), action, dates[task.id].deadline)
@@ -488,8 +514,9 @@ class _Checker:
             if task.status in _CLOSED or task.is_milestone or task.type is TaskType.FOLLOWUP:
                 continue
             d = dates[task.id].deadline
-            spotify = _has(task.platform, _SPOTIFY) or _has(task.action, _SPOTIFY)
-            if spotify and _has(task.action, _PITCH):
+            action = _fold(task.action).split()
+            spotify = _has(action, _SPOTIFY) or _has(_fold(task.platform).split(), _SPOTIFY)
+            if spotify and _has(action, _PITCH):
                 limit = self.release - dt.timedelta(days=th.spotify_pitch_days)
                 if d > limit:
                     n = th.spotify_pitch_days
@@ -498,8 +525,8 @@ class _Checker:
                         f"({self.day(limit)}) : trop tard pour Release Radar",
                         f"Spotify editorial pitch on {self.day(d)}, after J-{n} "
                         f"({self.day(limit)}): too late for Release Radar"), task, "deadline")
-            if (_axis_key(task.axis) == Axis.DISTRIBUTION.name and _has(task.action, _UPLOAD)
-                    and not _has(task.action, _CHECK) and nominal[task.id] <= 0):
+            if (_axis_key(task.axis) == Axis.DISTRIBUTION.name and _has(action, _UPLOAD)
+                    and not _has(action, _CHECK) and nominal[task.id] <= 0):
                 peak = self.release.month in (11, 12)
                 n = th.distribution_days_peak if peak else th.distribution_days
                 limit = self.release - dt.timedelta(days=n)

@@ -14,7 +14,7 @@ from ..errors import PlanError, WorkbookError
 from ..recompute import Recomputed, reanchor_updates, recompute
 from ..updates import CellUpdate, Change
 from ..values import is_blank
-from .package import Package
+from .package import Package, Writer
 from .read import LoadedPlan, load_plan
 from .safe import atomic_path
 from .sheetxml import SheetXml, grow_table
@@ -72,7 +72,7 @@ def recompute_file(path: Path, dry_run: bool = False) -> Edited:
     if dry_run or not changes:
         return Edited(loaded, result, changes, written=False)
 
-    replaced: dict[str, bytes] = {}
+    replaced: dict[str, bytes | Writer] = {}
     psheet = sheets[loaded.planning.sheet][1]
     if result.last_row > result.old_last_row:
         psheet.grow_ranges(result.old_last_row, result.last_row)
@@ -83,7 +83,7 @@ def recompute_file(path: Path, dry_run: bool = False) -> Edited:
                 replaced[table_part] = grown
     for part, sheet in sheets.values():
         if sheet.changed:
-            replaced[part] = sheet.to_bytes()
+            replaced[part] = sheet.write
     pkg.save(replaced)
     return Edited(loaded, result, changes, written=True)
 
@@ -99,7 +99,7 @@ def reanchor_file(src: Path, dest: Path, release: dt.date) -> Edited:
     pkg = Package(src)
     updates = reanchor_updates(loaded.plan, loaded.planning, loaded.contacts,
                                loaded.settings_sheet, release)
-    replaced: dict[str, bytes] = {}
+    replaced: dict[str, bytes | Writer] = {}
     by_sheet: dict[str, list[CellUpdate]] = {}
     for u in updates:
         by_sheet.setdefault(u.sheet, []).append(u)
@@ -107,7 +107,7 @@ def reanchor_file(src: Path, dest: Path, release: dt.date) -> Edited:
         part = pkg.sheets[name]
         sheet = SheetXml(pkg.read(part), part)
         sheet.apply(ups)
-        replaced[part] = sheet.to_bytes()
+        replaced[part] = sheet.write
     # Recompute the copy before it takes the destination's name: a refused plan leaves
     # nothing behind, and an existing file at `dest` stays as it was.
     with atomic_path(dest) as tmp:

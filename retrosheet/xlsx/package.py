@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import posixpath
 import zipfile
+from collections.abc import Callable, Mapping
 from pathlib import Path
+from typing import IO
 
 from lxml import etree
 
@@ -20,6 +22,8 @@ NS_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 NS_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 NS_PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
 REL_TABLE = NS_REL + "/table"
+
+Writer = Callable[[IO[bytes]], None]
 
 
 def _xml(data: bytes, what: str) -> etree._Element:
@@ -36,26 +40,31 @@ class Package:
         try:
             with zipfile.ZipFile(path) as z:
                 self.infos = z.infolist()
-                self._data = {i.filename: z.read(i) for i in self.infos}
         except (zipfile.BadZipFile, OSError, EOFError) as exc:
             raise WorkbookError(f"{path.name} is not a readable .xlsx/.xlsm file: {exc}") from exc
-        if "xl/workbook.xml" not in self._data:
+        self._names = {i.filename for i in self.infos}
+        if "xl/workbook.xml" not in self._names:
             raise WorkbookError(f"{path.name} is not an .xlsx/.xlsm workbook (no xl/workbook.xml)")
         self.sheets = self._sheet_parts()
 
     def read(self, part: str) -> bytes:
-        return self._data[part]
+        """A part's bytes, read when asked: a big sheet is not held twice."""
+        try:
+            with zipfile.ZipFile(self.path) as z:
+                return z.read(part)
+        except (zipfile.BadZipFile, OSError, EOFError, KeyError) as exc:
+            raise WorkbookError(f"{self.path.name}: part {part} cannot be read: {exc}") from exc
 
     def has(self, part: str) -> bool:
-        return part in self._data
+        return part in self._names
 
     def rels(self, part: str) -> dict[str, tuple[str, str]]:
         """Relationships of a part: id → (type, target part path)."""
         folder, name = posixpath.split(part)
         rels_part = posixpath.join(folder, "_rels", name + ".rels")
-        if rels_part not in self._data:
+        if rels_part not in self._names:
             return {}
-        root = _xml(self._data[rels_part], rels_part)
+        root = _xml(self.read(rels_part), rels_part)
         out = {}
         for rel in root.iter(f"{{{NS_PKG_REL}}}Relationship"):
             if rel.get("TargetMode") == "External":
@@ -67,7 +76,7 @@ class Package:
         return out
 
     def _sheet_parts(self) -> dict[str, str]:
-        wb = _xml(self._data["xl/workbook.xml"], "xl/workbook.xml")
+        wb = _xml(self.read("xl/workbook.xml"), "xl/workbook.xml")
         rels = self.rels("xl/workbook.xml")
         out = {}
         for sheet in wb.iter(f"{{{NS_MAIN}}}sheet"):
@@ -79,10 +88,23 @@ class Package:
     def tables_of(self, sheet_part: str) -> list[str]:
         return [p for t, p in self.rels(sheet_part).values() if t == REL_TABLE]
 
-    def save(self, replaced: dict[str, bytes], dest: Path | None = None) -> None:
-        """Write the package with `replaced` parts, atomically, every other part as it was."""
+    def save(self, replaced: Mapping[str, bytes | Writer], dest: Path | None = None) -> None:
+        """Write the package with `replaced` parts, atomically, every other part as it was.
+
+        A replacement is the part's bytes or a function that writes them to a stream.
+        """
         target = dest or self.path
-        with atomic_path(target) as tmp, zipfile.ZipFile(tmp, "w") as out:
+        with (atomic_path(target) as tmp, zipfile.ZipFile(self.path) as src,
+              zipfile.ZipFile(tmp, "w") as out):
             for info in self.infos:
-                data = replaced.get(info.filename, self._data[info.filename])
-                out.writestr(info, data, compress_type=info.compress_type)
+                new = replaced.get(info.filename)
+                if new is None:
+                    out.writestr(info, src.read(info), compress_type=info.compress_type)
+                elif isinstance(new, bytes):
+                    out.writestr(info, new, compress_type=info.compress_type)
+                else:
+                    copy = zipfile.ZipInfo(info.filename, info.date_time)
+                    copy.compress_type = info.compress_type
+                    copy.external_attr = info.external_attr
+                    with out.open(copy, "w", force_zip64=True) as stream:
+                        new(stream)

@@ -8,7 +8,15 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import RetrosheetError, WorkbookError
-from ..grid import Grid, Table, find_table, parse_contacts, parse_settings, parse_tasks
+from ..grid import (
+    HEADER_SCAN_ROWS,
+    Grid,
+    Table,
+    find_table,
+    parse_contacts,
+    parse_settings,
+    parse_tasks,
+)
 from ..labels import contact_key, sheet_key
 from ..model import Plan
 
@@ -52,6 +60,23 @@ def read_planning_grid(path: Path) -> tuple[Grid, str, bool]:
     return _grid(wb, path, sheet), sheet, is_1904(path)
 
 
+def _planning(wb: Any, path: Path, sheet: str, lang: str) -> tuple[Grid, Table]:
+    """The Planning grid cut to the table's own and user columns: the week strip's
+    columns (dates as headers) are retrosheet's paint and would only cost memory."""
+    try:
+        rows = wb.get_sheet_by_name(sheet).iter_rows()
+        head = [row for _, row in zip(range(HEADER_SCAN_ROWS), rows, strict=False)]
+        table = find_table(head, sheet, lang)
+        width = max([*table.columns.values(), *table.extra.values()]) + 1
+        grid: list[list[Any]] = [row[:width] for row in head]
+        grid.extend(row[:width] for row in rows)
+    except RetrosheetError:
+        raise
+    except Exception as exc:
+        raise WorkbookError(f"{path.name}: sheet {sheet!r} cannot be read: {exc}") from exc
+    return grid, table
+
+
 @dataclass
 class LoadedPlan:
     """A plan read from a file, with where its tables sit (for writing back)."""
@@ -78,8 +103,7 @@ def load_plan(path: Path) -> LoadedPlan:
     try:
         settings = parse_settings(_grid(wb, path, by_key["settings"]), by_key["settings"],
                                   date1904)
-        pgrid = _grid(wb, path, by_key["planning"])
-        table = find_table(pgrid, by_key["planning"], settings.lang)
+        pgrid, table = _planning(wb, path, by_key["planning"], settings.lang)
         plan = Plan(settings, parse_tasks(pgrid, table, date1904))
         ctable = None
         if "contacts" in by_key:

@@ -1,25 +1,33 @@
-"""Edit cells of one worksheet part in place, leaving every other cell's XML as it was."""
+"""Edit cells of one worksheet part in place, leaving every other byte of it as it was.
+
+The part is handled as text, row by row: a row retrosheet does not touch keeps its exact
+bytes, and a 10,000-row sheet costs its text and a list of rows, not a DOM (an lxml tree
+of such a sheet is several times the size of the openpyxl baseline the targets name).
+"""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from html import unescape
+from typing import IO
+from xml.sax.saxutils import escape
 
-from lxml import etree
-
+from ..errors import WorkbookError
 from ..updates import CellUpdate, Change
 from ..values import column_letter
-from .package import NS_MAIN, _xml
 
-C = f"{{{NS_MAIN}}}c"
-ROW = f"{{{NS_MAIN}}}row"
-F = f"{{{NS_MAIN}}}f"
-V = f"{{{NS_MAIN}}}v"
-IS = f"{{{NS_MAIN}}}is"
-T = f"{{{NS_MAIN}}}t"
-XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
-
-_REF = re.compile(r"([A-Z]+)(\d+)")
+_SHEET_DATA_B = re.compile(rb"<((?:[\w.-]+:)?)sheetData\b[^>]*?(/?)>")
+_ROW_B = re.compile(rb"<(?:[\w.-]+:)?row\b[^>]*?/>|<(?:[\w.-]+:)?row\b[^>]*>.*?</(?:[\w.-]+:)?row>",
+                    re.DOTALL)
+_CELL = re.compile(r"<(?:[\w.-]+:)?c\b[^>]*?/>|<(?:[\w.-]+:)?c\b[^>]*>.*?</(?:[\w.-]+:)?c>",
+                   re.DOTALL)
+_ROW_NUM_B = re.compile(rb'\sr="(\d+)"')
+_CELL_REF = re.compile(r'\sr="([A-Z]+)(\d+)"')
+_ATTR = re.compile(r'\s([\w:.-]+)="([^"]*)"')
+_FORMULA = re.compile(r"<(?:[\w.-]+:)?f\b[^>]*?(?:/>|>(.*?)</(?:[\w.-]+:)?f>)", re.DOTALL)
+_VALUE = re.compile(r"<(?:[\w.-]+:)?v>(.*?)</(?:[\w.-]+:)?v>", re.DOTALL)
+_TEXT = re.compile(r"<(?:[\w.-]+:)?t\b[^>]*>(.*?)</(?:[\w.-]+:)?t>", re.DOTALL)
 
 
 def col_index(letters: str) -> int:
@@ -29,120 +37,190 @@ def col_index(letters: str) -> int:
     return n - 1
 
 
-def _split(ref: str) -> tuple[int, int]:
-    m = _REF.fullmatch(ref)
-    if not m:
-        raise ValueError(ref)
-    return int(m.group(2)), col_index(m.group(1))
+def _unescape(text: str) -> str:
+    if "&" not in text:
+        return text
+    if "&#" in text:
+        return unescape(text)
+    return (text.replace("&quot;", '"').replace("&apos;", "'").replace("&lt;", "<")
+            .replace("&gt;", ">").replace("&amp;", "&"))
 
 
 def _number(v: float) -> str:
     return str(int(v)) if float(v).is_integer() else repr(float(v))
 
 
+class _Cell:
+    """One `<c>` element's text and what retrosheet compares in it."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        end = text.index(">")
+        self.start_tag = text[: end + 1]
+        self.attrs: dict[str, str] = dict(_ATTR.findall(self.start_tag))
+        ref = _CELL_REF.search(self.start_tag)
+        self.col = col_index(ref.group(1)) if ref else -1
+
+    @property
+    def formula(self) -> str | None:
+        m = _FORMULA.search(self.text)
+        return None if m is None else _unescape(str(m.group(1) or ""))
+
+    @property
+    def value(self) -> str:
+        if self.attrs.get("t") == "inlineStr":
+            return "".join(_unescape(t) for t in _TEXT.findall(self.text))
+        m = _VALUE.search(self.text)
+        return _unescape(m.group(1)) if m else ""
+
+
 class SheetXml:
     def __init__(self, data: bytes, name: str) -> None:
         self.name = name
-        self.root = _xml(data, name)
-        data_el = self.root.find(f"{{{NS_MAIN}}}sheetData")
-        if data_el is None:
-            data_el = etree.SubElement(self.root, f"{{{NS_MAIN}}}sheetData")
-        self.sheet_data = data_el
-        self.rows: dict[int, etree._Element] = {}
-        for row in self.sheet_data.iter(ROW):
-            self.rows[int(row.get("r", "0"))] = row
+        m = _SHEET_DATA_B.search(data)
+        if m is None:
+            raise WorkbookError(f"{name} has no sheetData: not a worksheet")
+        self.prefix = m.group(1).decode("ascii")
+        if m.group(2):  # <sheetData/>: no rows yet
+            head = data[: m.start()] + f"<{self.prefix}sheetData>".encode()
+            tail = f"</{self.prefix}sheetData>".encode() + data[m.end():]
+            begin = close = m.end()
+        else:
+            begin = m.end()
+            close = data.index(f"</{self.prefix}sheetData>".encode(), begin)
+            head, tail = data[:begin], data[close:]
+        # Rows stay bytes (UTF-8): half the memory of text for a sheet whose formulas name
+        # 'Paramètres'; a row is decoded only when one of its cells is read or written.
+        self.rows: list[bytes] = []
+        self.numbers: list[int] = []
+        pos, last = begin, 0
+        for rm in _ROW_B.finditer(data, begin, close):
+            if self.rows:
+                self.rows[-1] += data[pos: rm.start()]  # whitespace between rows
+            else:
+                head += data[pos: rm.start()]
+            row = rm.group(0)
+            num = _ROW_NUM_B.search(row, 0, row.index(b">"))
+            last = int(num.group(1)) if num else last + 1
+            self.rows.append(row)
+            self.numbers.append(last)
+            pos = rm.end()
+        tail = data[pos:close] + tail
+        try:
+            self.head, self.tail = head.decode("utf-8"), tail.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise WorkbookError(f"{name} is not UTF-8 XML: {exc}") from exc
+        self.index = {n: i for i, n in enumerate(self.numbers)}
         self.changed = False
 
     # ---- reading ----------------------------------------------------------------
-    def cell(self, row: int, col: int) -> etree._Element | None:
-        r = self.rows.get(row)
-        if r is None:
-            return None
-        ref = f"{column_letter(col)}{row}"
-        for c in r.iter(C):
-            if c.get("r") == ref:
-                return c
-        return None
+    def _row_text(self, i: int) -> str:
+        try:
+            return self.rows[i].decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise WorkbookError(f"{self.name} is not UTF-8 XML: {exc}") from exc
 
-    def formula(self, row: int, col: int) -> str | None:
-        c = self.cell(row, col)
-        if c is None:
+    def _cell(self, row: int, col: int) -> _Cell | None:
+        i = self.index.get(row)
+        if i is None:
             return None
-        f = c.find(F)
-        if f is None:
+        if f' r="{column_letter(col)}{row}"'.encode() not in self.rows[i]:
             return None
-        return f.text or ("" if f.get("t") == "shared" else None)
+        text = self._row_text(i)
+        # Find the cell by its reference; attributes never hold "<" or ">".
+        at = text.find(f' r="{column_letter(col)}{row}"')
+        start = text.rfind("<", 0, at)
+        tag_end = text.index(">", at)
+        if text[tag_end - 1] == "/":
+            return _Cell(text[start: tag_end + 1])
+        close = f"</{self.prefix}c>"
+        end = text.index(close, tag_end) + len(close)
+        return _Cell(text[start:end])
 
     def has_formula(self, row: int, col: int) -> bool:
-        c = self.cell(row, col)
-        return c is not None and c.find(F) is not None
-
-    @staticmethod
-    def _value_text(c: etree._Element | None) -> str:
-        if c is None:
-            return ""
-        if c.get("t") == "inlineStr":
-            return "".join(t.text or "" for t in c.iter(T))
-        v = c.find(V)
-        return v.text or "" if v is not None else ""
+        c = self._cell(row, col)
+        return c is not None and c.formula is not None
 
     # ---- writing ----------------------------------------------------------------
-    def _row(self, row: int) -> etree._Element:
-        el = self.rows.get(row)
-        if el is not None:
-            return el
-        el = etree.Element(ROW, r=str(row))
-        later = [r for r in self.rows if r > row]
-        if later:
-            self.rows[min(later)].addprevious(el)
-        else:
-            self.sheet_data.append(el)
-        self.rows[row] = el
-        return el
-
     def _style_above(self, row: int, col: int) -> str | None:
         for r in range(row - 1, max(0, row - 50), -1):
-            c = self.cell(r, col)
-            if c is not None and c.get("s"):
-                return c.get("s")
+            c = self._cell(r, col)
+            if c is not None and "s" in c.attrs:
+                return c.attrs["s"]
         return None
 
-    def _new_cell(self, row: int, col: int) -> etree._Element:
-        r = self._row(row)
-        ref = f"{column_letter(col)}{row}"
-        c = etree.Element(C, r=ref)
-        style = self._style_above(row, col)
-        if style:
-            c.set("s", style)
-        for other in r.iter(C):
-            if _split(other.get("r", "A1"))[1] > col:
-                other.addprevious(c)
-                break
-        else:
-            r.append(c)
-        return c
+    def _render(self, row: int, col: int, u: CellUpdate, attrs: dict[str, str],
+                value: str) -> str:
+        p = self.prefix
+        attrs = {k: v for k, v in attrs.items() if k not in ("r", "t", "cm", "vm")}
+        head = f'<{p}c r="{column_letter(col)}{row}"'
+        head += "".join(f' {k}="{v}"' for k, v in attrs.items())
+        if u.kind == "blank":
+            return head + "/>"
+        inner = ""
+        if u.formula:
+            inner += f"<{p}f>{escape(u.formula[1:])}</{p}f>"
+        if u.kind == "text" and not u.formula:
+            space = ' xml:space="preserve"' if value != value.strip() else ""
+            return (head + f' t="inlineStr"><{p}is><{p}t{space}>{escape(value)}</{p}t>'
+                    f"</{p}is></{p}c>")
+        if u.kind == "text":
+            head += ' t="str"'
+        if value != "":
+            inner += f"<{p}v>{escape(value)}</{p}v>"
+        return head + ">" + inner + f"</{p}c>"
+
+    def _row_index(self, row: int) -> int:
+        i = self.index.get(row)
+        if i is not None:
+            return i
+        # A new row goes before the first row with a larger number.
+        at = next((k for k, n in enumerate(self.numbers) if n > row), len(self.numbers))
+        self.rows.insert(at, f'<{self.prefix}row r="{row}"></{self.prefix}row>'.encode())
+        self.numbers.insert(at, row)
+        self.index = {n: k for k, n in enumerate(self.numbers)}
+        return at
+
+    def _put(self, row: int, col: int, cell_text: str | None, old: _Cell | None) -> None:
+        i = self._row_index(row)
+        self.rows[i] = self._put_in(self._row_text(i), col, cell_text, old).encode("utf-8")
+
+    def _put_in(self, text: str, col: int, cell_text: str | None, old: _Cell | None) -> str:
+        if old is not None:
+            start = text.index(old.text)
+            return text[:start] + (cell_text or "") + text[start + len(old.text):]
+        if cell_text is None:
+            return text
+        # Insert in column order, or at the end of the row.
+        for c in _CELL.finditer(text):
+            if _Cell(c.group(0)).col > col:
+                return text[: c.start()] + cell_text + text[c.start():]
+        if text.endswith("/>"):  # <row r="5"/>
+            return text[:-2] + ">" + cell_text + f"</{self.prefix}row>"
+        close = text.rindex("</")
+        return text[:close] + cell_text + text[close:]
 
     def apply(self, updates: Iterable[CellUpdate], dry_run: bool = False) -> list[Change]:
         """Apply the updates that change something; return those changes."""
         changes: list[Change] = []
         for u in updates:
-            c = self.cell(u.row, u.col)
-            f_el = None if c is None else c.find(F)
-            old_formula = None if f_el is None else (f_el.text or "")
-            old_value = self._value_text(c)
+            c = self._cell(u.row, u.col)
+            old_formula = None if c is None else c.formula
+            old_value = "" if c is None else c.value
             new_formula = u.formula[1:] if u.formula else None
             new_value = "" if u.value is None else (
                 _number(u.value) if isinstance(u.value, int | float) else str(u.value))
             if old_formula == new_formula and self._same(old_value, new_value, u):
                 continue
             changes.append(Change(u, old_value, new_value))
-            if dry_run:
+            if dry_run or (c is None and u.kind == "blank"):
                 continue
-            if c is None:
-                if u.kind == "blank":
-                    continue
-                c = self._new_cell(u.row, u.col)
-            self._set(c, u, new_formula, new_value)
+            if c is not None:
+                attrs = dict(c.attrs)
+            else:
+                style = self._style_above(u.row, u.col)
+                attrs = {"s": style} if style else {}
+            self._put(u.row, u.col, self._render(u.row, u.col, u, attrs, new_value), c)
             self.changed = True
         return changes
 
@@ -155,74 +233,45 @@ class SheetXml:
                 return False
         return old == new
 
-    @staticmethod
-    def _set(c: etree._Element, u: CellUpdate, formula: str | None, value: str) -> None:
-        for child in list(c):
-            c.remove(child)
-        for attr in ("t", "cm", "vm"):
-            if attr in c.attrib:
-                del c.attrib[attr]
-        if u.kind == "blank":
-            return
-        if formula is not None:
-            etree.SubElement(c, F).text = formula
-        if u.kind == "text":
-            if formula is not None:
-                c.set("t", "str")
-                etree.SubElement(c, V).text = value
-            else:
-                c.set("t", "inlineStr")
-                t = etree.SubElement(etree.SubElement(c, IS), T)
-                t.text = value
-                if value != value.strip():
-                    t.set(XML_SPACE, "preserve")
-        elif value != "":
-            etree.SubElement(c, V).text = value
-
     def grow_ranges(self, old_last: int, new_last: int) -> None:
         """Ranges (conditional formats, validations, dimension) ending on the table's last
         row are stretched to the new last row, as Excel does when a table grows."""
         if new_last <= old_last:
             return
-        pattern = re.compile(rf"(\$?[A-Z]+\$?){old_last}\b")
+        end = re.compile(rf"(:\$?[A-Z]+\$?){old_last}(?![0-9])")
 
-        def stretch(sqref: str) -> str:
-            parts = []
-            for part in sqref.split():
-                if ":" in part:
-                    a, b = part.split(":", 1)
-                    b = pattern.sub(lambda m: f"{m.group(1)}{new_last}", b)
-                    part = f"{a}:{b}"
-                parts.append(part)
-            return " ".join(parts)
+        def stretch(m: re.Match[str]) -> str:
+            return end.sub(lambda e: f"{e.group(1)}{new_last}", m.group(0))
 
-        for tag in ("conditionalFormatting", "dataValidation"):
-            for el in self.root.iter(f"{{{NS_MAIN}}}{tag}"):
-                if el.get("sqref"):
-                    el.set("sqref", stretch(el.get("sqref", "")))
-        dim = self.root.find(f"{{{NS_MAIN}}}dimension")
-        if dim is not None and ":" in dim.get("ref", ""):
-            a, b = dim.get("ref", "").split(":")
-            row, col = _split(b.replace("$", ""))
-            if row < new_last:
-                dim.set("ref", f"{a}:{column_letter(col)}{new_last}")
+        self.tail = re.sub(r'sqref="[^"]*"|<xm:sqref>[^<]*</xm:sqref>', stretch, self.tail)
+
+        def dimension(m: re.Match[str]) -> str:
+            ref = re.search(r':([A-Z]+)(\d+)"', m.group(0))
+            if ref and int(ref.group(2)) < new_last:
+                return m.group(0).replace(f":{ref.group(1)}{ref.group(2)}\"",
+                                          f":{ref.group(1)}{new_last}\"")
+            return m.group(0)
+
+        self.head = re.sub(r"<(?:[\w.-]+:)?dimension\b[^>]*>", dimension, self.head)
         self.changed = True
 
     def to_bytes(self) -> bytes:
-        return bytes(etree.tostring(self.root, xml_declaration=True, encoding="UTF-8",
-                                    standalone=True))
+        return self.head.encode("utf-8") + b"".join(self.rows) + self.tail.encode("utf-8")
+
+    def write(self, stream: IO[bytes]) -> None:
+        """The part, written row by row: a big sheet is never joined in memory."""
+        stream.write(self.head.encode("utf-8"))
+        for i in range(0, len(self.rows), 2000):
+            stream.write(b"".join(self.rows[i: i + 2000]))
+        stream.write(self.tail.encode("utf-8"))
 
 
 def grow_table(data: bytes, name: str, old_last: int, new_last: int) -> bytes | None:
     """A table part whose range ends on `old_last`, stretched to `new_last` (or None)."""
-    root = _xml(data, name)
-    ref = root.get("ref", "")
-    m = re.fullmatch(r"([A-Z]+\d+):([A-Z]+)(\d+)", ref)
+    text = data.decode("utf-8")
+    m = re.search(r'<(?:[\w.-]+:)?table\b[^>]*?\sref="([A-Z]+\d+):([A-Z]+)(\d+)"', text)
     if not m or int(m.group(3)) != old_last:
         return None
-    new_ref = f"{m.group(1)}:{m.group(2)}{new_last}"
-    root.set("ref", new_ref)
-    af = root.find(f"{{{NS_MAIN}}}autoFilter")
-    if af is not None:
-        af.set("ref", new_ref)
-    return bytes(etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True))
+    old_ref = f'ref="{m.group(1)}:{m.group(2)}{old_last}"'
+    new_ref = f'ref="{m.group(1)}:{m.group(2)}{new_last}"'
+    return text.replace(old_ref, new_ref).encode("utf-8")
