@@ -95,7 +95,9 @@ class Thresholds:
     # Thresholds(silent_days={"SOCIAL": 7}) changes only social networks.
     silent_days: dict[str, int] = field(default_factory=_default_silent_days)
     default_silent_days: int = 21
-    # The campaign window, for silences, ends this many days after J.
+    # The campaign window, for silences: from 6 weeks before J (radio and press waves rarely
+    # start earlier, domain.md) to this many days after J.
+    campaign_days_before_release: int = 42
     campaign_days_after_release: int = 14
     spotify_pitch_days: int = 7  # Spotify: pitch at least 7 days ahead for Release Radar
     distribution_days: int = 21  # distributors: upload 3 weeks ahead…
@@ -483,7 +485,8 @@ class _Checker:
     def silences(self, tasks: list[Task], dates: dict[str, Scheduled]) -> None:
         if not tasks:
             return
-        start = min(dates[t.id].deadline for t in tasks)
+        start = max(min(dates[t.id].deadline for t in tasks),
+                    self.release - dt.timedelta(days=self.th.campaign_days_before_release))
         end = self.release + dt.timedelta(days=self.th.campaign_days_after_release)
         axes: dict[str, list[Task]] = defaultdict(list)
         for task in tasks:

@@ -68,3 +68,13 @@ def test_every_template_schedules_in_every_season(name: str) -> None:
     for release in FRIDAYS:
         made = new_plan(name, release, region="Alsace-Moselle")
         assert len(made.dates) == len(made.plan.tasks)
+
+
+@pytest.mark.parametrize("name", list(BUILTIN))
+@pytest.mark.parametrize("release", [*FRIDAYS, dt.date(2027, 6, 19)])
+def test_templates_pass_their_own_checks(name: str, release: dt.date) -> None:
+    from retrosheet.checks import check_plan
+
+    made = new_plan(name, release)
+    made.plan.settings.created = dt.date(2026, 9, 1)
+    assert [str(f) for f in check_plan(made.plan, dt.date(2026, 9, 1))] == []
