@@ -17,7 +17,9 @@ from .values import column_letter
 # Planning: one column per key, in SPEC order, then the week strip.
 COL: Final[dict[str, int]] = {k: i for i, k in enumerate(PLANNING_KEYS)}
 LETTER: Final[dict[str, str]] = {k: column_letter(i) for k, i in COL.items()}
-STRIP_FIRST_COL: Final = len(PLANNING_KEYS)  # first week column, 0-based
+# A narrow column whose cells hold ="" stops long notes from spilling over the strip.
+SPACER_COL: Final = len(PLANNING_KEYS)
+STRIP_FIRST_COL: Final = SPACER_COL + 1  # first week column, 0-based
 
 WIDTHS: Final[dict[str, float]] = {
     "id": 8, "type": 10, "axis": 15, "action": 52, "owner": 18, "anchor": 11,

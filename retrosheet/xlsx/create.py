@@ -90,7 +90,6 @@ class _Writer:
         self.f_center = add({"align": "center"})
         day = "j" if self.lang == "fr" else "d"
         self.f_task_offset = add({"num_format": f'+0" {day}";-0" {day}";0" {day}"'})
-        self.f_wrap = add({"text_wrap": True, "valign": "top"})
         self.f_money = add({"num_format": "#,##0 €" if self.lang == "fr" else "€#,##0"})
         self.f_int = add({"num_format": "#,##0"})
         self.f_pct = add({"num_format": "0%"})
@@ -129,10 +128,12 @@ class _Writer:
             fmt = {"start": self.f_date, "deadline": self.f_date, "offset": self.f_offset,
                    "duration": self.f_center, "type": self.f_center, "id": self.f_center,
                    "budget": self.f_money, "spent": self.f_money, "objective": self.f_int,
-                   "result": self.f_int, "status": self.f_center, "action": self.f_wrap,
-                   "notes": self.f_wrap}.get(k)
+                   "result": self.f_int, "status": self.f_center}.get(k)
             ws.set_column(c, c, L.WIDTHS[k], fmt)
         ws.set_row(0, 30)
+        ws.set_column(L.SPACER_COL, L.SPACER_COL, 1.5)
+        for r in range(1, n + 1):
+            ws.write_formula(r, L.SPACER_COL, '=""', None, "")
         self._strip(ws, n)
         self._planning_rules(ws, n)
         self._planning_validation(ws, n)
