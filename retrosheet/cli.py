@@ -327,6 +327,57 @@ def check_cmd(plan: str, today: str | None) -> None:
         sys.exit(1)
 
 
+_STYLES: dict[str, dict[str, Any]] = {
+    "title": {"bold": True}, "late": {"fg": "red"}, "due": {"fg": "yellow"},
+    "ok": {"fg": "green"},
+}
+
+
+@cli.command(name="report")
+@click.argument("plan", metavar="PLAN")
+@click.option("--as-of", "as_of", metavar="DATE", help="Report as of DATE (default: today).")
+@click.option("--format", "fmt", type=click.Choice(["text", "md", "html", "json"]),
+              default="text", show_default=True)
+@click.option("-o", "--output", metavar="FILE", help="Write to FILE instead of the terminal.")
+@click.option("--owner", metavar="NAME", help="Only this owner's tasks.")
+@_today_option
+def report_cmd(plan: str, as_of: str | None, fmt: str, output: str | None, owner: str | None,
+               today: str | None) -> None:
+    """The weekly report: late, due, who does what, follow-ups to send, what worked.
+
+    \b
+    Example:
+        retrosheet report "Nuit blanche.xlsx" --as-of 2027-04-19 --format html -o semaine.html
+    """
+    from .report import build_report
+
+    day = _parse_date(as_of, "--as-of") or _today(today)
+    try:
+        p = _open_plan(plan)
+        rep = build_report(p, day, owner=owner)
+    except RetrosheetError as exc:
+        raise _fail(exc) from exc
+    if fmt == "json":
+        import json
+
+        text = json.dumps(rep.to_dict(), ensure_ascii=False, indent=2) + "\n"
+    elif fmt == "md":
+        from .render import to_markdown
+
+        text = to_markdown(rep)
+    elif fmt == "html":
+        from .render_html import to_html
+
+        text = to_html(rep)
+    else:
+        from .render import to_text
+
+        to_terminal = output in (None, "-") and sys.stdout.isatty()
+        text = to_text(rep, (lambda t, role: click.style(t, **_STYLES.get(role, {})))
+                       if to_terminal else (lambda t, role: t))
+    _write_text(text, output)
+
+
 def _open_plan(spec: str) -> Any:
     from .xlsx.read import read_plan
 

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass
 
 from .labels import TaskType, Unit, word
-from .model import Task
+from .model import Contact, Task
+from .workdays import WorkCalendar
 
 _RULE = re.compile(
     r"^\+?\s*(\d+)\s*(?:j|d|jours?|days?)?\s*(?:[x×*]\s*(\d+))?$", re.IGNORECASE
@@ -87,3 +89,15 @@ def expand_followups(tasks: list[Task], lang: str) -> list[Task]:
             if followup_id(task.id, n) not in existing:
                 out.append(make_followup(task, rule, n, lang))
     return out
+
+
+CONTACT_FOLLOWUPS = 2  # the Contacts sheet has Relance 1 and Relance 2
+
+
+def contact_followups(contact: Contact, rule: Rule | None, sent: dt.date,
+                      cal: WorkCalendar) -> list[dt.date | None]:
+    """A contact's follow-up dates (rolled back to working days); none once it answered."""
+    if rule is None or contact.answered:
+        return [None] * CONTACT_FOLLOWUPS
+    return [cal.on_or_before(sent + dt.timedelta(days=rule.interval * n))
+            if n <= rule.count else None for n in range(1, CONTACT_FOLLOWUPS + 1)]

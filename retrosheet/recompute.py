@@ -13,14 +13,13 @@ from dataclasses import dataclass, field
 
 from . import layout as L
 from .errors import PlanError
-from .followups import Rule, expand_followups, followup_id, parse_rule
+from .followups import Rule, contact_followups, expand_followups, followup_id, parse_rule
 from .grid import Table
 from .labels import Status, TaskType, axis_label, header, normalize, word
-from .model import Contact, Plan, Scheduled, Source, Task
+from .model import Plan, Scheduled, Source, Task
 from .schedule import calendar_for, compute
 from .updates import CellUpdate
 from .values import column_letter, to_serial
-from .workdays import WorkCalendar
 
 
 @dataclass
@@ -181,7 +180,7 @@ def _contacts(plan: Plan, dates: dict[str, Scheduled], table: Table | None,
                 rules[task.id] = None
         rule = rules[task.id]
         sent = contact.sent or dates[task.id].deadline
-        wanted = _contact_dates(contact, rule, sent, cal)
+        wanted = contact_followups(contact, rule, sent, cal)
         if not contact.answered and rule:
             waiting[task.id] = waiting.get(task.id, 0) + 1
         for n, key in enumerate(("followup1", "followup2"), start=1):
@@ -209,17 +208,6 @@ def _contacts(plan: Plan, dates: dict[str, Scheduled], table: Table | None,
             if note != t.notes:
                 out.append(CellUpdate(planning_sheet, t.source.row, planning_cols["notes"],
                                       "text", note, None, t.id))
-    return out
-
-
-def _contact_dates(contact: Contact, rule: Rule | None, sent: dt.date,
-                   cal: WorkCalendar) -> list[dt.date | None]:
-    if rule is None or contact.answered:
-        return [None, None]
-    out: list[dt.date | None] = []
-    for n in (1, 2):
-        out.append(cal.on_or_before(sent + dt.timedelta(days=rule.interval * n))
-                   if n <= rule.count else None)
     return out
 
 

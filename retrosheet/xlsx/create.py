@@ -19,6 +19,7 @@ from xlsxwriter.worksheet import Worksheet
 from .. import layout as L
 from ..labels import (
     CONTACT_COLUMNS,
+    HISTORY_COLUMNS,
     PLANNING_KEYS,
     SETTINGS_FIELDS,
     Axis,
@@ -438,6 +439,20 @@ class _Writer:
         reached.set_x_axis({"num_format": "0%", "min": 0})
         ws.insert_chart(33, 8, reached, {"x_scale": 1.3, "y_scale": 1.0})
 
+    # ---- Report and History: filled by `report --write-sheet` ------------------
+    def report_sheets(self) -> None:
+        lang = self.lang
+        ws = self.wb.add_worksheet(sheet_name("report", lang))
+        ws.write_string(0, 0, word("report_hint", lang), self.f_help)
+        ws.set_column(0, 0, 60)
+        hs = self.wb.add_worksheet(sheet_name("history", lang))
+        for c, (_, fr, en) in enumerate(HISTORY_COLUMNS):
+            hs.write_string(0, c, fr if lang == "fr" else en, self.f_header)
+            fmt = self.f_date if c == 0 else (self.f_money if c in (5, 6) else self.f_int)
+            hs.set_column(c, c, 14 if c < 2 else 11, fmt)
+        hs.write_comment(0, 0, word("history_hint", lang))
+        hs.freeze_panes(1, 0)
+
     def _late(self, t: Task) -> bool:
         return (t.status not in DONE_OR_CANCELLED
                 and self.dates[t.id].deadline < self.today)
@@ -459,4 +474,5 @@ def write_new(plan: Plan, dates: dict[str, Scheduled], path: Path, today: dt.dat
         w.contacts()
         w.settings()
         w.dashboard()
+        w.report_sheets()
         wb.close()

@@ -1,0 +1,236 @@
+"""The weekly report as text (terminal) and Markdown, in the plan's language."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+from .report import Report, Result, TaskLine
+
+Style = Callable[[str, str], str]  # (text, role) → styled text; roles: title, late, due, ok
+
+W: dict[str, tuple[str, str]] = {
+    "report": ("Rapport", "Report"),
+    "as_of": ("au", "as of"),
+    "release_on": ("sortie le", "release on"),
+    "for": ("pour", "for"),
+    "late": ("En retard", "Late"),
+    "this_week": ("À faire cette semaine", "Due this week"),
+    "next_week": ("Semaine prochaine", "Next week"),
+    "followups": ("Relances à envoyer", "Follow-ups to send"),
+    "blocked": ("Bloqué", "Blocked"),
+    "progress": ("Avancement par axe", "Progress by axis"),
+    "results_axis": ("Résultats par axe", "Results by axis"),
+    "results_platform": ("Résultats par plateforme", "Results by platform"),
+    "results_action": ("Résultats par action", "Results by action"),
+    "replies": ("Taux de réponse par axe", "Reply rate by axis"),
+    "findings": ("Points de contrôle", "Check findings"),
+    "nothing": ("rien", "nothing"),
+    "days_late": ("{n} j de retard", "{n} d late"),
+    "waiting": ("{n} contact(s) sans réponse", "{n} contact(s) without reply"),
+    "chase": ("à relancer", "to chase"),
+    "sent": ("envoyé le", "sent on"),
+    "round": ("relance {n} le", "follow-up {n} on"),
+    "done_of": ("{done}/{total} faites", "{done}/{total} done"),
+    "n_late": ("{n} en retard", "{n} late"),
+    "n_blocked": ("{n} bloquée(s)", "{n} blocked"),
+    "replied": ("{r}/{n} réponses", "{r}/{n} replies"),
+    "yes_no": ("{y} oui, {n} non", "{y} yes, {n} no"),
+    "axis": ("Axe", "Axis"),
+    "platform": ("Plateforme", "Platform"),
+    "action": ("Action", "Action"),
+    "kpi": ("Indicateur", "KPI"),
+    "objective": ("Objectif", "Objective"),
+    "result": ("Résultat", "Result"),
+    "reached": ("% atteint", "% reached"),
+    "budget": ("Budget", "Budget"),
+    "spent": ("Dépensé", "Spent"),
+    "cost_unit": ("Coût/unité", "Cost/unit"),
+    "verdict": ("Verdict", "Verdict"),
+    "week_of": ("du {a} au {b}", "{a} to {b}"),
+}
+
+
+def w(key: str, lang: str, **kw: object) -> str:
+    fr, en = W[key]
+    return (fr if lang == "fr" else en).format(**kw)
+
+
+def day(d: dt.date, lang: str, short: bool = False) -> str:
+    if lang == "fr":
+        return d.strftime("%d/%m" if short else "%d/%m/%Y")
+    return d.strftime("%m-%d" if short else "%Y-%m-%d")
+
+
+def num(x: float | None, lang: str, digits: int = 0) -> str:
+    if x is None:
+        return "—"
+    text = f"{x:,.{digits}f}"
+    if lang == "fr":
+        text = text.replace(",", "\u202f").replace(".", ",")
+    return text
+
+
+def pct(x: float | None, lang: str) -> str:
+    if x is None:
+        return "—"
+    return f"{x * 100:.0f}\u202f%" if lang == "fr" else f"{x * 100:.0f}%"
+
+
+def money(x: float | None, lang: str, digits: int = 0) -> str:
+    if x is None:
+        return "—"
+    return f"{num(x, lang, digits)}\u202f€" if lang == "fr" else f"€{num(x, lang, digits)}"
+
+
+def week_of(monday: dt.date, sunday: dt.date, lang: str) -> str:
+    return w("week_of", lang, a=day(monday, lang, True), b=day(sunday, lang, True))
+
+
+def heading(rep: Report) -> str:
+    lang = rep.lang
+    name = " — ".join(x for x in (rep.title, rep.artist) if x)
+    who = f", {w('for', lang)} {rep.owner}" if rep.owner else ""
+    return (f"{w('report', lang)}{' — ' + name if name else ''} — {w('as_of', lang)} "
+            f"{day(rep.as_of, lang)} : {rep.j_label} ({w('release_on', lang)} "
+            f"{day(rep.release, lang)}){who}").replace(" : ", ": " if lang == "en" else " : ")
+
+
+def task_text(x: TaskLine, lang: str) -> str:
+    late = f" ({w('days_late', lang, n=x.days_late)})" if x.days_late else ""
+    owner = f" — {x.owner}" if x.owner else ""
+    return f"{x.id} {day(x.deadline, lang)} {x.action}{owner}{late}"
+
+
+RESULT_COLUMNS = ("kpi", "objective", "result", "reached", "budget", "spent", "cost_unit",
+                  "verdict")
+
+
+def result_cells(r: Result, lang: str) -> list[str]:
+    return [r.kpi or "—", num(r.objective, lang), num(r.result, lang), pct(r.reached, lang),
+            money(r.budget, lang), money(r.spent, lang), money(r.cost_per_unit, lang, 2),
+            r.verdict.label(lang)]
+
+
+def _plain(text: str, role: str) -> str:
+    return text
+
+
+def to_text(rep: Report, style: Style = _plain) -> str:
+    lang = rep.lang
+    out: list[str] = [style(heading(rep), "title"), ""]
+    monday, sunday = rep.week
+
+    def section(title: str, lines: list[str], role: str = "title") -> None:
+        out.append(style(f"{title} ({len(lines)})" if lines else title, role))
+        out.extend(f"  {x}" for x in lines) if lines else out.append(
+            f"  {w('nothing', lang)}")
+        out.append("")
+
+    section(w("late", lang), [style(task_text(x, lang), "late") for x in rep.late],
+            "late" if rep.late else "title")
+    for key, groups in (("this_week", rep.due_this_week), ("next_week", rep.due_next_week)):
+        lines: list[str] = []
+        for owner, xs in groups.items():
+            lines.append(owner)
+            lines.extend(f"  {task_text(x, lang)}" for x in xs)
+        title = w(key, lang)
+        if key == "this_week":
+            title += f" ({week_of(monday, sunday, lang)})"
+        out.append(style(title, "title"))
+        out.extend(f"  {x}" for x in lines) if lines else out.append(f"  {w('nothing', lang)}")
+        out.append("")
+    fl: list[str] = []
+    for f in rep.followups_due:
+        waiting = "" if f.waiting is None else f" — {w('waiting', lang, n=f.waiting)}"
+        fl.append(f"{task_text(f.line, lang)}{waiting}")
+        for c in f.chase:
+            who = ", ".join(x for x in (c.name, c.email) if x)
+            fl.append(f"  {w('chase', lang)} : {c.outlet}{' (' + who + ')' if who else ''} — "
+                      f"{w('sent', lang)} {day(c.sent, lang)}, "
+                      f"{w('round', lang, n=c.round)} {day(c.followup, lang)}"
+                      .replace(" : ", ": " if lang == "en" else " : "))
+    section(w("followups", lang), fl)
+    section(w("blocked", lang), [task_text(x, lang) for x in rep.blocked])
+    width = max((len(p.axis) for p in rep.progress), default=0)
+    pl = []
+    for p in rep.progress:
+        bits = [w("done_of", lang, done=p.done, total=p.total - p.cancelled)
+                + f" ({pct(p.share_done, lang)})"]
+        if p.late:
+            bits.append(w("n_late", lang, n=p.late))
+        if p.blocked:
+            bits.append(w("n_blocked", lang, n=p.blocked))
+        pl.append(f"{p.axis:<{width}}  " + ", ".join(bits))
+    section(w("progress", lang), pl)
+    for key, results in (("results_axis", rep.results_by_axis),
+                         ("results_platform", rep.results_by_platform),
+                         ("results_action", rep.results_by_action)):
+        rl = [f"{r.label}: " + " · ".join(
+            f"{w(c, lang)} {v}" for c, v in zip(RESULT_COLUMNS, result_cells(r, lang),
+                                                  strict=True) if v != "—")
+              for r in results]
+        section(w(key, lang), rl)
+    section(w("replies", lang), [
+        f"{r.axis}: {w('replied', lang, r=r.replied, n=r.contacts)} ({pct(r.rate, lang)}), "
+        f"{w('yes_no', lang, y=r.yes, n=r.no)}" for r in rep.replies])
+    section(w("findings", lang), [str(f) for f in rep.findings])
+    return "\n".join(out).rstrip() + "\n"
+
+
+def _md_table(head: list[str], rows: list[list[str]]) -> list[str]:
+    def esc(x: str) -> str:
+        return x.replace("|", "\\|")
+
+    out = ["| " + " | ".join(esc(h) for h in head) + " |",
+           "|" + "|".join("---" for _ in head) + "|"]
+    out += ["| " + " | ".join(esc(c) for c in row) + " |" for row in rows]
+    return out
+
+
+def to_markdown(rep: Report) -> str:
+    lang = rep.lang
+    monday, sunday = rep.week
+    out = [f"# {heading(rep)}", ""]
+
+    def tasks(xs: list[TaskLine]) -> list[str]:
+        return [f"- {task_text(x, lang)}" for x in xs] or [f"- {w('nothing', lang)}"]
+
+    out += [f"## {w('late', lang)} ({len(rep.late)})", "", *tasks(rep.late), ""]
+    for key, groups in (("this_week", rep.due_this_week), ("next_week", rep.due_next_week)):
+        title = w(key, lang)
+        if key == "this_week":
+            title += f" ({week_of(monday, sunday, lang)})"
+        out += [f"## {title}", ""]
+        if not groups:
+            out += [f"- {w('nothing', lang)}"]
+        for owner, xs in groups.items():
+            out += [f"**{owner}**", "", *tasks(xs), ""]
+        out.append("")
+    out += [f"## {w('followups', lang)} ({len(rep.followups_due)})", ""]
+    for f in rep.followups_due:
+        waiting = "" if f.waiting is None else f" — {w('waiting', lang, n=f.waiting)}"
+        out.append(f"- {task_text(f.line, lang)}{waiting}")
+        for c in f.chase:
+            who = ", ".join(x for x in (c.name, c.email) if x)
+            out.append(f"  - {c.outlet}{' (' + who + ')' if who else ''} — "
+                       f"{w('round', lang, n=c.round)} {day(c.followup, lang)}")
+    if not rep.followups_due:
+        out.append(f"- {w('nothing', lang)}")
+    out += ["", f"## {w('blocked', lang)} ({len(rep.blocked)})", "", *tasks(rep.blocked), ""]
+    out += [f"## {w('progress', lang)}", ""]
+    out += _md_table([w("axis", lang), "✓", "%", w("late", lang), w("blocked", lang)], [
+        [p.axis, f"{p.done}/{p.total - p.cancelled}", pct(p.share_done, lang), str(p.late),
+         str(p.blocked)] for p in rep.progress])
+    for key, first, results in (("results_axis", "axis", rep.results_by_axis),
+                                ("results_platform", "platform", rep.results_by_platform),
+                                ("results_action", "action", rep.results_by_action)):
+        out += ["", f"## {w(key, lang)}", ""]
+        out += _md_table([w(first, lang), *(w(c, lang) for c in RESULT_COLUMNS)],
+                         [[r.label, *result_cells(r, lang)] for r in results])
+    out += ["", f"## {w('replies', lang)}", ""]
+    out += _md_table([w("axis", lang), w("replied", lang, r="", n="").strip("/ "), "%"], [
+        [r.axis, f"{r.replied}/{r.contacts}", pct(r.rate, lang)] for r in rep.replies])
+    out += ["", f"## {w('findings', lang)} ({len(rep.findings)})", ""]
+    out += [f"- {f}" for f in rep.findings] or [f"- {w('nothing', lang)}"]
+    return "\n".join(out).rstrip() + "\n"

@@ -1,0 +1,352 @@
+"""The weekly report as data: what is late, due, blocked, who to chase, what worked.
+
+Pure: built from a plan, its computed dates and a date (`as_of`). Renderers (text, md,
+html, json) and the Report sheet only format what is here, so every format says the same.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from .checks import Finding, check_plan
+from .errors import PlanError
+from .followups import contact_followups, parse_rule
+from .labels import Axis, Labeled, Status, TaskType, axis_label
+from .model import Contact, Plan, Scheduled, Task
+from .schedule import calendar_for, compute
+
+SCHEMA_VERSION = 1
+CLOSED = (Status.DONE, Status.CANCELLED)
+
+
+class Verdict(Labeled):
+    WORKED = ("a marché", "worked")
+    IMPROVE = ("à améliorer", "to improve")
+    FAILED = ("n'a pas marché", "did not work")
+    PENDING = ("en attente", "pending")  # no result yet
+
+
+@dataclass(frozen=True)
+class VerdictThresholds:
+    """Share of the objective reached: ≥ worked → worked; ≥ improve → to improve."""
+
+    worked: float = 1.0
+    improve: float = 0.5
+
+
+@dataclass(frozen=True)
+class TaskLine:
+    id: str
+    action: str
+    owner: str
+    axis: str
+    type: TaskType
+    start: dt.date
+    deadline: dt.date
+    status: Status
+    days_late: int  # 0 when not late
+    cell: str | None  # where the task sits: "Planning!K12"
+
+
+@dataclass(frozen=True)
+class ChaseLine:
+    """A contact to chase: it has not answered and its follow-up date has come."""
+
+    outlet: str
+    name: str
+    email: str
+    task: str
+    sent: dt.date
+    followup: dt.date
+    round: int  # 1 or 2
+
+
+@dataclass(frozen=True)
+class FollowUpDue:
+    line: TaskLine
+    waiting: int | None  # contacts of the sending task still without reply (None: no contact)
+    chase: tuple[ChaseLine, ...]
+
+
+@dataclass(frozen=True)
+class AxisProgress:
+    axis: str
+    total: int
+    done: int
+    in_progress: int
+    late: int
+    blocked: int
+    cancelled: int
+
+    @property
+    def share_done(self) -> float:
+        counted = self.total - self.cancelled
+        return self.done / counted if counted else 0.0
+
+
+@dataclass(frozen=True)
+class Result:
+    """Objective, result and spend for one action, axis or platform."""
+
+    key: str  # task ID, axis or platform
+    label: str
+    kpi: str
+    objective: float | None
+    result: float | None
+    budget: float | None
+    spent: float | None
+    verdict: Verdict
+
+    @property
+    def reached(self) -> float | None:
+        if not self.objective or self.result is None:
+            return None
+        return self.result / self.objective
+
+    @property
+    def cost_per_unit(self) -> float | None:
+        if not self.result or self.spent is None:
+            return None
+        return self.spent / self.result
+
+
+@dataclass(frozen=True)
+class ReplyRate:
+    axis: str
+    contacts: int
+    replied: int
+    yes: int
+    no: int
+
+    @property
+    def rate(self) -> float:
+        return self.replied / self.contacts if self.contacts else 0.0
+
+
+@dataclass
+class Report:
+    title: str
+    artist: str
+    release: dt.date
+    as_of: dt.date
+    lang: str
+    owner: str | None
+    late: list[TaskLine] = field(default_factory=list)
+    due_this_week: dict[str, list[TaskLine]] = field(default_factory=dict)
+    due_next_week: dict[str, list[TaskLine]] = field(default_factory=dict)
+    followups_due: list[FollowUpDue] = field(default_factory=list)
+    blocked: list[TaskLine] = field(default_factory=list)
+    progress: list[AxisProgress] = field(default_factory=list)
+    results_by_action: list[Result] = field(default_factory=list)
+    results_by_axis: list[Result] = field(default_factory=list)
+    results_by_platform: list[Result] = field(default_factory=list)
+    replies: list[ReplyRate] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+    timeline: list[TaskLine] = field(default_factory=list)  # every task, by deadline
+
+    @property
+    def days_to_release(self) -> int:
+        """J-n: positive before the release, negative after."""
+        return (self.release - self.as_of).days
+
+    @property
+    def j_label(self) -> str:
+        n = -self.days_to_release
+        return "J" if n == 0 else f"J{n:+d}"
+
+    @property
+    def week(self) -> tuple[dt.date, dt.date]:
+        monday = self.as_of - dt.timedelta(days=self.as_of.weekday())
+        return monday, monday + dt.timedelta(days=6)
+
+    def to_dict(self) -> dict[str, Any]:
+        from .report_json import report_to_dict
+
+        return report_to_dict(self)
+
+
+def _verdict(objective: float | None, result: float | None, done: bool,
+             th: VerdictThresholds) -> Verdict:
+    if not objective or result is None:
+        return Verdict.PENDING
+    share = result / objective
+    if share >= th.worked:
+        return Verdict.WORKED
+    if not done:
+        return Verdict.PENDING  # under way: too early to say it did not work
+    return Verdict.IMPROVE if share >= th.improve else Verdict.FAILED
+
+
+def _sum(values: list[float | None]) -> float | None:
+    present = [v for v in values if v is not None]
+    return sum(present) if present else None
+
+
+def build_report(
+    plan: Plan,
+    as_of: dt.date,
+    *,
+    owner: str | None = None,
+    dates: dict[str, Scheduled] | None = None,
+    thresholds: VerdictThresholds | None = None,
+    findings: list[Finding] | None = None,
+) -> Report:
+    """The report of `plan` as of `as_of`, for everyone or for one owner."""
+    th = thresholds or VerdictThresholds()
+    dates = dates if dates is not None else compute(plan)
+    lang = plan.settings.lang
+    st = plan.settings
+    rep = Report(title=st.title, artist=st.artist, release=st.release, as_of=as_of, lang=lang,
+                 owner=owner)
+    sunday = rep.week[1]
+    next_sunday = sunday + dt.timedelta(days=7)
+    wanted = (lambda t: True) if owner is None else (
+        lambda t: t.owner.strip().casefold() == owner.strip().casefold())
+
+    def line(t: Task) -> TaskLine:
+        d = dates[t.id]
+        status = t.status or Status.TODO
+        late = (as_of - d.deadline).days if d.deadline < as_of and status not in CLOSED else 0
+        cell = t.source.cell("deadline") if t.source else None
+        return TaskLine(t.id, t.action, t.owner, axis_label(t.axis, lang), t.type, d.start,
+                        d.deadline, status, late,
+                        f"{t.source.sheet}!{cell}" if t.source and cell else None)
+
+    mine = [t for t in plan.tasks if wanted(t)]
+    lines = sorted((line(t) for t in mine), key=lambda x: (x.deadline, x.id))
+    rep.timeline = lines
+    for x in lines:
+        if x.status in CLOSED:
+            continue
+        if x.days_late:
+            rep.late.append(x)
+        elif x.deadline <= sunday:
+            rep.due_this_week.setdefault(x.owner or "—", []).append(x)
+        elif x.deadline <= next_sunday:
+            rep.due_next_week.setdefault(x.owner or "—", []).append(x)
+        if x.status is Status.BLOCKED:
+            rep.blocked.append(x)
+    rep.due_this_week = dict(sorted(rep.due_this_week.items()))
+    rep.due_next_week = dict(sorted(rep.due_next_week.items()))
+    rep.followups_due = _followups_due(plan, dates, lines, as_of, sunday)
+    rep.progress = _progress(mine, lines, lang)
+    rep.results_by_action, rep.results_by_axis, rep.results_by_platform = _results(
+        mine, lang, th)
+    rep.replies = _replies(plan, lang)
+    rep.findings = findings if findings is not None else check_plan(plan, as_of)
+    return rep
+
+
+def _followups_due(plan: Plan, dates: dict[str, Scheduled], lines: list[TaskLine],
+                   as_of: dt.date, sunday: dt.date) -> list[FollowUpDue]:
+    index = plan.by_id()
+    by_task: dict[str, list[Contact]] = defaultdict(list)
+    for c in plan.contacts:
+        by_task[c.task].append(c)
+    cal = calendar_for(plan.settings)
+    out = []
+    for x in lines:
+        task = index[x.id]
+        if x.type is not TaskType.FOLLOWUP or x.status in CLOSED or x.deadline > sunday:
+            continue
+        sender = index.get(task.anchors[0]) if task.anchors else None
+        chase: list[ChaseLine] = []
+        waiting: int | None = None
+        if sender is not None and by_task.get(sender.id):
+            waiting = 0
+            try:
+                rule = parse_rule(sender)
+            except PlanError:
+                rule = None
+            for c in by_task.get(sender.id, []):
+                if c.answered:
+                    continue
+                waiting += 1
+                sent = c.sent or dates[sender.id].deadline
+                for n, day in enumerate(contact_followups(c, rule, sent, cal), start=1):
+                    if day is not None and day <= sunday:
+                        chase.append(ChaseLine(c.outlet, c.name, c.email, sender.id, sent,
+                                               day, n))
+                        break  # the round due now; the next one comes after
+        out.append(FollowUpDue(x, waiting, tuple(chase)))
+    return out
+
+
+def _axis_order(lang: str, present: set[str]) -> list[str]:
+    known = [a.label(lang) for a in Axis if a.label(lang) in present]
+    return known + sorted(present - set(known))
+
+
+def _progress(tasks: list[Task], lines: list[TaskLine], lang: str) -> list[AxisProgress]:
+    by_axis: dict[str, list[TaskLine]] = defaultdict(list)
+    for x in lines:
+        by_axis[x.axis or "—"].append(x)
+    out = []
+    for axis in _axis_order(lang, set(by_axis)):
+        xs = by_axis[axis]
+        out.append(AxisProgress(
+            axis, len(xs),
+            sum(x.status is Status.DONE for x in xs),
+            sum(x.status is Status.IN_PROGRESS for x in xs),
+            sum(bool(x.days_late) for x in xs),
+            sum(x.status is Status.BLOCKED for x in xs),
+            sum(x.status is Status.CANCELLED for x in xs),
+        ))
+    return out
+
+
+def _results(tasks: list[Task], lang: str,
+             th: VerdictThresholds) -> tuple[list[Result], list[Result], list[Result]]:
+    measured = [t for t in tasks if t.status is not Status.CANCELLED and (
+        t.objective is not None or t.result is not None or t.budget is not None
+        or t.spent is not None)]
+    # By action: the actions that have a result or a spend to show, not every plan line.
+    actions = [Result(t.id, t.action, t.kpi, t.objective, t.result, t.budget, t.spent,
+                      _verdict(t.objective, t.result, t.status is Status.DONE, th))
+               for t in measured if t.result is not None or t.spent is not None]
+
+    def group(key_of: Any) -> list[Result]:
+        groups: dict[str, list[Task]] = defaultdict(list)
+        for t in measured:
+            key = key_of(t)
+            if key:
+                groups[key].append(t)
+        out = []
+        for key in sorted(groups):
+            ts = groups[key]
+            # Objectives add up only within one KPI; a mixed group has no single verdict.
+            kpis = {t.kpi.strip().casefold() for t in ts if t.objective is not None}
+            # Once results come in, compare them with the objectives of the measured tasks
+            # only: actions still to come would make every axis look like a failure.
+            measured_ts = [t for t in ts if t.objective is not None and t.result is not None]
+            targets = measured_ts or [t for t in ts if t.objective is not None]
+            objective = _sum([t.objective for t in targets]) if len(kpis) <= 1 else None
+            result = _sum([t.result for t in (measured_ts if kpis else ts)])
+            done = bool(measured_ts) and all(t.status is Status.DONE for t in measured_ts)
+            out.append(Result(key, key, next(iter(kpis), "") if len(kpis) == 1 else "",
+                              objective, result, _sum([t.budget for t in ts]),
+                              _sum([t.spent for t in ts]),
+                              _verdict(objective, result, done, th)))
+        return out
+
+    by_axis = group(lambda t: axis_label(t.axis, lang))
+    order = {a: i for i, a in enumerate(_axis_order(lang, {r.key for r in by_axis}))}
+    by_axis.sort(key=lambda r: order[r.key])
+    return actions, by_axis, group(lambda t: t.platform.strip())
+
+
+def _replies(plan: Plan, lang: str) -> list[ReplyRate]:
+    index = plan.by_id()
+    by_axis: dict[str, list[Contact]] = defaultdict(list)
+    for c in plan.contacts:
+        axis = c.axis or (index[c.task].axis if c.task in index else "")
+        by_axis[axis_label(axis, lang) or "—"].append(c)
+    from .labels import Reply
+
+    return [ReplyRate(axis, len(cs), sum(c.answered for c in cs),
+                      sum(c.reply is Reply.YES for c in cs),
+                      sum(c.reply is Reply.NO for c in cs))
+            for axis in _axis_order(lang, set(by_axis)) for cs in [by_axis[axis]]]

@@ -1,0 +1,91 @@
+"""The report as JSON-ready data: a stable, versioned schema (schemas/report-v1.json)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from .labels import Labeled
+
+if TYPE_CHECKING:
+    from .checks import Finding
+    from .report import Report, Result, TaskLine
+
+
+def _code(member: Labeled) -> str:
+    return member.name.lower()
+
+
+def task_dict(x: TaskLine, lang: str) -> dict[str, Any]:
+    return {
+        "id": x.id, "action": x.action, "owner": x.owner, "axis": x.axis,
+        "type": _code(x.type), "type_label": x.type.label(lang),
+        "start": x.start.isoformat(), "deadline": x.deadline.isoformat(),
+        "status": _code(x.status), "status_label": x.status.label(lang),
+        "days_late": x.days_late, "cell": x.cell,
+    }
+
+
+def result_dict(r: Result, lang: str) -> dict[str, Any]:
+    return {
+        "key": r.key, "label": r.label, "kpi": r.kpi, "objective": r.objective,
+        "result": r.result, "reached": r.reached, "budget": r.budget, "spent": r.spent,
+        "cost_per_unit": r.cost_per_unit, "verdict": _code(r.verdict),
+        "verdict_label": r.verdict.label(lang),
+    }
+
+
+def finding_dict(f: Finding, lang: str) -> dict[str, Any]:
+    return {"severity": _code(f.severity), "code": f.code, "message": f.message,
+            "task": f.task, "sheet": f.sheet, "cell": f.cell}
+
+
+def report_to_dict(rep: Report) -> dict[str, Any]:
+    lang = rep.lang
+    monday, sunday = rep.week
+
+    def by_owner(groups: dict[str, list[TaskLine]]) -> list[dict[str, Any]]:
+        return [{"owner": o, "tasks": [task_dict(x, lang) for x in xs]}
+                for o, xs in groups.items()]
+
+    return {
+        "schema": "retrosheet-report",
+        "version": 1,
+        "title": rep.title,
+        "artist": rep.artist,
+        "lang": lang,
+        "release": rep.release.isoformat(),
+        "as_of": rep.as_of.isoformat(),
+        "days_to_release": rep.days_to_release,
+        "j": rep.j_label,
+        "owner": rep.owner,
+        "week": {"start": monday.isoformat(), "end": sunday.isoformat()},
+        "late": [task_dict(x, lang) for x in rep.late],
+        "due_this_week": by_owner(rep.due_this_week),
+        "due_next_week": by_owner(rep.due_next_week),
+        "followups_due": [
+            {"task": task_dict(f.line, lang), "waiting": f.waiting,
+             "chase": [{"outlet": c.outlet, "name": c.name, "email": c.email,
+                        "task": c.task, "sent": c.sent.isoformat(),
+                        "followup": c.followup.isoformat(), "round": c.round}
+                       for c in f.chase]}
+            for f in rep.followups_due
+        ],
+        "blocked": [task_dict(x, lang) for x in rep.blocked],
+        "progress": [
+            {"axis": p.axis, "total": p.total, "done": p.done, "in_progress": p.in_progress,
+             "late": p.late, "blocked": p.blocked, "cancelled": p.cancelled,
+             "share_done": round(p.share_done, 4)}
+            for p in rep.progress
+        ],
+        "results": {
+            "by_action": [result_dict(r, lang) for r in rep.results_by_action],
+            "by_axis": [result_dict(r, lang) for r in rep.results_by_axis],
+            "by_platform": [result_dict(r, lang) for r in rep.results_by_platform],
+        },
+        "replies": [
+            {"axis": r.axis, "contacts": r.contacts, "replied": r.replied, "yes": r.yes,
+             "no": r.no, "rate": round(r.rate, 4)}
+            for r in rep.replies
+        ],
+        "findings": [finding_dict(f, lang) for f in rep.findings],
+    }
