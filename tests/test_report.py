@@ -1,0 +1,189 @@
+"""The weekly report, item by item, on a plan built to hold every case (SPEC §6)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from importlib import resources
+
+import jsonschema
+import pytest
+
+from retrosheet.followups import expand_followups
+from retrosheet.labels import Reply, Status, TaskType
+from retrosheet.model import Contact, Member, Plan, Settings, Task
+from retrosheet.render import to_markdown, to_text
+from retrosheet.report import Report, Verdict, build_report
+from retrosheet.schedule import compute
+
+J = dt.date(2027, 5, 14)
+AS_OF = dt.date(2027, 4, 28)  # a Wednesday: week of 26/04 to 02/05, J-16
+
+
+def plan(lang: str = "fr") -> Plan:
+    tasks = [
+        Task("T010", "Livrer au distributeur", axis="Distribution", owner="Léa", offset=-35,
+             status=Status.DONE),
+        Task("T020", "Mailing radios", axis="Radio", owner="Sam", offset=-21, followup="+7 x2",
+             status=Status.DONE, objective=20, result=25, budget=600, spent=550,
+             kpi="diffusions", platform="Radios locales"),
+        Task("T030", "Communiqué de presse", axis="Presse", owner="Léa", offset=-28,
+             status=Status.IN_PROGRESS),  # 16/04: late
+        Task("T040", "Séance photo", axis="Contenu", owner="Noé", offset=-20,
+             status=Status.BLOCKED),  # 23/04 (Sat 24 → Fri 23): late and blocked
+        Task("T050", "Pub Meta", axis="Publicité", owner="Sam", offset=-30, status=Status.DONE,
+             objective=100, result=40, budget=150, spent=180, kpi="pré-saves",
+             platform="Instagram"),  # overspent, did not work
+        Task("T060", "Teaser TikTok", axis="Réseaux sociaux", owner="Noé", offset=-14,
+             objective=10000, kpi="vues", platform="TikTok"),  # due this week (30/04)
+        Task("T070", "Pitch Spotify", axis="Playlists", owner="Léa", offset=-10,
+             platform="Spotify"),  # due next week (04/05)
+        Task("T080", "Post annulé", axis="Réseaux sociaux", owner="Noé", offset=-13,
+             status=Status.CANCELLED),
+        Task("T090", "Sortie", type=TaskType.MILESTONE, duration=None, owner="Léa"),
+        Task("T100", "Concert de sortie", axis="Concerts", owner="Sam", offset=8,
+             objective=200, result=150, kpi="billets", status=Status.DONE, platform="Shotgun"),
+    ]
+    settings = Settings(release=J, lang=lang, title="Nuit blanche", artist="Lune Rousse",
+                        team=(Member("Léa", "lea@example.org", "Manager"),
+                              Member("Sam", "sam@example.org", "Promo radio")))
+    p = Plan(settings, expand_followups(tasks, lang))
+    p.contacts = [
+        Contact("C1", "Radio", "FIP", "Anne", "anne@fip.example", "T020", reply=Reply.YES,
+                replied=dt.date(2027, 4, 20)),
+        Contact("C2", "Radio", "Radio Nova", "Bob", "bob@nova.example", "T020"),
+        Contact("C3", "Radio", "RTL2", "", "prog@rtl2.example", "T020", reply=Reply.NONE),
+        Contact("C4", "Presse", "Libération", "Chloé", "chloe@libe.example", "T030",
+                reply=Reply.NO, replied=dt.date(2027, 4, 22)),
+    ]
+    return p
+
+
+@pytest.fixture(params=["fr", "en"])
+def rep(request: pytest.FixtureRequest) -> Report:
+    p = plan(request.param)
+    return build_report(p, AS_OF, dates=compute(p))
+
+
+def test_header_and_week(rep: Report) -> None:
+    assert rep.days_to_release == 16 and rep.j_label == "J-16"
+    assert rep.week == (dt.date(2027, 4, 26), dt.date(2027, 5, 2))
+
+
+def test_late_and_blocked(rep: Report) -> None:
+    assert [(x.id, x.deadline, x.days_late) for x in rep.late] == [
+        ("T030", dt.date(2027, 4, 16), 12),
+        ("T040", dt.date(2027, 4, 23), 5),
+    ]
+    assert [x.id for x in rep.blocked] == ["T040"]
+
+
+def test_due_this_week_and_next_by_owner(rep: Report) -> None:
+    this = {o: [x.id for x in xs] for o, xs in rep.due_this_week.items()}
+    nxt = {o: [x.id for x in xs] for o, xs in rep.due_next_week.items()}
+    # R020-1 is 30/04 (23/04 + 7), R020-2 is 07/05; T080 is cancelled.
+    assert this == {"Noé": ["T060"], "Sam": ["R020-1"]}
+    assert nxt == {"Léa": ["T070"], "Sam": ["R020-2"]}
+
+
+def test_followups_due_and_contacts_to_chase(rep: Report) -> None:
+    assert len(rep.followups_due) == 1
+    due = rep.followups_due[0]
+    assert due.line.id == "R020-1" and due.waiting == 2
+    assert [(c.outlet, c.email, c.followup, c.round) for c in due.chase] == [
+        ("Radio Nova", "bob@nova.example", dt.date(2027, 4, 30), 1),
+        ("RTL2", "prog@rtl2.example", dt.date(2027, 4, 30), 1),
+    ]
+
+
+def test_progress_by_axis(rep: Report) -> None:
+    by = {p.axis: p for p in rep.progress}
+    social = by["Réseaux sociaux" if rep.lang == "fr" else "Social"]
+    assert (social.total, social.done, social.cancelled, social.late) == (2, 0, 1, 0)
+    radio = by["Radio"]
+    assert (radio.total, radio.done) == (3, 1)  # T020 and its two follow-ups
+    presse = by["Presse" if rep.lang == "fr" else "Press"]
+    assert (presse.late, presse.share_done) == (1, 0.0)
+
+
+def test_results_verdicts_cost_per_unit(rep: Report) -> None:
+    by_action = {r.key: r for r in rep.results_by_action}
+    assert set(by_action) == {"T020", "T050", "T100"}  # measured or spent
+    radio, ads, live = by_action["T020"], by_action["T050"], by_action["T100"]
+    assert (radio.reached, radio.cost_per_unit, radio.verdict) == (1.25, 22.0, Verdict.WORKED)
+    assert (ads.reached, ads.cost_per_unit, ads.verdict) == (0.4, 4.5, Verdict.FAILED)
+    assert (live.reached, live.verdict) == (0.75, Verdict.IMPROVE)
+    platforms = {r.key: r for r in rep.results_by_platform}
+    assert platforms["TikTok"].verdict is Verdict.PENDING  # no result yet
+    axes = {r.key: r for r in rep.results_by_axis}
+    assert axes["Radio"].budget == 600 and axes["Radio"].spent == 550
+
+
+def test_reply_rate_by_axis(rep: Report) -> None:
+    rates = {r.axis: (r.contacts, r.replied, r.yes, r.no) for r in rep.replies}
+    press = "Presse" if rep.lang == "fr" else "Press"
+    assert rates == {"Radio": (3, 1, 1, 0), press: (1, 1, 0, 1)}
+
+
+def test_findings_include_overspend(rep: Report) -> None:
+    codes = {(f.code, f.task) for f in rep.findings}
+    assert ("over_budget", "T050") in codes
+
+
+def test_owner_filter() -> None:
+    p = plan()
+    rep = build_report(p, AS_OF, owner="sam", dates=compute(p))
+    assert {x.owner for x in rep.timeline} == {"Sam"}
+    assert rep.late == [] and list(rep.due_this_week) == ["Sam"]
+
+
+def test_text_report_fr_exact_lines() -> None:
+    p = plan("fr")
+    text = to_text(build_report(p, AS_OF, dates=compute(p)))
+    lines = text.splitlines()
+    assert lines[0] == ("Rapport — Nuit blanche — Lune Rousse — au 28/04/2027 : J-16 "
+                        "(sortie le 14/05/2027)")
+    assert "En retard (2)" in lines
+    assert "  T030 16/04/2027 Communiqué de presse — Léa (12 j de retard)" in lines
+    assert "À faire cette semaine (du 26/04 au 02/05)" in lines
+    assert ("    à relancer : Radio Nova (Bob, bob@nova.example) — envoyé le 23/04/2027, "
+            "relance 1 le 30/04/2027") in lines
+    assert any(x.startswith("  Mailing radios: ") and "a marché" in x for x in lines)
+    assert "  Radio: 1/3 réponses (33\u202f%), 1 oui, 0 non" in lines
+
+
+def test_text_report_en_exact_lines() -> None:
+    p = plan("en")
+    lines = to_text(build_report(p, AS_OF, dates=compute(p))).splitlines()
+    assert lines[0] == ("Report — Nuit blanche — Lune Rousse — as of 2027-04-28: J-16 "
+                        "(release on 2027-05-14)")
+    assert "  T030 2027-04-16 Communiqué de presse — Léa (12 d late)" in lines
+    assert "Due this week (04-26 to 05-02)" in lines
+    assert "  Radio: 1/3 replies (33%), 1 yes, 0 no" in lines
+
+
+def test_markdown_has_every_section() -> None:
+    p = plan("fr")
+    md = to_markdown(build_report(p, AS_OF, dates=compute(p)))
+    for title in ("## En retard (2)", "## À faire cette semaine", "## Semaine prochaine",
+                  "## Relances à envoyer (1)", "## Bloqué (1)", "## Avancement par axe",
+                  "## Résultats par axe", "## Résultats par plateforme",
+                  "## Résultats par action", "## Taux de réponse par axe",
+                  "## Points de contrôle"):
+        assert title in md, title
+    assert "| Radio | diffusions | 20 | 25 | 125\u202f% | 600\u202f€ | 550\u202f€ |" in md
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_json_validates_against_the_published_schema(lang: str) -> None:
+    p = plan(lang)
+    doc = json.loads(json.dumps(build_report(p, AS_OF, dates=compute(p)).to_dict()))
+    schema = json.loads(resources.files("retrosheet").joinpath(
+        "schemas/report-v1.json").read_text(encoding="utf-8"))
+    jsonschema.Draft202012Validator.check_schema(schema)
+    jsonschema.validate(doc, schema, format_checker=jsonschema.FormatChecker())
+    assert doc["late"][0]["id"] == "T030" and doc["late"][0]["status"] == "in_progress"
+    assert doc["followups_due"][0]["chase"][0]["followup"] == "2027-04-30"
+    bad = dict(doc, version=2)
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(bad, schema)
