@@ -203,10 +203,13 @@ def export_cmd(plan: str, fmt: str, output: str | None) -> None:
         retrosheet export "Nuit blanche.xlsx" --format csv -o plan.csv
     """
     from .export import to_csv, to_json
+    from .followups import expand_followups
     from .schedule import compute
 
     try:
         p = _open_plan(plan)
+        # The plan as recompute would leave it: with the follow-ups its rules ask for.
+        p.tasks = expand_followups(p.tasks, p.settings.lang)
         dates = compute(p)
     except RetrosheetError as exc:
         raise _fail(exc) from exc
@@ -217,7 +220,7 @@ def _say(lang: str, fr: str, en: str) -> str:
     return fr if lang == "fr" else en
 
 
-def _show_value(update: Any, text: str, lang: str) -> str:
+def _show_value(update: Any, text: str, lang: str, date1904: bool = False) -> str:
     """A cell's raw text as a person reads it: dates as dates, empty as (vide)."""
     from .values import from_serial
 
@@ -225,7 +228,8 @@ def _show_value(update: Any, text: str, lang: str) -> str:
         return _say(lang, "(vide)", "(empty)")
     if update.kind == "date":
         try:
-            return from_serial(float(text)).strftime("%d/%m/%Y" if lang == "fr" else "%Y-%m-%d")
+            return from_serial(float(text), date1904).strftime(
+                "%d/%m/%Y" if lang == "fr" else "%Y-%m-%d")
         except ValueError:
             return text
     return text
@@ -265,7 +269,8 @@ def recompute_cmd(plan: str, dry_run: bool, today: str | None) -> None:
             from .values import column_letter
 
             where = f"{u.sheet}!{column_letter(u.col)}{u.row}" + (f" ({u.task})" if u.task else "")
-            old, new = _show_value(u, ch.old, lang), _show_value(u, ch.new, lang)
+            d1904 = edited.loaded.date1904
+            old, new = _show_value(u, ch.old, lang, d1904), _show_value(u, ch.new, lang, d1904)
             click.echo(f"{where}{_say(lang, ' :', ':')} {old} → {new}")
     added = edited.result.added
     ids = f" ({', '.join(t.id for t in added)})" if added else ""
@@ -340,8 +345,16 @@ _STYLES: dict[str, dict[str, Any]] = {
               default="text", show_default=True)
 @click.option("-o", "--output", metavar="FILE", help="Write to FILE instead of the terminal.")
 @click.option("--owner", metavar="NAME", help="Only this owner's tasks.")
+@click.option("--write-sheet", is_flag=True,
+              help="Also write the Report sheet and append to History in the plan.")
+@click.option("--mail", is_flag=True,
+              help="E-mail each owner their part (SMTP from RETROSHEET_SMTP_* variables).")
+@click.option("--dry-run", is_flag=True, help="With --mail: write .eml files, send nothing.")
+@click.option("--eml-dir", metavar="DIR", default="retrosheet-mails", show_default=True,
+              help="With --mail --dry-run: where the .eml files go.")
 @_today_option
 def report_cmd(plan: str, as_of: str | None, fmt: str, output: str | None, owner: str | None,
+               write_sheet: bool, mail: bool, dry_run: bool, eml_dir: str,
                today: str | None) -> None:
     """The weekly report: late, due, who does what, follow-ups to send, what worked.
 
@@ -355,6 +368,23 @@ def report_cmd(plan: str, as_of: str | None, fmt: str, output: str | None, owner
     try:
         p = _open_plan(plan)
         rep = build_report(p, day, owner=owner)
+        if write_sheet:
+            from .xlsx.report_sheet import write_report_sheet
+
+            write_report_sheet(Path(plan), build_report(p, day) if owner else rep)
+        if mail:
+            from .mail import SmtpConfig, build_messages, send, write_eml
+
+            messages = build_messages(p, day)
+            if dry_run:
+                paths = write_eml(messages, Path(eml_dir))
+                click.echo(_say(p.settings.lang,
+                                f"{len(paths)} message(s) écrit(s) dans {eml_dir}",
+                                f"{len(paths)} message(s) written to {eml_dir}"), err=True)
+            else:
+                sent = send(messages, SmtpConfig.from_env())
+                click.echo(_say(p.settings.lang, f"{sent} message(s) envoyé(s)",
+                                f"{sent} message(s) sent"), err=True)
     except RetrosheetError as exc:
         raise _fail(exc) from exc
     if fmt == "json":
@@ -376,6 +406,28 @@ def report_cmd(plan: str, as_of: str | None, fmt: str, output: str | None, owner
         text = to_text(rep, (lambda t, role: click.style(t, **_STYLES.get(role, {})))
                        if to_terminal else (lambda t, role: t))
     _write_text(text, output)
+
+
+@cli.command(name="ics")
+@click.argument("plan", metavar="PLAN")
+@click.option("--owner", metavar="NAME", help="Only this owner's deadlines.")
+@click.option("-o", "--output", metavar="FILE", required=True, help="The .ics file to write.")
+def ics_cmd(plan: str, owner: str | None, output: str) -> None:
+    """Export deadlines and follow-ups as a calendar (.ics) with reminders.
+
+    \b
+    Example:
+        retrosheet ics "Nuit blanche.xlsx" --owner Léa -o lea.ics
+    """
+    from .ics import plan_to_ics
+    from .schedule import compute
+
+    try:
+        p = _open_plan(plan)
+        data = plan_to_ics(p, compute(p), owner=owner)
+    except RetrosheetError as exc:
+        raise _fail(exc) from exc
+    Path(output).write_bytes(data)
 
 
 def _open_plan(spec: str) -> Any:

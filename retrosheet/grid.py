@@ -85,7 +85,17 @@ def _cell(row: Sequence[Any], col: int | None) -> Any:
     return row[col]
 
 
+REQUIRED_PLANNING = ("anchor", "offset")
+
+
 def parse_tasks(grid: Grid, table: Table, date1904: bool = False) -> list[Task]:
+    missing = [k for k in REQUIRED_PLANNING if k not in table.columns]
+    if missing:
+        from .labels import header
+
+        names = ", ".join(f"{header(k, 'fr')}/{header(k, 'en')}" for k in missing)
+        raise PlanError(f"the Planning table (header row {table.header_row + 1}) has no "
+                        f"{names} column", sheet=table.sheet)
     letters = table.letters()
     tasks: list[Task] = []
     for r in range(table.header_row + 1, len(grid)):
@@ -226,7 +236,8 @@ def parse_settings(grid: Grid, sheet: str, date1904: bool = False) -> Settings:
     try:
         release = parse_date(raw, date1904)
     except ValueError as exc:
-        raise PlanError(f"release date {exc}", sheet=sheet, cell=where) from None
+        sep = ":" if str(exc).startswith("a time") else ""
+        raise PlanError(f"release date{sep} {exc}", sheet=sheet, cell=where) from None
 
     def text(key: str, default: str = "") -> str:
         v = found.get(key, (0, 0, None))[2]
@@ -261,6 +272,7 @@ def parse_settings(grid: Grid, sheet: str, date1904: bool = False) -> Settings:
             email, role = _cell(row, 1), _cell(row, 2)
             team.append(Member(str(name).strip(), "" if is_blank(email) else str(email).strip(),
                                "" if is_blank(role) else str(role).strip()))
+    _check_calendar(found, sheet, text("country", "FR"), text("region"))
     created = None
     if not is_blank(found.get("created", (0, 0, None))[2]):
         try:
@@ -311,3 +323,17 @@ def parse_contacts(grid: Grid, table: Table, date1904: bool = False) -> list[Con
                     raise c.error(key, str(exc)) from None
         out.append(c)
     return out
+
+
+def _check_calendar(found: dict[str, tuple[int, int, Any]], sheet: str, country: str,
+                    region: str) -> None:
+    """An unknown country or region, named at its cell (Settings!B7)."""
+    from .workdays import subdivision
+
+    try:
+        subdivision(country, region)
+    except PlanError as exc:
+        key = "region" if region and "region" in exc.message else "country"
+        r, c, _ = found.get(key, (0, 0, None))
+        raise PlanError(exc.message, sheet=sheet,
+                        cell=f"{column_letter(c)}{r + 1}" if key in found else None) from None

@@ -51,8 +51,8 @@ def recompute(
     cols = planning.letters()
     for key in ("id", "anchor", "offset", "start", "deadline"):
         if key not in planning.columns:
-            raise PlanError(f"the Planning table has no {key!r} column "
-                            f"({', '.join(_header_names(key))})", sheet=planning.sheet)
+            raise PlanError(f"the Planning table (header row {planning.header_row + 1}) has "
+                            f"no {'/'.join(_header_names(key))} column", sheet=planning.sheet)
     cols.setdefault("type", cols["id"])  # no Type column: nothing is a milestone
     cols.setdefault("unit", cols["offset"])
     cols.setdefault("duration", cols["offset"])

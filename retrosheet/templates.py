@@ -22,6 +22,7 @@ BUILTIN: dict[str, tuple[str, str]] = {
 }
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
+TEXT_LIMIT = 32767  # characters an Excel cell holds
 
 
 @dataclass
@@ -82,6 +83,12 @@ def load(spec: str, lang: str) -> Template:
             )
     if not tasks:
         raise TemplateError(f"template {spec!r} has no task rows")
+    for t in tasks:
+        for key in ("action", "owner", "notes", "axis", "platform", "kpi"):
+            text = getattr(t, key)
+            if len(text) > TEXT_LIMIT:
+                raise t.error(key, f"{len(text):,} characters is over the {TEXT_LIMIT:,} a "
+                                   "spreadsheet cell holds")
     for t in tasks:
         t.status = None
         t.result = None

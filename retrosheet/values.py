@@ -25,8 +25,8 @@ def is_blank(value: object) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
-def to_serial(day: dt.date) -> int:
-    return (day - EXCEL_EPOCH).days
+def to_serial(day: dt.date, date1904: bool = False) -> int:
+    return (day - (EXCEL_EPOCH_1904 if date1904 else EXCEL_EPOCH)).days
 
 
 def from_serial(serial: float, date1904: bool = False) -> dt.date:
@@ -46,9 +46,13 @@ def parse_date(value: object, date1904: bool = False) -> dt.date:
         return value.date()
     if isinstance(value, dt.date):
         return value
+    if isinstance(value, dt.time | dt.timedelta):
+        # What a spreadsheet reader makes of 0 or a negative number in a date cell.
+        raise ValueError("a time or a negative number is not a date (write dd/mm/yyyy)")
     if isinstance(value, int | float) and not isinstance(value, bool):
         if not 1 <= value < 2958466:
-            raise ValueError(f"{value!r} is not a date serial between 1 and 2958465")
+            shown = int(value) if float(value).is_integer() else value
+            raise ValueError(f"{shown} is not a date serial between 1 and 2958465")
         return from_serial(value, date1904)
     text = str(value).strip()
     for fmt in _DATE_FORMATS:

@@ -29,15 +29,20 @@ _REGION_ALIASES = {
 
 def subdivision(country: str, region: str) -> str | None:
     """The `holidays` subdivision for a region as typed (`Alsace-Moselle`, `FR-67`, `67`)."""
+    try:
+        cls = _country_class(country.strip().upper())
+    except NotImplementedError:
+        raise PlanError(f"country {country.strip()!r} has no public holiday calendar "
+                        "(write a country code such as FR, BE, CH, CA)") from None
     if not region.strip():
         return None
-    country = country.upper()
-    known = _country_class(country).subdivisions
+    country = country.strip().upper()
+    known = cls.subdivisions
     key = normalize(region)
     alias = _REGION_ALIASES.get(country, {}).get(key)
     if alias:
         return alias
-    prefix = normalize(country) + " "
+    prefix = normalize(country) + " "  # "FR-67"
     if key.startswith(prefix):
         key = key[len(prefix):]
     for code in known:
@@ -55,10 +60,7 @@ def subdivision(country: str, region: str) -> str | None:
 
 @functools.cache
 def _country_class(country: str) -> type[holidays.HolidayBase]:
-    try:
-        return type(holidays.country_holidays(country))
-    except NotImplementedError as exc:
-        raise PlanError(f"country {country!r} has no public holiday calendar") from exc
+    return type(holidays.country_holidays(country))
 
 
 @functools.cache
@@ -79,8 +81,8 @@ class WorkCalendar:
         region: str = "",
         days_off: Iterable[dt.date] = (),
     ) -> None:
-        self.country = country.upper()
-        self.subdiv = subdivision(self.country, region)
+        self.subdiv = subdivision(country, region)
+        self.country = country.strip().upper()
         self.days_off = frozenset(days_off)
         self._first_year = 0
         self._last_year = -1

@@ -6,6 +6,7 @@ Contacts sheet parts' XML and copies every other part of the file byte for byte.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,7 +14,6 @@ from pathlib import Path
 from ..errors import PlanError, WorkbookError
 from ..recompute import Recomputed, reanchor_updates, recompute
 from ..updates import CellUpdate, Change
-from ..values import is_blank
 from .package import Package, Writer
 from .read import LoadedPlan, load_plan
 from .safe import atomic_path
@@ -26,6 +26,17 @@ class Edited:
     result: Recomputed
     changes: list[Change]
     written: bool
+
+
+DAYS_1900_TO_1904 = 1462
+
+
+def _in_date_system(updates: list[CellUpdate], date1904: bool) -> list[CellUpdate]:
+    """The core counts dates from 1900; a 1904 workbook stores them 1,462 days lower."""
+    if not date1904:
+        return updates
+    return [dataclasses.replace(u, value=u.value - DAYS_1900_TO_1904)
+            if u.kind == "date" and isinstance(u.value, int | float) else u for u in updates]
 
 
 def _mark_typed_dates(loaded: LoadedPlan, sheet: SheetXml) -> None:
@@ -50,9 +61,9 @@ def recompute_file(path: Path, dry_run: bool = False) -> Edited:
     _mark_typed_dates(loaded, sheets[loaded.planning.sheet][1])
     result = recompute(loaded.plan, loaded.planning, loaded.contacts, loaded.settings_sheet)
 
-    grid = loaded.planning_grid
+    psheet0 = sheets[loaded.planning.sheet][1]
     for r in range(result.old_last_row + 1, result.last_row + 1):
-        if r - 1 < len(grid) and not all(is_blank(v) for v in grid[r - 1]):
+        if psheet0.row_has_values(r):
             raise PlanError(
                 f"row {r} below the Planning table is not empty: move it to make room "
                 f"for {result.last_row - result.old_last_row} new follow-up row(s)",
@@ -60,7 +71,7 @@ def recompute_file(path: Path, dry_run: bool = False) -> Edited:
             )
 
     by_sheet: dict[str, list[CellUpdate]] = {}
-    for u in result.updates:
+    for u in _in_date_system(result.updates, loaded.date1904):
         by_sheet.setdefault(u.sheet, []).append(u)
     changes: list[Change] = []
     for name, updates in by_sheet.items():
@@ -97,8 +108,8 @@ def reanchor_file(src: Path, dest: Path, release: dt.date) -> Edited:
         )
     loaded = load_plan(src)
     pkg = Package(src)
-    updates = reanchor_updates(loaded.plan, loaded.planning, loaded.contacts,
-                               loaded.settings_sheet, release)
+    updates = _in_date_system(reanchor_updates(loaded.plan, loaded.planning, loaded.contacts,
+                                               loaded.settings_sheet, release), loaded.date1904)
     replaced: dict[str, bytes | Writer] = {}
     by_sheet: dict[str, list[CellUpdate]] = {}
     for u in updates:

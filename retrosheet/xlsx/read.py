@@ -20,13 +20,24 @@ from ..grid import (
 from ..labels import contact_key, sheet_key
 from ..model import Plan
 
+# Encrypted .xlsx files and old .xls files are OLE compound documents, not zips.
+OLE_SIGNATURE = bytes.fromhex("D0CF11E0A1B11AE1")
+
 
 def _workbook(path: Path) -> Any:
     from python_calamine import CalamineWorkbook
 
     if not path.exists():
         raise WorkbookError(f"{path}: no such file")
+    if path.is_dir():
+        raise WorkbookError(f"{path.name} is a folder, not a workbook")
     if not zipfile.is_zipfile(path):
+        with path.open("rb") as f:
+            head = f.read(8)
+        if head == OLE_SIGNATURE:
+            raise WorkbookError(
+                f"{path.name} is password-protected or an old .xls file: save it as .xlsx "
+                "without a password to open it with retrosheet")
         raise WorkbookError(f"{path.name} is not an .xlsx/.xlsm workbook (not a zip file)")
     try:
         return CalamineWorkbook.from_path(str(path))
