@@ -15,7 +15,8 @@ from ..errors import PlanError, WorkbookError
 from ..recompute import Recomputed, reanchor_updates, recompute
 from ..updates import CellUpdate, Change
 from .package import Package, Writer
-from .read import LoadedPlan, load_plan
+from ..book import LoadedPlan
+from .read import load_plan
 from .safe import atomic_path
 from .sheetxml import SheetXml, grow_table
 

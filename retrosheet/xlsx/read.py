@@ -3,21 +3,14 @@
 from __future__ import annotations
 
 import zipfile
-from dataclasses import dataclass
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
+from ..book import LoadedPlan, load_from_sheets
 from ..errors import RetrosheetError, WorkbookError
-from ..grid import (
-    HEADER_SCAN_ROWS,
-    Grid,
-    Table,
-    find_table,
-    parse_contacts,
-    parse_settings,
-    parse_tasks,
-)
-from ..labels import contact_key, sheet_key
+from ..grid import Grid
+from ..labels import sheet_key
 from ..model import Plan
 
 # Encrypted .xlsx files and old .xls files are OLE compound documents, not zips.
@@ -71,65 +64,24 @@ def read_planning_grid(path: Path) -> tuple[Grid, str, bool]:
     return _grid(wb, path, sheet), sheet, is_1904(path)
 
 
-def _planning(wb: Any, path: Path, sheet: str, lang: str) -> tuple[Grid, Table]:
-    """The Planning grid cut to the table's own and user columns: the week strip's
-    columns (dates as headers) are retrosheet's paint and would only cost memory."""
-    try:
-        rows = wb.get_sheet_by_name(sheet).iter_rows()
-        head = [row for _, row in zip(range(HEADER_SCAN_ROWS), rows, strict=False)]
-        table = find_table(head, sheet, lang)
-        width = max([*table.columns.values(), *table.extra.values()]) + 1
-        grid: list[list[Any]] = [row[:width] for row in head]
-        grid.extend(row[:width] for row in rows)
-    except RetrosheetError:
-        raise
-    except Exception as exc:
-        raise WorkbookError(f"{path.name}: sheet {sheet!r} cannot be read: {exc}") from exc
-    return grid, table
-
-
-@dataclass
-class LoadedPlan:
-    """A plan read from a file, with where its tables sit (for writing back)."""
-
-    plan: Plan
-    planning: Table
-    contacts: Table | None
-    settings_sheet: str
-    planning_grid: Grid
-    date1904: bool
-
-
 def load_plan(path: Path) -> LoadedPlan:
     wb = _workbook(path)
-    date1904 = is_1904(path)
-    names: list[str] = list(wb.sheet_names)
-    by_key = {sheet_key(n): n for n in reversed(names)}
-    if "planning" not in by_key:
-        raise WorkbookError(f"{path.name} has no Planning sheet (sheets: {', '.join(names)})")
-    if "settings" not in by_key:
-        raise WorkbookError(
-            f"{path.name} has no Paramètres/Settings sheet (sheets: {', '.join(names)})"
-        )
+
+    def rows_of(sheet: str) -> Iterable[Sequence[Any]]:
+        try:
+            return wb.get_sheet_by_name(sheet).iter_rows()  # type: ignore[no-any-return]
+        except Exception as exc:
+            raise WorkbookError(f"{path.name}: sheet {sheet!r} cannot be read: {exc}") from exc
+
     try:
-        settings = parse_settings(_grid(wb, path, by_key["settings"]), by_key["settings"],
-                                  date1904)
-        pgrid, table = _planning(wb, path, by_key["planning"], settings.lang)
-        plan = Plan(settings, parse_tasks(pgrid, table, date1904))
-        ctable = None
-        if "contacts" in by_key:
-            cgrid = _grid(wb, path, by_key["contacts"])
-            try:
-                ctable = find_table(cgrid, by_key["contacts"], settings.lang, contact_key)
-            except RetrosheetError:
-                ctable = None  # an empty or hand-made Contacts sheet without our headers
-            if ctable is not None:
-                plan.contacts = parse_contacts(cgrid, ctable, date1904)
+        return load_from_sheets(list(wb.sheet_names), rows_of, date1904=is_1904(path),
+                                book=path.name)
+    except WorkbookError:
+        raise
     except RetrosheetError:
         raise
-    except (ValueError, TypeError, IndexError) as exc:
+    except Exception as exc:  # calamine's own errors while iterating rows
         raise WorkbookError(f"{path.name} cannot be read: {exc}") from exc
-    return LoadedPlan(plan, table, ctable, by_key["settings"], pgrid, date1904)
 
 
 def read_plan(path: Path) -> Plan:

@@ -1,0 +1,84 @@
+"""A plan read back from a workbook's sheets, whatever the backend that read them.
+
+Backends (an .xlsx file, Excel through xlwings, a Google Sheet) hand over the sheet
+names and a way to read one sheet's rows; this module finds Planning, Settings and
+Contacts, parses them, and remembers where the tables sit for writing back.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from .errors import RetrosheetError, WorkbookError
+from .grid import (
+    HEADER_SCAN_ROWS,
+    Grid,
+    Table,
+    find_table,
+    parse_contacts,
+    parse_settings,
+    parse_tasks,
+)
+from .labels import contact_key, sheet_key
+from .model import Plan
+
+Rows = Callable[[str], Iterable[Sequence[Any]]]
+
+
+@dataclass
+class LoadedPlan:
+    """A plan with where its tables sit (for writing back)."""
+
+    plan: Plan
+    planning: Table
+    contacts: Table | None
+    settings_sheet: str
+    planning_grid: Grid
+    date1904: bool
+    sheet_names: tuple[str, ...] = ()
+
+
+def _planning(rows: Iterable[Sequence[Any]], sheet: str, lang: str) -> tuple[Grid, Table]:
+    """The Planning grid cut to the table's own and user columns: the week strip's
+    columns (dates as headers) are retrosheet's paint and would only cost memory."""
+    it = iter(rows)
+    head = [list(row) for _, row in zip(range(HEADER_SCAN_ROWS), it, strict=False)]
+    table = find_table(head, sheet, lang)
+    width = max([*table.columns.values(), *table.extra.values()]) + 1
+    grid: list[Sequence[Any]] = [row[:width] for row in head]
+    grid.extend(list(row[:width]) for row in it)
+    return grid, table
+
+
+def load_from_sheets(names: Sequence[str], rows_of: Rows, *, date1904: bool = False,
+                     book: str = "the workbook") -> LoadedPlan:
+    """Read Planning, Settings and Contacts from a workbook's sheets by their names."""
+    by_key = {sheet_key(n): n for n in reversed(names)}
+    if "planning" not in by_key:
+        raise WorkbookError(f"{book} has no Planning sheet (sheets: {', '.join(names)})")
+    if "settings" not in by_key:
+        raise WorkbookError(
+            f"{book} has no Paramètres/Settings sheet (sheets: {', '.join(names)})"
+        )
+    try:
+        settings = parse_settings(list(rows_of(by_key["settings"])), by_key["settings"],
+                                  date1904)
+        pgrid, table = _planning(rows_of(by_key["planning"]), by_key["planning"],
+                                 settings.lang)
+        plan = Plan(settings, parse_tasks(pgrid, table, date1904))
+        ctable = None
+        if "contacts" in by_key:
+            cgrid = list(rows_of(by_key["contacts"]))
+            try:
+                ctable = find_table(cgrid, by_key["contacts"], settings.lang, contact_key)
+            except RetrosheetError:
+                ctable = None  # an empty or hand-made Contacts sheet without our headers
+            if ctable is not None:
+                plan.contacts = parse_contacts(cgrid, ctable, date1904)
+    except RetrosheetError:
+        raise
+    except (ValueError, TypeError, IndexError) as exc:
+        raise WorkbookError(f"{book} cannot be read: {exc}") from exc
+    return LoadedPlan(plan, table, ctable, by_key["settings"], pgrid, date1904, tuple(names))
