@@ -373,17 +373,22 @@ def report_cmd(plan: str, as_of: str | None, fmt: str, output: str | None, owner
 
             write_report_sheet(Path(plan), build_report(p, day) if owner else rep)
         if mail:
-            from .mail import SmtpConfig, build_messages, send, write_eml
+            from .mail import SmtpConfig, plan_mailing, send, write_eml
 
-            messages = build_messages(p, day)
-            if dry_run:
-                paths = write_eml(messages, Path(eml_dir))
-                click.echo(_say(p.settings.lang,
-                                f"{len(paths)} message(s) écrit(s) dans {eml_dir}",
+            lang = p.settings.lang
+            # Check the SMTP settings before building anything to send.
+            config = None if dry_run else SmtpConfig.from_env()
+            mailing = plan_mailing(p, day, config.sender if config else None)
+            if mailing.skipped:
+                click.echo(_say(lang, "sans e-mail dans l'équipe : ", "no e-mail in the team: ")
+                           + ", ".join(mailing.skipped), err=True)
+            if config is None:
+                paths = write_eml(mailing.messages, Path(eml_dir))
+                click.echo(_say(lang, f"{len(paths)} message(s) écrit(s) dans {eml_dir}",
                                 f"{len(paths)} message(s) written to {eml_dir}"), err=True)
             else:
-                sent = send(messages, SmtpConfig.from_env())
-                click.echo(_say(p.settings.lang, f"{sent} message(s) envoyé(s)",
+                sent = send(mailing.messages, config)
+                click.echo(_say(lang, f"{sent} message(s) envoyé(s)",
                                 f"{sent} message(s) sent"), err=True)
     except RetrosheetError as exc:
         raise _fail(exc) from exc

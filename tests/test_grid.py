@@ -38,7 +38,8 @@ def test_headers_any_language_case_accent_spacing_title_above_and_user_columns()
 
 
 def test_language_variant_columns_pick_the_plan_language() -> None:
-    grid = [["ID", "Action", "Action (en)", "Référence"], ["T1", "Envoyer", "Send", "J"]]
+    grid = [["ID", "Action", "Action (en)", "Référence", "Décalage"],
+            ["T1", "Envoyer", "Send", "J", -7]]
     assert tasks_of(grid, "fr")[0].action == "Envoyer"
     assert tasks_of(grid, "en")[0].action == "Send"
 
@@ -67,9 +68,9 @@ def test_bad_values_name_sheet_cell_and_task(cell: str, value: object, message: 
 
 def test_typed_values() -> None:
     grid = [
-        ["ID", "Type", "Référence", "Statut", "Budget", "Échéance", "Objectif"],
-        ["T1", "milestone", " t2 ; j ", "done", "1 200,50 €", "2027-05-14", "10000"],
-        ["t2", "Relance", "J", "EN COURS", 300, 46521, None],
+        ["ID", "Type", "Référence", "Statut", "Budget", "Échéance", "Objectif", "Décalage"],
+        ["T1", "milestone", " t2 ; j ", "done", "1 200,50 €", "2027-05-14", "10000", 0],
+        ["t2", "Relance", "J", "EN COURS", 300, 46521, None, "J-7"],
     ]
     t1, t2 = tasks_of(grid)
     assert t1.type is TaskType.MILESTONE and t1.duration is None
@@ -82,7 +83,8 @@ def test_typed_values() -> None:
 
 def test_a_row_without_id_is_refused() -> None:
     with pytest.raises(PlanError, match=r"Planning!A3: the task 'Pitch' has no ID"):
-        tasks_of([["ID", "Action", "Référence"], ["T1", "a", "J"], [None, "Pitch", "J"]])
+        tasks_of([["ID", "Action", "Référence", "Décalage"], ["T1", "a", "J", 0],
+                  [None, "Pitch", "J", -3]])
 
 
 def test_no_table() -> None:
@@ -116,3 +118,9 @@ def test_settings_by_label_either_language() -> None:
 def test_settings_without_a_release_date() -> None:
     with pytest.raises(PlanError, match="Paramètres!B3: release date 'soon' is not a date"):
         parse_settings([[], [], ["Date de sortie (J)", "soon"]], "Paramètres")
+
+
+def test_a_table_without_offsets_is_refused() -> None:
+    with pytest.raises(PlanError, match=r"^Planning: the Planning table \(header row 1\) has no "
+                                        r"Décalage/Offset column$"):
+        tasks_of([["ID", "Action", "Référence"], ["T1", "a", "J"]])

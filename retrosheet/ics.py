@@ -1,0 +1,252 @@
+"""The plan's deadlines as an iCalendar file (RFC 5545), for `retrosheet ics`.
+
+One all-day event per task and follow-up row that is not cancelled: on the deadline, or
+from the start to the deadline for tasks that take several days, with a reminder the day
+before. UIDs depend on the plan's identity and the task ID, never on dates: re-importing
+after the release moved updates the events instead of duplicating them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from typing import TYPE_CHECKING
+
+from .errors import RetrosheetError
+from .labels import Status, TaskType, axis_label, normalize
+from .model import Member, Plan, Scheduled, Settings, Task
+
+if TYPE_CHECKING:
+    from icalendar import Alarm, Event, vCalAddress
+
+PRODID = "-//retrosheet//retrosheet//EN"
+UID_DOMAIN = "retrosheet"
+# SEQUENCE counts minutes from this instant: each export supersedes the previous one.
+_SEQUENCE_EPOCH = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
+
+_W: dict[str, tuple[str, str]] = {
+    "axis": ("Axe", "Axis"),
+    "owner": ("Responsable", "Owner"),
+    "platform": ("Plateforme", "Platform"),
+    "status": ("Statut", "Status"),
+    "deadline": ("Échéance", "Deadline"),
+    "start": ("Début", "Start"),
+    "followup_of": ("Relance de", "Follow-up of"),
+    "notes": ("Notes", "Notes"),
+    "tomorrow": ("Demain", "Tomorrow"),
+    "starts_tomorrow": ("Commence demain", "Starts tomorrow"),
+    "due_tomorrow": ("Échéance demain", "Due tomorrow"),
+}
+
+
+def _w(key: str, lang: str) -> str:
+    fr, en = _W[key]
+    return fr if lang == "fr" else en
+
+
+def _colon(lang: str) -> str:
+    return " : " if lang == "fr" else ": "
+
+
+def _day(d: dt.date, lang: str) -> str:
+    return d.strftime("%d/%m/%Y" if lang == "fr" else "%Y-%m-%d")
+
+
+def j_label(day: dt.date, release: dt.date) -> str:
+    """`J-28`, `J`, `J+7`: a date relative to the release day."""
+    n = (day - release).days
+    return "J" if n == 0 else f"J{n:+d}"
+
+
+def _slug(text: str) -> str:
+    return "-".join(normalize(text).split())[:40].strip("-")
+
+
+def plan_key(settings: Settings) -> str:
+    """What identifies a plan across exports: `nuit-blanche-3f2a9c1b`.
+
+    Built from the title, artist, template and creation day, never from the release
+    date, so moving the release keeps every UID. The short hash keeps two untitled plans
+    made from the same template apart.
+    """
+    identity = "\x1f".join((settings.title.strip(), settings.artist.strip(),
+                            settings.template.strip(),
+                            settings.created.isoformat() if settings.created else ""))
+    digest = hashlib.sha1(identity.encode("utf-8"), usedforsecurity=False).hexdigest()[:8]
+    slug = _slug(settings.title or settings.artist or settings.template) or "plan"
+    return f"{slug}-{digest}"
+
+
+def event_uid(settings: Settings, task_id: str) -> str:
+    """`T040.nuit-blanche-3f2a9c1b@retrosheet`: stable across exports and date moves."""
+    return f"{task_id}.{plan_key(settings)}@{UID_DOMAIN}"
+
+
+def find_member(team: tuple[Member, ...], owner: str) -> Member | None:
+    """The team member an owner cell names: by name, or else by role.
+
+    Templates name owners by role (`Manager`); a team table that gives `Léa` the role
+    `Manager` makes her the owner of those tasks.
+    """
+    key = owner.strip().casefold()
+    if not key:
+        return None
+    for m in team:
+        if m.name.strip().casefold() == key:
+            return m
+    for m in team:
+        if m.role.strip().casefold() == key:
+            return m
+    return None
+
+
+def plan_owner(team: tuple[Member, ...]) -> Member | None:
+    """Who runs the plan: the member whose role is Manager, or else the first one."""
+    for m in team:
+        if normalize(m.role) == "manager":
+            return m
+    for m in team:
+        if normalize(m.name) == "manager":
+            return m
+    return team[0] if team else None
+
+
+def _address(m: Member) -> vCalAddress:
+    from icalendar import vCalAddress, vText
+
+    addr = vCalAddress(f"mailto:{m.email.strip()}")
+    addr.params["CN"] = vText(m.name or m.email.strip())
+    return addr
+
+
+def _description(task: Task, d: Scheduled, settings: Settings) -> str:
+    lang = settings.lang
+    c = _colon(lang)
+    status = task.status or Status.TODO
+    lines = []
+    if task.axis:
+        lines.append(f"{_w('axis', lang)}{c}{axis_label(task.axis, lang)}")
+    if task.owner:
+        member = find_member(settings.team, task.owner)
+        who = task.owner.strip()
+        if member is not None and member.name.strip() and \
+                member.name.strip().casefold() != who.casefold():
+            who = f"{who} ({member.name.strip()})"  # a role held by a named member
+        lines.append(f"{_w('owner', lang)}{c}{who}")
+    if task.platform:
+        lines.append(f"{_w('platform', lang)}{c}{task.platform}")
+    lines.append(f"{_w('status', lang)}{c}{status.label(lang)}")
+    if d.start != d.deadline:
+        lines.append(f"{_w('start', lang)}{c}{j_label(d.start, settings.release)} "
+                     f"({_day(d.start, lang)})")
+    lines.append(f"{_w('deadline', lang)}{c}{j_label(d.deadline, settings.release)} "
+                 f"({_day(d.deadline, lang)})")
+    if task.type is TaskType.FOLLOWUP and task.parent:
+        lines.append(f"{_w('followup_of', lang)} {task.parent}")
+    if task.notes.strip():
+        lines += ["", f"{_w('notes', lang)}{c}{task.notes.strip()}"]
+    return "\n".join(lines)
+
+
+def _alarm(text: str, trigger: dt.timedelta, related_end: bool = False) -> Alarm:
+    from icalendar import Alarm
+
+    alarm = Alarm()
+    alarm.add("action", "DISPLAY")
+    alarm.add("description", text)
+    if related_end:
+        alarm.add("trigger", trigger, parameters={"RELATED": "END"})
+    else:
+        alarm.add("trigger", trigger)
+    return alarm
+
+
+def _event(task: Task, d: Scheduled, settings: Settings, stamp: dt.datetime,
+           sequence: int, organizer: Member | None) -> Event:
+    from icalendar import Event, vText
+
+    lang = settings.lang
+    summary = f"{task.id} · {task.action}" if task.action else task.id
+    ev = Event()
+    ev.add("uid", event_uid(settings, task.id))
+    ev.add("dtstamp", stamp)
+    ev.add("sequence", sequence)
+    ev.add("summary", summary)
+    ev.add("dtstart", d.start)
+    ev.add("dtend", d.deadline + dt.timedelta(days=1))
+    ev.add("description", _description(task, d, settings))
+    ev.add("transp", "TRANSPARENT")  # a deadline does not make anyone busy all day
+    axis = axis_label(task.axis, lang).strip()
+    if axis:
+        ev.add("categories", [axis])
+    member = find_member(settings.team, task.owner)
+    if member is not None and member.email.strip():
+        boss = organizer if organizer is not None and organizer.email.strip() else member
+        ev.add("organizer", _address(boss))
+        attendee = _address(member)
+        attendee.params["ROLE"] = vText("REQ-PARTICIPANT")
+        attendee.params["CUTYPE"] = vText("INDIVIDUAL")
+        ev.add("attendee", attendee)
+    c = _colon(lang)
+    if d.start == d.deadline:
+        ev.add_component(_alarm(f"{_w('tomorrow', lang)}{c}{summary}", -dt.timedelta(days=1)))
+    else:
+        ev.add_component(_alarm(f"{_w('starts_tomorrow', lang)}{c}{summary}",
+                                -dt.timedelta(days=1)))
+        # DTEND is the day after the deadline: two days before it is the eve of the deadline.
+        ev.add_component(_alarm(f"{_w('due_tomorrow', lang)}{c}{summary}",
+                                -dt.timedelta(days=2), related_end=True))
+    return ev
+
+
+def calendar_name(settings: Settings) -> str:
+    name = " — ".join(x for x in (settings.title.strip(), settings.artist.strip()) if x)
+    return name or f"retrosheet — {settings.template or 'plan'}"
+
+
+def plan_to_ics(
+    plan: Plan,
+    dates: dict[str, Scheduled],
+    owner: str | None = None,
+    *,
+    now: dt.datetime | None = None,
+) -> bytes:
+    """The plan's deadlines as an .ics file: one event per task not cancelled.
+
+    `owner` keeps one owner's tasks (case-insensitive, as `report --owner`); an owner
+    who has no task is an error, so a typo does not give an empty calendar. `now` is the
+    DTSTAMP (default: the current time, UTC); it also sets SEQUENCE, so each export
+    supersedes the previous one in calendars that imported it.
+    """
+    try:
+        from icalendar import Calendar
+    except ImportError as exc:  # the "report" extra
+        raise RetrosheetError("calendar export needs the icalendar package: "
+                              "pip install 'retrosheet[report]'") from exc
+    st = plan.settings
+    stamp = (now or dt.datetime.now(dt.UTC)).astimezone(dt.UTC).replace(microsecond=0)
+    sequence = max(0, int((stamp - _SEQUENCE_EPOCH).total_seconds() // 60))
+    tasks = plan.tasks
+    if owner is not None:
+        key = owner.strip().casefold()
+        tasks = [t for t in tasks if t.owner.strip().casefold() == key]
+        if not tasks:
+            owners = sorted({t.owner.strip() for t in plan.tasks if t.owner.strip()})
+            said = ", ".join(owners) or "—"
+            raise RetrosheetError(
+                f"aucune tâche n'a pour responsable {owner!r} (responsables : {said})"
+                if st.lang == "fr" else f"no task is owned by {owner!r} (owners: {said})")
+    cal = Calendar()
+    cal.add("prodid", PRODID)
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    name = calendar_name(st)
+    if owner is not None:
+        name = f"{name} — {owner.strip()}"
+    cal.add("x-wr-calname", name)
+    organizer = plan_owner(st.team)
+    ordered = sorted((t for t in tasks if t.status is not Status.CANCELLED),
+                     key=lambda t: (dates[t.id].deadline, dates[t.id].start, t.id))
+    for t in ordered:
+        cal.add_component(_event(t, dates[t.id], st, stamp, sequence, organizer))
+    return bytes(cal.to_ical())

@@ -1,0 +1,314 @@
+"""The weekly report by e-mail, for `retrosheet report --mail`.
+
+Each team member (Settings, team table) who has an e-mail and owns tasks gets their part
+of the report; the plan's owner (role Manager, or the first member) gets all of it. Text
+and HTML alternatives, subject in the plan's language. Messages are sent over SMTP
+(configured by RETROSHEET_SMTP_* variables) or written as .eml files for a dry run.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+import smtplib
+import ssl
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from email.message import EmailMessage
+from email.utils import format_datetime, formataddr, getaddresses, make_msgid, parseaddr
+from pathlib import Path
+
+from .checks import Finding, check_plan
+from .errors import RetrosheetError
+from .ics import find_member, plan_owner
+from .labels import sheet_name, word
+from .model import Member, Plan, Scheduled
+from .render import day, to_text
+from .report import Report, build_report
+from .schedule import compute
+
+DEFAULT_SENDER = "retrosheet@localhost"
+ENV_PREFIX = "RETROSHEET_SMTP_"
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"0", "false", "no", "off"}
+
+
+@dataclass
+class SmtpConfig:
+    """Where and how to send: host and port, optional login, STARTTLS, the From address."""
+
+    host: str
+    port: int = 587
+    user: str | None = None
+    password: str | None = field(default=None, repr=False)
+    starttls: bool = True
+    sender: str = DEFAULT_SENDER
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> SmtpConfig:
+        """The configuration in RETROSHEET_SMTP_HOST, _PORT, _USER, _PASSWORD, _STARTTLS
+        (1/0, true/false) and _FROM; HOST is required."""
+        env = os.environ if env is None else env
+
+        def get(name: str) -> str | None:
+            value = env.get(ENV_PREFIX + name, "").strip()
+            return value or None
+
+        host = get("HOST")
+        if host is None:
+            raise RetrosheetError(f"{ENV_PREFIX}HOST is not set: give the SMTP server to "
+                                  "send the report through (e.g. smtp.example.com)")
+        port_text = get("PORT")
+        port = 587
+        if port_text is not None:
+            if not port_text.isdigit() or not 0 < int(port_text) < 65536:
+                raise RetrosheetError(f"{ENV_PREFIX}PORT={port_text!r} is not a port number "
+                                      "(1–65535, e.g. 587)")
+            port = int(port_text)
+        tls_text = get("STARTTLS")
+        starttls = True
+        if tls_text is not None:
+            if tls_text.lower() not in _TRUE | _FALSE:
+                raise RetrosheetError(f"{ENV_PREFIX}STARTTLS={tls_text!r}: write 1 or 0 "
+                                      "(true or false)")
+            starttls = tls_text.lower() in _TRUE
+        return cls(host=host, port=port, user=get("USER"), password=get("PASSWORD"),
+                   starttls=starttls, sender=get("FROM") or DEFAULT_SENDER)
+
+
+@dataclass
+class Mailing:
+    """What `build_messages` makes, with the owners it could not write to."""
+
+    messages: list[EmailMessage]
+    # Owners of tasks (or the plan's owner) left out because no e-mail is known for them.
+    skipped: list[str] = field(default_factory=list)
+
+
+def subject(rep: Report) -> str:
+    """`[retrosheet] Nuit blanche — semaine du 26/04 — J-15 : 3 en retard`."""
+    lang = rep.lang
+    name = rep.title.strip() or rep.artist.strip()
+    monday = day(rep.week[0], lang, short=True)
+    n = len(rep.late)
+    if lang == "fr":
+        week = f"semaine du {monday}"
+        late = f"{n} en retard" if n else "rien en retard"
+        state = f"{rep.j_label} : {late}"
+    else:
+        week = f"week of {monday}"
+        late = f"{n} late" if n else "nothing late"
+        state = f"{rep.j_label}: {late}"
+    return "[retrosheet] " + " — ".join(x for x in (name, week, state) if x)
+
+
+def _owned_by(plan: Plan, member: Member) -> list[str]:
+    """IDs of the tasks whose owner names `member` (by name, or by role)."""
+    team = plan.settings.team
+    return [t.id for t in plan.tasks if find_member(team, t.owner) is member]
+
+
+def _display(member: Member) -> str:
+    return member.name.strip() or member.role.strip() or member.email.strip()
+
+
+def _member_plan(plan: Plan, member: Member, ids: set[str]) -> Plan:
+    """The plan with the member's tasks under the member's name, so a report for that
+    name gathers tasks that name their role as well."""
+    name = _display(member)
+    tasks = [replace(t, owner=name) if t.id in ids else t for t in plan.tasks]
+    return Plan(plan.settings, tasks, plan.contacts)
+
+
+def _check_address(plan: Plan, member: Member) -> str:
+    email = member.email.strip()
+    _, addr = parseaddr(email)
+    if not addr or addr != email or "@" not in addr or " " in addr:
+        where = sheet_name("settings", plan.settings.lang)
+        team = word("team", plan.settings.lang)
+        raise RetrosheetError(f"{where}, {team}: {_display(member)}: {email!r} is not an "
+                              "e-mail address")
+    return addr
+
+
+def _message(rep: Report, to: Member, address: str, sender: str,
+             now: dt.datetime) -> EmailMessage:
+    from .render_html import to_html
+
+    msg = EmailMessage()
+    msg["Subject"] = subject(rep)
+    msg["From"] = sender
+    msg["To"] = formataddr((to.name.strip(), address)) if to.name.strip() else address
+    msg["Date"] = format_datetime(now)
+    domain = parseaddr(sender)[1].rpartition("@")[2] or "retrosheet.invalid"
+    msg["Message-ID"] = make_msgid("retrosheet", domain=domain)
+    msg["Auto-Submitted"] = "auto-generated"  # RFC 3834: no auto-replies to this
+    # Quoted-printable: 7-bit safe for any server, and long HTML lines stay under 998.
+    msg.set_content(to_text(rep), cte="quoted-printable")
+    msg.add_alternative(to_html(rep), subtype="html", cte="quoted-printable")
+    msg["Content-Language"] = rep.lang  # after the parts: set_content clears Content-*
+    return msg
+
+
+def plan_mailing(
+    plan: Plan,
+    as_of: dt.date,
+    sender: str | None = None,
+    *,
+    dates: dict[str, Scheduled] | None = None,
+    now: dt.datetime | None = None,
+) -> Mailing:
+    """One message per member with an e-mail who owns tasks, the whole report to the
+    plan's owner; the owners without an e-mail in `skipped`.
+
+    `sender` defaults to RETROSHEET_SMTP_FROM, else retrosheet@localhost.
+    """
+    st = plan.settings
+    sender = sender or os.environ.get(ENV_PREFIX + "FROM", "").strip() or DEFAULT_SENDER
+    stamp = (now or dt.datetime.now(dt.UTC)).replace(microsecond=0)
+    dates = dates if dates is not None else compute(plan)
+    findings = check_plan(plan, as_of)
+    boss = plan_owner(st.team)
+    messages: list[EmailMessage] = []
+    skipped: list[str] = []
+    if boss is not None:
+        if boss.email.strip():
+            rep = build_report(plan, as_of, dates=dates, findings=findings)
+            messages.append(_message(rep, boss, _check_address(plan, boss), sender, stamp))
+        else:
+            skipped.append(_display(boss))
+    for member in st.team:
+        if member is boss:
+            continue
+        ids = _owned_by(plan, member)
+        if not ids:
+            continue
+        if not member.email.strip():
+            skipped.append(_display(member))
+            continue
+        mine = set(ids)
+        rep = build_report(_member_plan(plan, member, mine), as_of, owner=_display(member),
+                           dates=dates, findings=_findings_for(findings, mine))
+        messages.append(_message(rep, member, _check_address(plan, member), sender, stamp))
+    # Owners the team table does not list: nobody to write to.
+    strangers = {t.owner.strip() for t in plan.tasks
+                 if t.owner.strip() and find_member(st.team, t.owner) is None}
+    skipped += sorted(strangers)
+    return Mailing(messages, skipped)
+
+
+def _findings_for(findings: list[Finding], ids: set[str]) -> list[Finding]:
+    return [f for f in findings if f.task in ids]
+
+
+def build_messages(
+    plan: Plan,
+    as_of: dt.date,
+    sender: str | None = None,
+    *,
+    dates: dict[str, Scheduled] | None = None,
+    now: dt.datetime | None = None,
+) -> list[EmailMessage]:
+    """The report's messages (see `plan_mailing`). Nobody with an e-mail is an error:
+    the command would otherwise do nothing without saying why."""
+    mailing = plan_mailing(plan, as_of, sender, dates=dates, now=now)
+    if not mailing.messages:
+        st = plan.settings
+        raise RetrosheetError(
+            f"{sheet_name('settings', st.lang)}, {word('team', st.lang)}: no team member "
+            "with tasks has an e-mail; fill the Email column to mail the report")
+    return mailing.messages
+
+
+def recipient(msg: EmailMessage) -> str:
+    """The message's first To address (`lea@example.com`)."""
+    pairs = getaddresses([str(msg.get("To", ""))])
+    return pairs[0][1] if pairs else ""
+
+
+def _safe_name(text: str) -> str:
+    name = re.sub(r"[^A-Za-z0-9@._+-]+", "_", text).strip("._") or "message"
+    return name[:100]
+
+
+def write_eml(messages: Sequence[EmailMessage], folder: Path) -> list[Path]:
+    """Each message as `<recipient>.eml` in `folder` (created), CRLF line endings."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        paths: list[Path] = []
+        used: set[str] = set()
+        for msg in messages:
+            stem = _safe_name(recipient(msg))
+            name, n = f"{stem}.eml", 1
+            while name.casefold() in used:
+                n += 1
+                name = f"{stem}-{n}.eml"
+            used.add(name.casefold())
+            path = folder / name
+            path.write_bytes(msg.as_bytes(policy=msg.policy.clone(linesep="\r\n")))
+            paths.append(path)
+    except OSError as exc:
+        raise RetrosheetError(f"{exc.filename or folder}: cannot write the messages: "
+                              f"{exc.strerror or exc}") from exc
+    return paths
+
+
+def _reason(exc: BaseException) -> str:
+    if isinstance(exc, smtplib.SMTPResponseException):
+        text = exc.smtp_error.decode("utf-8", "replace") if isinstance(
+            exc.smtp_error, bytes) else str(exc.smtp_error)
+        reason = f"{exc.smtp_code} {text}"
+    elif isinstance(exc, smtplib.SMTPRecipientsRefused):
+        reason = "recipient(s) refused: " + ", ".join(sorted(exc.recipients))
+    elif isinstance(exc, TimeoutError):
+        reason = "timed out"
+    elif isinstance(exc, OSError) and exc.strerror:
+        reason = exc.strerror
+    else:
+        reason = str(exc) or type(exc).__name__
+    return " ".join(reason.split())
+
+
+def send(messages: Sequence[EmailMessage], config: SmtpConfig, *,
+         timeout: float = 30.0) -> int:
+    """Send `messages` through one SMTP connection; the number sent.
+
+    STARTTLS is used when configured and the server offers it; login follows when a user
+    is set (never in clear: a server without STARTTLS is refused unless STARTTLS is off).
+    Port 465 means implicit TLS. Any failure is a RetrosheetError naming host:port.
+    """
+    if not messages:
+        return 0
+    where = f"{config.host}:{config.port}"
+    sent = 0
+    try:
+        context = ssl.create_default_context()
+        smtp: smtplib.SMTP
+        if config.port == 465:
+            smtp = smtplib.SMTP_SSL(config.host, config.port, timeout=timeout,
+                                    context=context)
+        else:
+            smtp = smtplib.SMTP(config.host, config.port, timeout=timeout)
+        with smtp:
+            smtp.ehlo()
+            if config.starttls and config.port != 465:
+                if smtp.has_extn("starttls"):
+                    smtp.starttls(context=context)
+                    smtp.ehlo()
+                elif config.user:
+                    raise RetrosheetError(
+                        f"SMTP {where}: the server does not offer STARTTLS; not sending the "
+                        f"password in clear (set {ENV_PREFIX}STARTTLS=0 to allow it)")
+            if config.user:
+                smtp.login(config.user, config.password or "")
+            for msg in messages:
+                smtp.send_message(msg)
+                sent += 1
+    except RetrosheetError:
+        raise
+    except (smtplib.SMTPException, OSError) as exc:
+        done = f" ({sent} of {len(messages)} sent)" if sent else ""
+        raise RetrosheetError(f"SMTP {where}: {_reason(exc)}{done}") from exc
+    return sent
+

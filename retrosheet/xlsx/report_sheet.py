@@ -1,0 +1,991 @@
+"""`report --write-sheet`: the weekly report on the Report sheet, one row per axis on History.
+
+The Report sheet is wholly retrosheet's: its sheetData is replaced by this week's report,
+laid out for people (sections, headers, real dates and numbers), and the rest of its part
+(columns, views, margins) is kept. History only grows: one row per axis and run, appended
+below the last used row. Every other part of the file is copied byte for byte; a plan
+made before these sheets existed (or by hand) gets them added as new parts.
+
+Cells are written as inline strings, so sharedStrings.xml is never touched. Dates are
+date serials shown with a date style the workbook already has (a plan written by
+retrosheet always has one); only a workbook with no date style at all gets one, added to
+styles.xml, so that dates stay real dates (SPEC §3) rather than text.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+import zipfile
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+from xml.sax.saxutils import escape, quoteattr
+
+from lxml import etree
+
+from ..checks import Finding
+from ..errors import WorkbookError
+from ..labels import (
+    CONTACT_COLUMNS,
+    HISTORY_COLUMNS,
+    Reply,
+    Status,
+    header,
+    normalize,
+    sheet_key,
+    sheet_name,
+    word,
+)
+from ..render import heading, w, week_of
+from ..report import AxisProgress, Report, Result, TaskLine
+from ..updates import CellUpdate
+from ..values import EXCEL_EPOCH, EXCEL_EPOCH_1904, column_letter
+from .package import NS_MAIN, NS_REL, Package, Writer
+from .read import is_1904
+from .safe import atomic_path
+from .sheetxml import SheetXml, col_index, grow_table
+
+NS_PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
+REL_WORKSHEET = NS_REL + "/worksheet"
+CT_WORKSHEET = "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"
+MAX_TEXT = 32767  # characters Excel keeps in one cell
+
+# Words of the Report sheet that the text renderer does not use.
+_WORDS: dict[str, tuple[str, str]] = {
+    "report_date": ("Date du rapport", "Report date"),
+    "release": ("Sortie (J)", "Release (J)"),
+    "days_late": ("Jours de retard", "Days late"),
+    "where": ("Cellule", "Cell"),
+    "waiting": ("Sans réponse", "Without reply"),
+    "to_chase": ("Contacts à relancer", "Contacts to chase"),
+    "followup_on": ("Relance le", "Follow-up on"),
+    "round": ("Relance n°", "Round"),
+    "share_done": ("% faites", "% done"),
+    "blocked": ("Bloquées", "Blocked"),
+    "cancelled": ("Annulées", "Cancelled"),
+    "contacts": ("Contacts", "Contacts"),
+    "replies": ("Réponses", "Replies"),
+    "rate": ("Taux", "Rate"),
+    "finding": ("Constat", "Finding"),
+    "severity": ("Gravité", "Severity"),
+    "task": ("Tâche", "Task"),
+    "code": ("Code", "Code"),
+}
+
+
+def _w(key: str, lang: str) -> str:
+    fr, en = _WORDS[key]
+    return fr if lang == "fr" else en
+
+
+def _contact_header(key: str, lang: str) -> str:
+    for k, fr, en in CONTACT_COLUMNS:
+        if k == key:
+            return fr if lang == "fr" else en
+    raise KeyError(key)
+
+
+# ---- cell text --------------------------------------------------------------------------
+
+_ILLEGAL_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+_ESCAPE_LIKE = re.compile(r"_(x[0-9A-Fa-f]{4}_)")
+
+
+def clean_text(text: str) -> str:
+    """Text a cell can hold: no character XML forbids, `_x0041_` kept literal (Excel reads
+    `_xHHHH_` in a string as an escaped character), at most 32,767 characters."""
+    text = _ILLEGAL_XML.sub("", text)
+    text = _ESCAPE_LIKE.sub(r"_x005F_\1", text)
+    return text[:MAX_TEXT]
+
+
+def _number_text(x: float) -> str:
+    return str(int(x)) if float(x).is_integer() else repr(float(x))
+
+
+# ---- styles -----------------------------------------------------------------------------
+
+_BUILTIN_DATE_FORMATS = {14, 15}  # m/d/yyyy (shown in the reader's locale), d-mmm-yy
+_BUILTIN_INT_FORMATS = {1, 3}  # 0, #,##0
+_BUILTIN_PCT_FORMATS = {9, 10}
+
+
+def _format_kind(code: str) -> str | None:
+    """`date`, `pct`, `money`, `int` or None for a number format code."""
+    bare = re.sub(r'"[^"]*"|\[[^\]]*\]|\\.', "", code).lower()
+    if "y" in bare and "d" in bare and "m" in bare and "h" not in bare and "s" not in bare:
+        return "date"
+    if "%" in bare:
+        return "pct"
+    if any(c in code for c in "€$£"):
+        return "money"
+    if re.fullmatch("#?[, \u00a0\u202f]?#*0+", bare.replace("#,##", "#,").strip()):
+        return "int"
+    return None
+
+
+@dataclass
+class _Xf:
+    index: int
+    num_fmt: int
+    kind: str | None  # of its number format
+    bold: bool
+    italic: bool
+    size: float
+    filled: bool
+    bordered: bool
+
+    @property
+    def plainness(self) -> int:
+        return int(self.filled) * 4 + int(self.bordered) * 2 + int(self.bold) + int(self.italic)
+
+
+@dataclass
+class Styles:
+    """Indexes into styles.xml's cellXfs the Report and History cells use (None: default)."""
+
+    date: str | None = None
+    int: str | None = None
+    money: str | None = None
+    pct: str | None = None
+    bold: str | None = None
+    title: str | None = None
+    header: str | None = None
+    note: str | None = None
+
+
+def _parse_xml(data: bytes, what: str) -> etree._Element:
+    try:
+        return etree.fromstring(data, parser=etree.XMLParser(resolve_entities=False))
+    except etree.XMLSyntaxError as exc:
+        raise WorkbookError(f"{what} is damaged: {exc}") from exc
+
+
+def _int(text: str | None, default: int = 0) -> int:
+    try:
+        return int(text) if text is not None else default
+    except ValueError:
+        return default
+
+
+def _size(text: str | None) -> float:
+    try:
+        return float(text) if text is not None else 11.0
+    except ValueError:
+        return 11.0
+
+
+def _xfs(styles_xml: bytes) -> list[_Xf]:
+    root = _parse_xml(styles_xml, "xl/styles.xml")
+    ns = {"m": NS_MAIN}
+    codes = {_int(n.get("numFmtId"), -1): n.get("formatCode", "")
+             for n in root.iterfind("m:numFmts/m:numFmt", ns)}
+    fonts = []
+    for f in root.iterfind("m:fonts/m:font", ns):
+        b, i = f.find("m:b", ns), f.find("m:i", ns)
+        sz = f.find("m:sz", ns)
+        fonts.append((b is not None and b.get("val", "1") not in ("0", "false"),
+                      i is not None and i.get("val", "1") not in ("0", "false"),
+                      _size(sz.get("val")) if sz is not None else 11.0))
+    fills = []
+    for f in root.iterfind("m:fills/m:fill", ns):
+        p = f.find("m:patternFill", ns)
+        fills.append(p is not None and p.get("patternType", "none") not in ("none", "gray125"))
+    borders = []
+    for b in root.iterfind("m:borders/m:border", ns):
+        borders.append(any(side.get("style") for side in b))
+    out = []
+    for n, xf in enumerate(root.iterfind("m:cellXfs/m:xf", ns)):
+        num = _int(xf.get("numFmtId"))
+        font_id = _int(xf.get("fontId"))
+        font = fonts[font_id] if 0 <= font_id < len(fonts) else (False, False, 11.0)
+        fill = _int(xf.get("fillId"))
+        border = _int(xf.get("borderId"))
+        if num in _BUILTIN_DATE_FORMATS:
+            kind: str | None = "date"
+        elif num in _BUILTIN_PCT_FORMATS:
+            kind = "pct"
+        elif num in _BUILTIN_INT_FORMATS:
+            kind = "int"
+        elif num in codes:
+            kind = _format_kind(codes[num])
+        else:
+            kind = None
+        out.append(_Xf(n, num, kind, font[0], font[1], font[2],
+                       0 <= fill < len(fills) and fills[fill],
+                       0 <= border < len(borders) and borders[border]))
+    return out
+
+
+def find_styles(styles_xml: bytes | None) -> Styles:
+    """The plainest existing style for each kind of Report cell."""
+    st = Styles()
+    if styles_xml is None:
+        return st
+    xfs = _xfs(styles_xml)
+
+    def best(ok: Callable[[_Xf], bool]) -> str | None:
+        found = [x for x in xfs if ok(x)]
+        return str(min(found, key=lambda x: (x.plainness, x.index)).index) if found else None
+
+    st.date = best(lambda x: x.kind == "date" and not x.filled)
+    st.int = best(lambda x: x.kind == "int" and not x.filled)
+    st.money = best(lambda x: x.kind == "money" and not x.filled)
+    st.pct = best(lambda x: x.kind == "pct" and not x.filled)
+    st.bold = best(lambda x: x.num_fmt == 0 and x.bold and not x.filled and x.size <= 12)
+    st.title = best(lambda x: x.num_fmt == 0 and x.bold and not x.filled and x.size >= 13)
+    st.header = best(lambda x: x.num_fmt == 0 and x.bold and x.filled)
+    st.note = best(lambda x: x.num_fmt == 0 and x.italic and not x.bold and not x.filled)
+    return st
+
+
+_CELL_XFS = re.compile(r"<((?:[\w.-]+:)?)cellXfs\b([^>]*?)(/?)>")
+
+
+def add_date_style(styles_xml: bytes) -> tuple[bytes, str] | None:
+    """styles.xml with one more cell style, the built-in short date (numFmtId 14), and its
+    index; None when the part has no cellXfs to add it to."""
+    text = styles_xml.decode("utf-8")
+    m = _CELL_XFS.search(text)
+    if m is None or m.group(3):
+        return None
+    p = m.group(1)
+    close = text.find(f"</{p}cellXfs>", m.end())
+    if close < 0:
+        return None
+    count = len(re.findall(rf"<{re.escape(p)}xf\b", text[m.end():close]))
+    xf = (f'<{p}xf numFmtId="14" fontId="0" fillId="0" borderId="0" xfId="0" '
+          f'applyNumberFormat="1"/>')
+    attrs = re.sub(r'\scount="\d+"', "", m.group(2))
+    start = f'<{p}cellXfs count="{count + 1}"{attrs}>'
+    text = text[:m.start()] + start + text[m.end():close] + xf + text[close:]
+    return text.encode("utf-8"), str(count)
+
+
+# ---- what goes in the cells -------------------------------------------------------------
+
+Kind = Literal["text", "number", "date"]
+
+
+@dataclass(frozen=True)
+class Val:
+    kind: Kind
+    value: str | float | dt.date
+    style: str | None = None
+
+
+Row = Sequence[Val | None]
+
+
+class _Layout:
+    """The Report sheet as rows of values, built section by section."""
+
+    def __init__(self, rep: Report, st: Styles) -> None:
+        self.rep = rep
+        self.lang = rep.lang
+        self.st = st
+        self.rows: list[Row] = []
+
+    # values
+    def t(self, text: str, style: str | None = None) -> Val | None:
+        return Val("text", text, style) if text else None
+
+    def n(self, x: float | None, style: str | None = None) -> Val | None:
+        if x is None or not math.isfinite(x):
+            return None
+        return Val("number", x, style)
+
+    def d(self, day: dt.date | None) -> Val | None:
+        return None if day is None else Val("date", day, self.st.date)
+
+    def money(self, x: float | None) -> Val | None:
+        return self.n(x, self.st.money)
+
+    def pct(self, x: float | None) -> Val | None:
+        return self.n(None if x is None else round(x, 4), self.st.pct)
+
+    # rows
+    def line(self, *cells: Val | None) -> None:
+        self.rows.append(cells)
+
+    def blank(self) -> None:
+        self.rows.append(())
+
+    def heads(self, *titles: str) -> None:
+        self.line(*(self.t(x, self.st.header) for x in titles))
+
+    def section(self, title: str, count: int | None = None) -> None:
+        self.line(self.t(f"{title} ({count})" if count else title, self.st.bold))
+
+    def nothing(self) -> None:
+        self.line(self.t(w("nothing", self.lang), self.st.note))
+
+    # sections
+    def task_heads(self, *extra: str) -> None:
+        lang = self.lang
+        self.heads(header("action", lang), header("id", lang), header("owner", lang),
+                   header("axis", lang), header("start", lang), header("deadline", lang),
+                   header("status", lang), _w("days_late", lang), _w("where", lang), *extra)
+
+    def task(self, x: TaskLine, *extra: Val | None) -> None:
+        self.line(self.t(x.action), self.t(x.id), self.t(x.owner), self.t(x.axis),
+                  self.d(x.start), self.d(x.deadline), self.t(x.status.label(self.lang)),
+                  self.n(x.days_late or None, self.st.int), self.t(x.cell or ""), *extra)
+
+    def tasks(self, title: str, xs: list[TaskLine]) -> None:
+        self.section(title, len(xs))
+        if xs:
+            self.task_heads()
+            for x in xs:
+                self.task(x)
+        else:
+            self.nothing()
+        self.blank()
+
+    def by_owner(self, title: str, groups: dict[str, list[TaskLine]]) -> None:
+        self.section(title, sum(len(xs) for xs in groups.values()))
+        if not groups:
+            self.nothing()
+        else:
+            self.task_heads()
+            for owner, xs in groups.items():
+                self.line(self.t(owner, self.st.bold))
+                for x in xs:
+                    self.task(x)
+        self.blank()
+
+    def followups(self) -> None:
+        lang, fs = self.lang, self.rep.followups_due
+        self.section(w("followups", lang), len(fs))
+        if not fs:
+            self.nothing()
+            self.blank()
+            return
+        self.task_heads(_w("waiting", lang))
+        for f in fs:
+            self.task(f.line, self.n(f.waiting, self.st.int))
+        chase = [c for f in fs for c in f.chase]
+        if chase:
+            self.blank()
+            self.line(self.t(f"{_w('to_chase', lang)} ({len(chase)})", self.st.bold))
+            self.heads(_contact_header("outlet", lang), _contact_header("name", lang),
+                       _contact_header("email", lang), _w("task", lang),
+                       _contact_header("sent", lang), _w("followup_on", lang),
+                       _w("round", lang))
+            for c in chase:
+                self.line(self.t(c.outlet), self.t(c.name), self.t(c.email), self.t(c.task),
+                          self.d(c.sent), self.d(c.followup), self.n(c.round, self.st.int))
+        self.blank()
+
+    def progress(self) -> None:
+        lang, ps = self.lang, self.rep.progress
+        self.section(w("progress", lang))
+        if not ps:
+            self.nothing()
+        else:
+            self.heads(w("axis", lang), word("tasks", lang), word("done", lang),
+                       _w("share_done", lang), Status.IN_PROGRESS.label(lang), word("late", lang),
+                       _w("blocked", lang), _w("cancelled", lang))
+            for p in ps:
+                i = self.st.int
+                self.line(self.t(p.axis), self.n(p.total - p.cancelled, i), self.n(p.done, i),
+                          self.pct(p.share_done), self.n(p.in_progress, i), self.n(p.late, i),
+                          self.n(p.blocked, i), self.n(p.cancelled, i))
+        self.blank()
+
+    def results(self, key: str, first: str, results: list[Result], ids: bool = False) -> None:
+        lang = self.lang
+        self.section(w(key, lang), len(results))
+        if not results:
+            self.nothing()
+            self.blank()
+            return
+        extra = [header("id", lang)] if ids else []
+        self.heads(w(first, lang), w("kpi", lang), w("objective", lang), w("result", lang),
+                   w("reached", lang), w("budget", lang), w("spent", lang),
+                   w("cost_unit", lang), w("verdict", lang), *extra)
+        for r in results:
+            cost = r.cost_per_unit
+            self.line(self.t(r.label), self.t(r.kpi), self.n(r.objective, self.st.int),
+                      self.n(r.result, self.st.int), self.pct(r.reached), self.money(r.budget),
+                      self.money(r.spent),
+                      # often a few cents: a number, not the whole-euro money format
+                      self.n(None if cost is None else round(cost, 2 if cost >= 1 else 4)),
+                      self.t(r.verdict.label(lang)), *([self.t(r.key)] if ids else []))
+        self.blank()
+
+    def replies(self) -> None:
+        lang, rs = self.lang, self.rep.replies
+        self.section(w("replies", lang))
+        if not rs:
+            self.nothing()
+        else:
+            self.heads(w("axis", lang), _w("contacts", lang), _w("replies", lang),
+                       _w("rate", lang), Reply.YES.label(lang), Reply.NO.label(lang))
+            i = self.st.int
+            for r in rs:
+                self.line(self.t(r.axis), self.n(r.contacts, i), self.n(r.replied, i),
+                          self.pct(r.rate), self.n(r.yes, i), self.n(r.no, i))
+        self.blank()
+
+    def findings(self, findings: list[Finding]) -> None:
+        lang = self.lang
+        self.section(w("findings", lang), len(findings))
+        if not findings:
+            self.nothing()
+        else:
+            self.heads(_w("finding", lang), _w("severity", lang), _w("where", lang),
+                       _w("task", lang), _w("code", lang))
+            for f in findings:
+                place = (f"{f.sheet}!{f.cell}" if f.sheet and f.cell
+                         else f.where.removesuffix(f" ({f.task})") if f.task else f.where)
+                self.line(self.t(f.message), self.t(f.severity.label(lang)), self.t(place),
+                          self.t(f.task or ""), self.t(f.code))
+        self.blank()
+
+    def build(self) -> list[Row]:
+        rep, lang = self.rep, self.lang
+        self.line(self.t(heading(rep), self.st.title))
+        self.line(self.t(_w("report_date", lang)), self.d(rep.as_of))
+        self.line(self.t(_w("release", lang)), self.d(rep.release))
+        self.line(self.t(word("days_to_release", lang)), self.n(rep.days_to_release),
+                  self.t(rep.j_label))
+        self.blank()
+        self.tasks(w("late", lang), rep.late)
+        monday, sunday = rep.week
+        self.by_owner(f"{w('this_week', lang)} ({week_of(monday, sunday, lang)})",
+                      rep.due_this_week)
+        self.by_owner(w("next_week", lang), rep.due_next_week)
+        self.followups()
+        self.tasks(w("blocked", lang), rep.blocked)
+        self.progress()
+        self.results("results_axis", "axis", rep.results_by_axis)
+        self.results("results_platform", "platform", rep.results_by_platform)
+        self.results("results_action", "action", rep.results_by_action, ids=True)
+        self.replies()
+        self.findings(rep.findings)
+        self.line(self.t(word("report_hint", lang), self.st.note))
+        return self.rows
+
+
+def report_rows(rep: Report, styles: Styles) -> list[Row]:
+    """The Report sheet's rows for `rep`: row i holds the values of sheet row i + 1."""
+    return _Layout(rep, styles).build()
+
+
+def history_rows(rep: Report) -> list[dict[str, Val | None]]:
+    """One History row per axis of the report's progress, by HISTORY_COLUMNS key."""
+    by_axis = {r.key: r for r in rep.results_by_axis}
+    out = []
+    for p in rep.progress:
+        r = by_axis.get(p.axis)
+        out.append(_history_row(rep.as_of, p, r))
+    return out
+
+
+def _history_row(as_of: dt.date, p: AxisProgress, r: Result | None) -> dict[str, Val | None]:
+    def n(x: float | None) -> Val | None:
+        return None if x is None or not math.isfinite(x) else Val("number", x)
+
+    return {
+        "date": Val("date", as_of), "axis": Val("text", p.axis) if p.axis else None,
+        "tasks": n(p.total - p.cancelled), "done": n(p.done), "late": n(p.late),
+        "budget": n(r.budget if r else None), "spent": n(r.spent if r else None),
+        "objective": n(r.objective if r else None), "result": n(r.result if r else None),
+    }
+
+
+# ---- writing rows into a sheet part -----------------------------------------------------
+
+def _serial(day: dt.date, date1904: bool) -> int:
+    return (day - (EXCEL_EPOCH_1904 if date1904 else EXCEL_EPOCH)).days
+
+
+def _cell_xml(prefix: str, ref: str, v: Val, date1904: bool) -> str:
+    s = f' s="{v.style}"' if v.style is not None else ""
+    if v.kind == "text":
+        text = clean_text(str(v.value))
+        space = ' xml:space="preserve"' if text != text.strip() else ""
+        return (f'<{prefix}c r="{ref}"{s} t="inlineStr"><{prefix}is><{prefix}t{space}>'
+                f"{escape(text)}</{prefix}t></{prefix}is></{prefix}c>")
+    if v.kind == "date":
+        assert isinstance(v.value, dt.date)
+        number = str(_serial(v.value, date1904))
+    else:
+        assert isinstance(v.value, int | float)
+        number = _number_text(v.value)
+    return f'<{prefix}c r="{ref}"{s}><{prefix}v>{number}</{prefix}v></{prefix}c>'
+
+
+def _rows_xml(prefix: str, rows: list[Row], date1904: bool) -> tuple[list[bytes], list[int]]:
+    out: list[bytes] = []
+    numbers: list[int] = []
+    for i, row in enumerate(rows, start=1):
+        cells = "".join(_cell_xml(prefix, f"{column_letter(c)}{i}", v, date1904)
+                        for c, v in enumerate(row) if v is not None)
+        if cells:
+            # the title's big font needs a taller row (readers do not grow it by themselves)
+            tall = ' ht="24" customHeight="1"' if i == 1 else ""
+            out.append(f'<{prefix}row r="{i}"{tall}>{cells}</{prefix}row>'.encode())
+            numbers.append(i)
+    return out, numbers
+
+
+_DIMENSION = re.compile(r'(<(?:[\w.-]+:)?dimension\b[^>]*?\sref=")([^"]*)(")')
+
+
+def _set_dimension(head: str, ref: str) -> str:
+    return _DIMENSION.sub(lambda m: m.group(1) + ref + m.group(3), head, count=1)
+
+
+def _grow_dimension(head: str, last_row: int, last_col: int) -> str:
+    def grow(m: re.Match[str]) -> str:
+        parts = re.fullmatch(r"([A-Z]+)(\d+)(?::([A-Z]+)(\d+))?", m.group(2))
+        if parts is None:
+            return m.group(0)
+        c1, r1 = parts.group(1), int(parts.group(2))
+        c2 = parts.group(3) or c1
+        r2 = int(parts.group(4) or r1)
+        col = column_letter(max(col_index(c2), last_col))
+        return f"{m.group(1)}{c1}{r1}:{col}{max(r2, last_row)}{m.group(3)}"
+
+    return _DIMENSION.sub(grow, head, count=1)
+
+
+REPORT_WIDTHS = (60.7109375, 16.7109375)  # column A (labels, actions), then each other
+
+
+def _with_widths(head: str, prefix: str, count: int) -> str:
+    """`head` whose <cols> gives a width to each of the first `count` columns that has none
+    (dates show as ### in a default-width column); existing <col> elements stay as they are.
+    """
+    tag = re.compile(r"<(?:[\w.-]+:)?col\b[^>]*>")
+    block = re.search(r"<((?:[\w.-]+:)?)cols>(.*?)</(?:[\w.-]+:)?cols>", head, re.DOTALL)
+    cols: list[tuple[int, str]] = []
+    covered: set[int] = set()
+    for t in tag.findall(block.group(2)) if block else []:
+        lo = re.search(r'\smin="(\d+)"', t)
+        hi = re.search(r'\smax="(\d+)"', t)
+        if lo is None:
+            return head  # a <cols> this code does not understand: leave it alone
+        first = int(lo.group(1))
+        covered.update(range(first, int(hi.group(1) if hi else first) + 1))
+        cols.append((first, t))
+    added = False
+    for c in range(1, count + 1):
+        if c not in covered:
+            width = REPORT_WIDTHS[0] if c == 1 else REPORT_WIDTHS[1]
+            cols.append((c, f'<{prefix}col min="{c}" max="{c}" width="{width}" '
+                            'customWidth="1"/>'))
+            added = True
+    if not added:
+        return head
+    body = "".join(t for _, t in sorted(cols, key=lambda x: x[0]))
+    if block is not None:
+        return head[:block.start(2)] + body + head[block.end(2):]
+    new = f"<{prefix}cols>{body}</{prefix}cols>"
+    empty = re.search(r"<(?:[\w.-]+:)?cols\s*/>", head)
+    if empty is not None:
+        return head[:empty.start()] + new + head[empty.end():]
+    at = head.rfind(f"<{prefix}sheetData")
+    return head[:at] + new + head[at:]
+
+
+def write_report_rows(sheet: SheetXml, rows: list[Row], date1904: bool) -> None:
+    """Replace the sheet's rows with `rows`; the rest of the part stays as it was, but for
+    widths given to the columns used that had none."""
+    sheet.rows, sheet.numbers = _rows_xml(sheet.prefix, rows, date1904)
+    sheet.index = {n: i for i, n in enumerate(sheet.numbers)}
+    width = max(max((len(r) for r in rows), default=1), 1)
+    sheet.head = _set_dimension(sheet.head, f"A1:{column_letter(width - 1)}"
+                                            f"{max(len(rows), 1)}")
+    sheet.head = _with_widths(sheet.head, sheet.prefix, width)
+    sheet.changed = True
+
+
+class AppendSheet(SheetXml):
+    """A sheet part where new cells take the style of the data cell above them, or else the
+    column's own style (`<col style>`), never the header's."""
+
+    def __init__(self, data: bytes, name: str, header_row: int = 1) -> None:
+        super().__init__(data, name)
+        self.header_row = header_row
+        self.col_styles: dict[int, str] = {}
+        for tag in re.findall(r"<(?:[\w.-]+:)?col\b[^>]*>", self.head):
+            attrs: dict[str, str] = dict(re.findall(r'\s([\w:.-]+)="([^"]*)"', tag))
+            first, last = attrs.get("min", ""), attrs.get("max", attrs.get("min", ""))
+            if "style" in attrs and first.isdigit() and last.isdigit():
+                for c in range(int(first), int(last) + 1):
+                    self.col_styles[c - 1] = attrs["style"]
+
+    def _style_above(self, row: int, col: int) -> str | None:
+        for r in range(row - 1, max(self.header_row, row - 50), -1):
+            c = self._cell(r, col)
+            if c is not None and "s" in c.attrs:
+                return c.attrs["s"]
+        return self.col_styles.get(col)
+
+    def style_of(self, row: int, cols: Iterable[int]) -> str | None:
+        """The style of the first styled cell of `row` among `cols`."""
+        for c in sorted(cols):
+            cell = self._cell(row, c)
+            if cell is not None and "s" in cell.attrs:
+                return cell.attrs["s"]
+        return None
+
+    def restyle(self, cells: Iterable[tuple[int, int]], style: str | None) -> None:
+        """Give these existing cells (row, 0-based column) `style` (None: the default)."""
+        for row, col in cells:
+            i = self.index.get(row)
+            if i is None:
+                continue
+            text = self._row_text(i)
+            ref = f' r="{column_letter(col)}{row}"'
+            at = text.find(ref)
+            if at < 0:
+                continue
+            start = text.rfind("<", 0, at)
+            end = text.index(">", at)
+            tag = re.sub(r'\ss="[^"]*"', "", text[start:end])
+            if style is not None:
+                tag = tag.replace(ref, f'{ref} s="{style}"', 1)
+            self.rows[i] = (text[:start] + tag + text[end:]).encode("utf-8")
+            self.changed = True
+
+
+# ---- History ----------------------------------------------------------------------------
+
+_HISTORY_KEYS = [k for k, _, _ in HISTORY_COLUMNS]
+_HISTORY_NAMES = {normalize(v): k for k, fr, en in HISTORY_COLUMNS for v in (fr, en)}
+
+
+@dataclass
+class _HistoryLayout:
+    header_row: int | None  # None: the sheet is empty, the header is to write
+    last_row: int  # last used row (0: none)
+    columns: dict[str, int]  # key → 0-based column
+    missing: list[str]  # keys with no column yet: given one after the last header
+
+
+def _history_layout(grid: list[list[Any]]) -> _HistoryLayout:
+    def blank(v: Any) -> bool:
+        return v is None or (isinstance(v, str) and not v.strip())
+
+    used = [i for i, row in enumerate(grid) if not all(blank(v) for v in row)]
+    if not used:
+        return _HistoryLayout(None, 0, {k: i for i, k in enumerate(_HISTORY_KEYS)}, [])
+    last = used[-1] + 1
+    for r in used[:10]:
+        found: dict[str, int] = {}
+        for c, v in enumerate(grid[r]):
+            key = _HISTORY_NAMES.get(normalize(v)) if isinstance(v, str) else None
+            if key and key not in found:
+                found[key] = c
+        if len(found) >= 3:
+            missing = [k for k in _HISTORY_KEYS if k not in found]
+            right = max(c for c, v in enumerate(grid[r]) if not blank(v))
+            for i, k in enumerate(missing, start=1):
+                found[k] = right + i
+            return _HistoryLayout(r + 1, last, found, missing)
+    # A sheet with other content and no header of ours: our columns, below what is there.
+    return _HistoryLayout(None, last, {k: i for i, k in enumerate(_HISTORY_KEYS)}, [])
+
+
+def _read_grid(path: Path, sheet: str) -> list[list[Any]]:
+    from python_calamine import CalamineWorkbook
+
+    try:
+        wb = CalamineWorkbook.from_path(str(path))
+        return list(wb.get_sheet_by_name(sheet).to_python(skip_empty_area=False))
+    except Exception as exc:  # calamine raises its own error types
+        raise WorkbookError(f"{path.name}: sheet {sheet!r} cannot be read: {exc}") from exc
+
+
+def history_updates(sheet: str, layout: _HistoryLayout, rep: Report, lang: str,
+                    date1904: bool) -> list[CellUpdate]:
+    """The cells one run appends to History (and its header, when there is none yet)."""
+    out: list[CellUpdate] = []
+    labels = {k: (fr if lang == "fr" else en) for k, fr, en in HISTORY_COLUMNS}
+    row = layout.last_row + 1
+    if layout.header_row is None:
+        if layout.last_row:
+            row += 1  # a blank row between someone else's content and ours
+        for k, c in layout.columns.items():
+            out.append(CellUpdate(sheet, row, c, "text", labels[k]))
+        row += 1
+    else:
+        for k in layout.missing:
+            out.append(CellUpdate(sheet, layout.header_row, layout.columns[k], "text",
+                                  labels[k]))
+    for values in history_rows(rep):
+        for k, v in values.items():
+            if v is None:
+                continue
+            c = layout.columns[k]
+            if v.kind == "date":
+                assert isinstance(v.value, dt.date)
+                out.append(CellUpdate(sheet, row, c, "date", _serial(v.value, date1904)))
+            elif v.kind == "number":
+                assert isinstance(v.value, int | float)
+                out.append(CellUpdate(sheet, row, c, "number", v.value))
+            else:
+                out.append(CellUpdate(sheet, row, c, "text", clean_text(str(v.value))))
+        row += 1
+    return out
+
+
+# ---- adding the sheets to a workbook that lacks them ------------------------------------
+
+_NEW_SHEET = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+    f'<worksheet xmlns="{NS_MAIN}" xmlns:r="{NS_REL}"><dimension ref="A1"/>'
+    '<sheetViews><sheetView workbookViewId="0"{pane}</sheetView></sheetViews>'
+    '<sheetFormatPr defaultRowHeight="15"/><cols>{cols}</cols><sheetData/>'
+    '<pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75" header="0.3" footer="0.3"/>'
+    "</worksheet>"
+)
+
+
+def _new_sheet_xml(key: str, st: Styles) -> bytes:
+    if key == "report":
+        cols = f'<col min="1" max="1" width="{REPORT_WIDTHS[0]}" customWidth="1"/>'
+        pane = "/>"
+    else:
+        styles = [st.date] + [None] + [st.int] * 3 + [st.money] * 2 + [st.int] * 2
+        cols = "".join(
+            f'<col min="{c + 1}" max="{c + 1}" width="{14.7109375 if c < 2 else 11.7109375}"'
+            + (f' style="{s}"' if s is not None else "") + ' customWidth="1"/>'
+            for c, s in enumerate(styles))
+        pane = ('><pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/>'
+                '<selection pane="bottomLeft"/>')
+    if pane == "/>":
+        xml = _NEW_SHEET.replace("{pane}</sheetView>", "/>")
+    else:
+        xml = _NEW_SHEET.replace("{pane}", pane)
+    return xml.replace("{cols}", cols).encode("utf-8")
+
+
+def _ns_prefix(text: str, ns: str) -> str | None:
+    """The prefix (with its colon; '' for the default namespace) bound to `ns` on the root."""
+    root = re.search(r"<(?!\?)[^>]*>", text)
+    if root is None:
+        return None
+    for m in re.finditer(r'\sxmlns(?::([\w.-]+))?="([^"]*)"', root.group(0)):
+        if m.group(2) == ns:
+            return f"{m.group(1)}:" if m.group(1) else ""
+    return None
+
+
+@dataclass
+class _Added:
+    """New sheet parts and the edits of the package parts that list them."""
+
+    parts: dict[str, bytes]
+    replaced: dict[str, bytes]
+    sheets: dict[str, str]  # sheet key → part
+
+
+def _add_sheets(pkg: Package, keys: list[str], lang: str, st: Styles) -> _Added:
+    wb_text = pkg.read("xl/workbook.xml").decode("utf-8")
+    rels_part = "xl/_rels/workbook.xml.rels"
+    rels_text = pkg.read(rels_part).decode("utf-8")
+    ct_part = "[Content_Types].xml"
+    ct_text = pkg.read(ct_part).decode("utf-8")
+    lower = {n.lower() for n in pkg._names}
+
+    main = _ns_prefix(wb_text, NS_MAIN)
+    close_sheets = re.search(rf"</{re.escape(main or '')}sheets>", wb_text) if main is not None \
+        else None
+    close_rels = re.search(r"</((?:[\w.-]+:)?)Relationships>", rels_text)
+    close_types = re.search(r"</((?:[\w.-]+:)?)Types>", ct_text)
+    if main is None or close_sheets is None or close_rels is None or close_types is None:
+        raise WorkbookError("the workbook's sheet list cannot be edited to add the "
+                            f"{' and '.join(sheet_name(k, lang) for k in keys)} sheet(s)")
+    r_prefix = _ns_prefix(wb_text, NS_REL)
+    ids = [int(x) for x in re.findall(r'\ssheetId="(\d+)"', wb_text)]
+    rel_ids = set(re.findall(r'\sId="([^"]*)"', rels_text))
+    added = _Added({}, {}, {})
+    sheet_tags, rel_tags, type_tags = "", "", ""
+    n_sheet = 1
+    n_rel = 1
+    next_id = max(ids, default=0) + 1
+    for key in keys:
+        while f"xl/worksheets/sheet{n_sheet}.xml" in lower:
+            n_sheet += 1
+        part = f"xl/worksheets/sheet{n_sheet}.xml"
+        lower.add(part)
+        while f"rId{n_rel}" in rel_ids:
+            n_rel += 1
+        rid = f"rId{n_rel}"
+        rel_ids.add(rid)
+        name = quoteattr(sheet_name(key, lang))
+        if r_prefix:
+            ref = f"{r_prefix}id"
+            decl = ""
+        else:
+            ref = "r:id"
+            decl = f' xmlns:r="{NS_REL}"'
+        sheet_tags += f'<{main}sheet{decl} name={name} sheetId="{next_id}" {ref}="{rid}"/>'
+        next_id += 1
+        rp = close_rels.group(1)
+        rel_tags += (f'<{rp}Relationship Id="{rid}" Type="{REL_WORKSHEET}" '
+                     f'Target="worksheets/sheet{n_sheet}.xml"/>')
+        tp = close_types.group(1)
+        type_tags += f'<{tp}Override PartName="/{part}" ContentType="{CT_WORKSHEET}"/>'
+        added.parts[part] = _new_sheet_xml(key, st)
+        added.sheets[key] = part
+    at = close_sheets.start()
+    added.replaced["xl/workbook.xml"] = (wb_text[:at] + sheet_tags + wb_text[at:]).encode()
+    at = close_rels.start()
+    added.replaced[rels_part] = (rels_text[:at] + rel_tags + rels_text[at:]).encode()
+    at = close_types.start()
+    added.replaced[ct_part] = (ct_text[:at] + type_tags + ct_text[at:]).encode()
+    if pkg.has("docProps/app.xml"):
+        app = _app_titles(pkg.read("docProps/app.xml").decode("utf-8"),
+                          [sheet_name(k, lang) for k in keys])
+        if app is not None:
+            added.replaced["docProps/app.xml"] = app.encode("utf-8")
+    return added
+
+
+_WORKSHEETS_HEADINGS = {"worksheets", "feuilles de calcul", "arbeitsblatter", "tabellen",
+                        "hojas de calculo", "fogli di lavoro", "planilhas", "werkbladen"}
+
+
+def _app_titles(text: str, names: list[str]) -> str | None:
+    """docProps/app.xml listing `names` as more worksheets, or None to leave it as it is
+    (a layout it does not recognise: the part is informative, Excel rewrites it)."""
+    pairs = re.search(r"(<(?:[\w.-]+:)?HeadingPairs>\s*<([\w.-]+:)?vector\b[^>]*>)(.*?)"
+                      r"(</(?:[\w.-]+:)?vector>)", text, re.DOTALL)
+    titles = re.search(r"(<(?:[\w.-]+:)?TitlesOfParts>\s*<([\w.-]+:)?vector\b)([^>]*)>(.*?)"
+                       r"(</(?:[\w.-]+:)?vector>)", text, re.DOTALL)
+    if pairs is None or titles is None:
+        return None
+    vt = pairs.group(2) or ""
+    variants = re.findall(rf"<{vt}variant>\s*<{vt}(lpstr|i4)>([^<]*)</{vt}(?:lpstr|i4)>\s*"
+                          rf"</{vt}variant>", pairs.group(3))
+    if len(variants) % 2 or any(variants[i][0] != "lpstr" or variants[i + 1][0] != "i4"
+                                for i in range(0, len(variants), 2)):
+        return None
+    counts = [(variants[i][1], int(variants[i + 1][1])) for i in range(0, len(variants), 2)]
+    which = next((i for i, (label, _) in enumerate(counts)
+                  if normalize(label) in _WORKSHEETS_HEADINGS), None)
+    items = re.findall(rf"<{vt}lpstr>[^<]*</{vt}lpstr>", titles.group(4))
+    if which is None or sum(c for _, c in counts) != len(items):
+        return None
+    at = sum(c for _, c in counts[: which + 1])
+    items[at:at] = [f"<{vt}lpstr>{escape(n)}</{vt}lpstr>" for n in names]
+    # the worksheets' count, inside the pair found above
+    pair_i4 = [m for m in re.finditer(rf"<{vt}i4>(\d+)</{vt}i4>", pairs.group(3))][which]
+    body = (pairs.group(3)[: pair_i4.start()]
+            + f"<{vt}i4>{counts[which][1] + len(names)}</{vt}i4>"
+            + pairs.group(3)[pair_i4.end():])
+    new_pairs = pairs.group(1) + body + pairs.group(4)
+    attrs = re.sub(r'\ssize="\d+"', f' size="{len(items)}"', titles.group(3))
+    new_titles = titles.group(1) + attrs + ">" + "".join(items) + titles.group(5)
+    # replace the later match first so the earlier one's offsets stay right
+    spans = sorted([(pairs.span(), new_pairs), (titles.span(), new_titles)], reverse=True)
+    for (a, b), new in spans:
+        text = text[:a] + new + text[b:]
+    return text
+
+
+# ---- saving -----------------------------------------------------------------------------
+
+def _save(pkg: Package, replaced: dict[str, bytes | Writer], added: dict[str, bytes]) -> None:
+    """Package.save, plus parts the package did not have (appended at the end)."""
+    if not added:
+        pkg.save(replaced)
+        return
+    stamp = pkg.infos[0].date_time if pkg.infos else (1980, 1, 1, 0, 0, 0)
+    with atomic_path(pkg.path) as tmp:
+        pkg.save(replaced, tmp)
+        with zipfile.ZipFile(tmp, "a") as z:
+            for name, data in added.items():
+                info = zipfile.ZipInfo(name, stamp)
+                info.compress_type = zipfile.ZIP_DEFLATED
+                z.writestr(info, data)
+
+
+# ---- the command ------------------------------------------------------------------------
+
+def _find_sheet(pkg: Package, key: str, lang: str) -> tuple[str, str] | None:
+    """(name, part) of the plan's Report or History sheet, preferring the plan's language."""
+    found = [(n, p) for n, p in pkg.sheets.items() if sheet_key(n) == key]
+    found.sort(key=lambda x: x[0] != sheet_name(key, lang))
+    return found[0] if found else None
+
+
+def write_report_sheet(path: Path, report: Report) -> None:
+    """Write `report` on the plan's Report sheet and append its run to History.
+
+    Nothing else in the file changes (a workbook without these sheets gets them added);
+    the write is atomic and refused when the file is open (lock file beside it), so on
+    any error the file is as it was.
+    """
+    lang = report.lang
+    pkg = Package(path)
+    date1904 = is_1904(path)
+    styles_part = next((p for t, p in pkg.rels("xl/workbook.xml").values()
+                        if t == NS_REL + "/styles"), None)
+    styles_xml = pkg.read(styles_part) if styles_part and pkg.has(styles_part) else None
+    st = find_styles(styles_xml)
+    replaced: dict[str, bytes | Writer] = {}
+    if st.date is None and styles_part is not None and styles_xml is not None:
+        with_date = add_date_style(styles_xml)
+        if with_date is not None:
+            replaced[styles_part], st.date = with_date
+
+    report_at = _find_sheet(pkg, "report", lang)
+    history_at = _find_sheet(pkg, "history", lang)
+    missing = [k for k, at in (("report", report_at), ("history", history_at)) if at is None]
+    new_parts: dict[str, bytes] = {}
+    if missing:
+        adding = _add_sheets(pkg, missing, lang, st)
+        replaced.update(adding.replaced)
+        new_parts = adding.parts
+        if report_at is None:
+            report_at = (sheet_name("report", lang), adding.sheets["report"])
+        if history_at is None:
+            history_at = (sheet_name("history", lang), adding.sheets["history"])
+    assert report_at is not None and history_at is not None
+
+    def part_bytes(part: str) -> bytes:
+        return new_parts[part] if part in new_parts else pkg.read(part)
+
+    # Report: this week's report replaces whatever was there.
+    rpart = report_at[1]
+    rsheet = SheetXml(part_bytes(rpart), rpart)
+    write_report_rows(rsheet, report_rows(report, st), date1904)
+
+    # History: one row per axis, below the last used row.
+    hname, hpart = history_at
+    grid = [] if hpart in new_parts else _read_grid(path, hname)
+    layout = _history_layout(grid)
+    updates = history_updates(hname, layout, report, lang, date1904)
+    header_row = layout.header_row or (layout.last_row + (2 if layout.last_row else 1))
+    hsheet = AppendSheet(part_bytes(hpart), hpart, header_row=header_row)
+    header_style = (hsheet.style_of(header_row, layout.columns.values())
+                    if layout.header_row else None) or st.header
+    hsheet.apply(updates)
+    # Header cells written now take the header's style, not their column's.
+    hsheet.restyle([(u.row, u.col) for u in updates if u.row == header_row], header_style)
+    last = max((u.row for u in updates), default=layout.last_row)
+    hsheet.head = _grow_dimension(hsheet.head, last, max(layout.columns.values()))
+    for table_part in pkg.tables_of(hpart) if hpart not in new_parts else []:
+        grown = grow_table(pkg.read(table_part), table_part, layout.last_row, last)
+        if grown is not None:
+            replaced[table_part] = grown
+
+    for part, sheet in ((rpart, rsheet), (hpart, hsheet)):
+        if part in new_parts:
+            new_parts[part] = sheet.to_bytes()
+        else:
+            replaced[part] = sheet.to_bytes()
+    try:
+        _save(pkg, replaced, new_parts)
+    except OSError as exc:
+        raise WorkbookError(f"{path.name} cannot be written: {exc}") from exc
