@@ -121,8 +121,10 @@ def to_text(rep: Report, style: Style = _plain) -> str:
     out: list[str] = [style(heading(rep), "title"), ""]
     monday, sunday = rep.week
 
-    def section(title: str, lines: list[str], role: str = "title") -> None:
-        out.append(style(f"{title} ({len(lines)})" if lines else title, role))
+    def section(title: str, lines: list[str], role: str = "title",
+                count: int | None = None) -> None:
+        n = len(lines) if count is None else count
+        out.append(style(f"{title} ({n})" if lines else title, role))
         out.extend(f"  {x}" for x in lines) if lines else out.append(
             f"  {w('nothing', lang)}")
         out.append("")
@@ -150,7 +152,7 @@ def to_text(rep: Report, style: Style = _plain) -> str:
                       f"{w('sent', lang)} {day(c.sent, lang)}, "
                       f"{w('round', lang, n=c.round)} {day(c.followup, lang)}"
                       .replace(" : ", ": " if lang == "en" else " : "))
-    section(w("followups", lang), fl)
+    section(w("followups", lang), fl, count=len(rep.followups_due))
     section(w("blocked", lang), [task_text(x, lang) for x in rep.blocked])
     width = max((len(p.axis) for p in rep.progress), default=0)
     pl = []

@@ -2,12 +2,14 @@
 
 Self-contained: inline CSS, charts drawn here as inline SVG, system fonts, no script, no
 link to anything outside the page but ``mailto:`` and in-page anchors. Readable on a phone
-(a max-width column, tables that scroll sideways) and in a mail client (plain block
-layout: nothing essential depends on flex or grid; badges carry their colours inline).
+(a max-width column; task and contact rows turn into small cards, wide tables scroll
+sideways, the timeline keeps a readable minimum width and scrolls) and in a mail client
+(plain block layout: nothing essential depends on flex or grid; badges carry their colours
+inline; every chart's numbers are also in a table).
 
-Words, numbers and dates come from render.py (``w``, ``day``, ``num``, ``pct``, ``money``,
-``task_text``, ``result_cells``) and labels.py, so the page says what the text report says.
-Every user text goes through ``html.escape``.
+Words, numbers and dates come from render.py (``w``, ``day``, ``pct``, ``money``,
+``heading``, ``task_text``, ``result_cells``) and labels.py, so the page says what the text
+report says. Every user text goes through ``html.escape``.
 """
 
 from __future__ import annotations
@@ -37,8 +39,6 @@ _HW: dict[str, tuple[str, str]] = {
     "results": ("Résultats", "Results"),
     "timeline": ("Calendrier des tâches", "Timeline"),
     "milestone": ("Jalon", "Milestone"),
-    "severity": ("Gravité", "Severity"),
-    "where": ("Où", "Where"),
     "chart_progress": ("Part des tâches faites par axe", "Share of tasks done by axis"),
     "chart_timeline": ("Chaque tâche du début à l'échéance, avec J et aujourd'hui",
                        "Every task from start to deadline, with J and today"),
@@ -331,10 +331,10 @@ def _clip(text: str, n: int) -> str:
 
 def _text(x: float, y: float, text: str, *, anchor: str = "start", fill: str = INK,
           size: float | None = None, weight: str | None = None) -> str:
-    extra = f' font-size="{size}"' if size else ""
+    extra = f' text-anchor="{anchor}"' if anchor != "start" else ""
+    extra += f' font-size="{size}"' if size else ""
     extra += f' font-weight="{weight}"' if weight else ""
-    return (f'<text x="{x:.1f}" y="{y:.1f}" text-anchor="{anchor}" fill="{fill}"{extra}>'
-            f"{_e(text)}</text>")
+    return f'<text x="{x:.1f}" y="{y:.1f}" fill="{fill}"{extra}>{_e(text)}</text>'
 
 
 def _rect(x: float, y: float, width: float, height: float, fill: str, *, rx: float = 2,
@@ -528,30 +528,33 @@ def timeline_chart(rep: Report) -> str | None:
         if k % step == 0:
             out.append(_text(gx, bottom + 16, day(monday, lang, True), anchor="middle",
                              size=font, fill=MUTED))
+    ids, bars, actions = [], [], []  # grouped: shared attributes are written once
     for i, x in enumerate(xs):
         y = top + i * row_h
         fill = LATE_FILL if x.days_late else STATUS_FILL[x.status]
         tip = f"{task_text(x, lang)} — {x.status.label(lang)}"
         label_fill = RED if x.days_late else (MUTED if x.status in (Status.DONE,
                                                                     Status.CANCELLED) else INK)
-        out.append(_text(4, y + 13, x.id, size=font, fill=label_fill, weight="600"))
+        ids.append(_text(4, y + 13, x.id, fill=label_fill))
         x0 = x_of(x.start)
         x1 = x_of(x.deadline + dt.timedelta(days=1))
         if x.type is TaskType.MILESTONE:
             cx = (x0 + x1) / 2
             x0, x1 = cx - 6, cx + 6
-            out.append(f'<polygon points="{_diamond(cx, y + row_h / 2, 6)}" fill="{fill}" '
-                       f'stroke="#fff" stroke-width="1"><title>{_e(tip)}</title></polygon>')
+            bars.append(f'<polygon points="{_diamond(cx, y + row_h / 2, 6)}" fill="{fill}">'
+                        f"<title>{_e(tip)}</title></polygon>")
         else:
             bw = max(x1 - x0, 5.0)
             x0, x1 = x0 + (x1 - x0 - bw) / 2, x0 + (x1 - x0 + bw) / 2
-            out.append(_rect(x0, y + 4, bw, row_h - 8, fill, rx=2, title=tip,
-                             extra=' stroke="#fff" stroke-width="1"'))
+            bars.append(_rect(x0, y + 4, bw, row_h - 8, fill, rx=2, title=tip))
         # The action beside its bar: on the right, or on the left near the end of the axis.
         action = _clip(x.action, 38)
         after = x1 + 5 + len(action) * font * 0.56 <= width - 2
-        out.append(_text(x1 + 5 if after else x0 - 5, y + 13, action, size=font,
-                         anchor="start" if after else "end", fill=label_fill))
+        actions.append(_text(x1 + 5 if after else x0 - 5, y + 13, action,
+                             anchor="start" if after else "end", fill=label_fill))
+    out.append(f'<g font-size="{font}" font-weight="600">{"".join(ids)}</g>'
+               f'<g stroke="#fff" stroke-width="1">{"".join(bars)}</g>'
+               f'<g font-size="{font}">{"".join(actions)}</g>')
     # Today and J last, over the bars and labels, so nothing hides them.
     today = word("today", lang).lower()
     if rep.as_of < d0:

@@ -266,13 +266,21 @@ def _followups_due(plan: Plan, dates: dict[str, Scheduled], lines: list[TaskLine
                     continue
                 waiting += 1
                 sent = c.sent or dates[sender.id].deadline
-                for n, day in enumerate(contact_followups(c, rule, sent, cal), start=1):
-                    if day is not None and day <= sunday:
-                        chase.append(ChaseLine(c.outlet, c.name, c.email, sender.id, sent,
-                                               day, n))
-                        break  # the round due now; the next one comes after
+                rounds = contact_followups(c, rule, sent, cal)
+                # The follow-up row R090-2 is round 2: its contacts are chased on their
+                # own round-2 date.
+                n = _round(task.id)
+                day = rounds[n - 1] if n <= len(rounds) else None
+                if day is not None and day <= sunday:
+                    chase.append(ChaseLine(c.outlet, c.name, c.email, sender.id, sent, day, n))
         out.append(FollowUpDue(x, waiting, tuple(chase)))
     return out
+
+
+def _round(followup_id: str) -> int:
+    """`R090-2` → 2: which follow-up of its task a row is (1 when the ID does not say)."""
+    tail = followup_id.rsplit("-", 1)[-1]
+    return int(tail) if tail.isdigit() and "-" in followup_id else 1
 
 
 def _axis_order(lang: str, present: set[str]) -> list[str]:
@@ -324,7 +332,10 @@ def _results(tasks: list[Task], lang: str,
             measured_ts = [t for t in ts if t.objective is not None and t.result is not None]
             targets = measured_ts or [t for t in ts if t.objective is not None]
             objective = _sum([t.objective for t in targets]) if len(kpis) <= 1 else None
-            result = _sum([t.result for t in (measured_ts if kpis else ts)])
+            # Results in different units (views and pre-saves) do not add up either.
+            result_kpis = {t.kpi.strip().casefold() for t in ts if t.result is not None}
+            result = (_sum([t.result for t in (measured_ts if kpis else ts)])
+                      if len(kpis | result_kpis) <= 1 else None)
             done = bool(measured_ts) and all(t.status is Status.DONE for t in measured_ts)
             out.append(Result(key, key, next(iter(kpis), "") if len(kpis) == 1 else "",
                               objective, result, _sum([t.budget for t in ts]),

@@ -11,11 +11,11 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..book import LoadedPlan
 from ..errors import PlanError, WorkbookError
 from ..recompute import Recomputed, reanchor_updates, recompute
 from ..updates import CellUpdate, Change
 from .package import Package, Writer
-from ..book import LoadedPlan
 from .read import load_plan
 from .safe import atomic_path
 from .sheetxml import SheetXml, grow_table
@@ -56,8 +56,12 @@ def recompute_file(path: Path, dry_run: bool = False) -> Edited:
     loaded = load_plan(path)
     pkg = Package(path)
     planning_part = pkg.sheets[loaded.planning.sheet]
+    header_rows = {loaded.planning.sheet: loaded.planning.header_row + 1}
+    if loaded.contacts is not None:
+        header_rows[loaded.contacts.sheet] = loaded.contacts.header_row + 1
     sheets: dict[str, tuple[str, SheetXml]] = {
-        loaded.planning.sheet: (planning_part, SheetXml(pkg.read(planning_part), planning_part))
+        loaded.planning.sheet: (planning_part, SheetXml(pkg.read(planning_part), planning_part,
+                                                        header_rows[loaded.planning.sheet]))
     }
     _mark_typed_dates(loaded, sheets[loaded.planning.sheet][1])
     result = recompute(loaded.plan, loaded.planning, loaded.contacts, loaded.settings_sheet)
@@ -78,7 +82,7 @@ def recompute_file(path: Path, dry_run: bool = False) -> Edited:
     for name, updates in by_sheet.items():
         if name not in sheets:
             part = pkg.sheets[name]
-            sheets[name] = (part, SheetXml(pkg.read(part), part))
+            sheets[name] = (part, SheetXml(pkg.read(part), part, header_rows.get(name, 0)))
         changes += sheets[name][1].apply(updates, dry_run=dry_run)
 
     if dry_run or not changes:

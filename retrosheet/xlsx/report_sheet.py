@@ -607,26 +607,7 @@ def write_report_rows(sheet: SheetXml, rows: list[Row], date1904: bool) -> None:
 
 
 class AppendSheet(SheetXml):
-    """A sheet part where new cells take the style of the data cell above them, or else the
-    column's own style (`<col style>`), never the header's."""
-
-    def __init__(self, data: bytes, name: str, header_row: int = 1) -> None:
-        super().__init__(data, name)
-        self.header_row = header_row
-        self.col_styles: dict[int, str] = {}
-        for tag in re.findall(r"<(?:[\w.-]+:)?col\b[^>]*>", self.head):
-            attrs: dict[str, str] = dict(re.findall(r'\s([\w:.-]+)="([^"]*)"', tag))
-            first, last = attrs.get("min", ""), attrs.get("max", attrs.get("min", ""))
-            if "style" in attrs and first.isdigit() and last.isdigit():
-                for c in range(int(first), int(last) + 1):
-                    self.col_styles[c - 1] = attrs["style"]
-
-    def _style_above(self, row: int, col: int) -> str | None:
-        for r in range(row - 1, max(self.header_row, row - 50), -1):
-            c = self._cell(r, col)
-            if c is not None and "s" in c.attrs:
-                return c.attrs["s"]
-        return self.col_styles.get(col)
+    """A sheet part that rows are appended to, with helpers to style whole rows."""
 
     def style_of(self, row: int, cols: Iterable[int]) -> str | None:
         """The style of the first styled cell of `row` among `cols`."""

@@ -17,6 +17,12 @@ def lock_files(path: Path) -> list[Path]:
                         path.with_name(f".~lock.{path.name}#")) if p.exists()]
 
 
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
 @contextlib.contextmanager
 def atomic_path(path: Path) -> Iterator[Path]:
     """A temporary path in the same folder, renamed over `path` only if the block succeeds."""
@@ -33,6 +39,10 @@ def atomic_path(path: Path) -> Iterator[Path]:
     tmp = Path(name)
     try:
         yield tmp
+        if path.exists():  # keep the plan's permissions (a shared folder's group rights)
+            os.chmod(tmp, path.stat().st_mode & 0o7777)
+        else:
+            os.chmod(tmp, 0o666 & ~_umask())
         os.replace(tmp, path)
     finally:
         if tmp.exists():

@@ -75,8 +75,12 @@ class _Cell:
 
 
 class SheetXml:
-    def __init__(self, data: bytes, name: str) -> None:
+    """A worksheet part. `header_row` (1-based; 0 for none): new cells take the style of the
+    data cell above them, or else their column's own style, never the header's."""
+
+    def __init__(self, data: bytes, name: str, header_row: int = 0) -> None:
         self.name = name
+        self.header_row = header_row
         m = _SHEET_DATA_B.search(data)
         if m is None:
             raise WorkbookError(f"{name} has no sheetData: not a worksheet")
@@ -112,6 +116,13 @@ class SheetXml:
             raise WorkbookError(f"{name} is not UTF-8 XML: {exc}") from exc
         self.index = {n: i for i, n in enumerate(self.numbers)}
         self.changed = False
+        self.col_styles: dict[int, str] = {}
+        for tag in re.findall(r"<(?:[\w.-]+:)?col\b[^>]*>", self.head):
+            attrs: dict[str, str] = dict(_ATTR.findall(tag))
+            lo, hi = attrs.get("min", ""), attrs.get("max", attrs.get("min", ""))
+            if "style" in attrs and lo.isdigit() and hi.isdigit():
+                for c in range(int(lo), int(hi) + 1):
+                    self.col_styles[c - 1] = attrs["style"]
 
     # ---- reading ----------------------------------------------------------------
     def _row_text(self, i: int) -> str:
@@ -151,11 +162,11 @@ class SheetXml:
 
     # ---- writing ----------------------------------------------------------------
     def _style_above(self, row: int, col: int) -> str | None:
-        for r in range(row - 1, max(0, row - 50), -1):
+        for r in range(row - 1, max(self.header_row, row - 50), -1):
             c = self._cell(r, col)
             if c is not None and "s" in c.attrs:
                 return c.attrs["s"]
-        return None
+        return self.col_styles.get(col)
 
     def _render(self, row: int, col: int, u: CellUpdate, attrs: dict[str, str],
                 value: str) -> str:
