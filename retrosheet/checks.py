@@ -124,17 +124,19 @@ def has_errors(findings: Iterable[Finding]) -> bool:
 
 
 def check_plan(
-    plan: Plan, today: dt.date, thresholds: Thresholds = DEFAULT_THRESHOLDS
+    plan: Plan, today: dt.date, thresholds: Thresholds = DEFAULT_THRESHOLDS,
+    dates: dict[str, Scheduled] | None = None,
 ) -> list[Finding]:
     """Every finding of SPEC §5, errors first, then warnings, then info, by row.
 
     `today` keeps weekly runs quiet about the past: an owner's overloaded week or an
-    axis's silence that is already over is not reported.
+    axis's silence that is already over is not reported. `dates`: the plan's computed
+    dates when the caller has them already (a report), so they are not computed twice.
     """
     c = _Checker(plan, today, thresholds)
     c.structure()
     if not c.found:
-        c.dates()
+        c.dates(dates)
     c.content()
     c.contacts()
     c.out.sort(key=lambda item: (item[1].severity.rank, item[0], item[1].row or 0))
@@ -315,7 +317,7 @@ class _Checker:
 
     # ---------------------------------------------------------------------- dates
 
-    def dates(self) -> None:
+    def dates(self, known: dict[str, Scheduled] | None = None) -> None:
         try:
             cal = calendar_for(self.plan.settings)
         except PlanError as exc:
@@ -323,7 +325,7 @@ class _Checker:
                 f"jours fériés introuvables : {exc.message}", exc.message))
             return
         try:
-            dates = schedule(self.plan.tasks, self.release, cal)
+            dates = known if known is not None else schedule(self.plan.tasks, self.release, cal)
         except PlanError as exc:
             # Structure passed, so this is an offset leading out of the calendar.
             task = self.index.get(exc.task or "")
@@ -516,6 +518,9 @@ class _Checker:
         for task in tasks:
             if task.status in _CLOSED or task.is_milestone or task.type is TaskType.FOLLOWUP:
                 continue
+            distribution = _axis_key(task.axis) == Axis.DISTRIBUTION.name
+            if not distribution and "spotify" not in (task.action + task.platform).lower():
+                continue  # neither rule can apply: spare the text folding on big plans
             d = dates[task.id].deadline
             action = _fold(task.action).split()
             spotify = _has(action, _SPOTIFY) or _has(_fold(task.platform).split(), _SPOTIFY)
@@ -528,7 +533,7 @@ class _Checker:
                         f"({self.day(limit)}) : trop tard pour Release Radar",
                         f"Spotify editorial pitch on {self.day(d)}, after J-{n} "
                         f"({self.day(limit)}): too late for Release Radar"), task, "deadline")
-            if (_axis_key(task.axis) == Axis.DISTRIBUTION.name and _has(action, _UPLOAD)
+            if (distribution and _has(action, _UPLOAD)
                     and not _has(action, _CHECK) and nominal[task.id] <= 0):
                 peak = self.release.month in (11, 12)
                 n = th.distribution_days_peak if peak else th.distribution_days

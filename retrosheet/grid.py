@@ -107,21 +107,31 @@ def parse_tasks(grid: Grid, table: Table, date1904: bool = False) -> list[Task]:
     return tasks
 
 
+def _blank(v: Any) -> bool:
+    return v is None or v == "" or (isinstance(v, str) and not v.strip())
+
+
+def _text(v: Any) -> str:
+    if _blank(v):
+        return ""
+    if isinstance(v, float) and v.is_integer():
+        v = int(v)
+    return str(v).strip()
+
+
+def _whole(v: Any) -> int:
+    if isinstance(v, float) and v.is_integer():  # the common case: a number cell
+        return int(v)
+    return parse_whole(v)
+
+
 def _parse_row(row: Sequence[Any], table: Table, src: Source, date1904: bool) -> Task:
-    col = table.columns
+    n = len(row)
+    # One lookup per column, not one per access: this runs for every row of big plans.
+    cell = {k: (row[i] if i < n else None) for k, i in table.columns.items()}
+    get = cell.get
 
-    def get(key: str) -> Any:
-        return _cell(row, col.get(key))
-
-    def text(key: str) -> str:
-        v = get(key)
-        if is_blank(v):
-            return ""
-        if isinstance(v, float) and v.is_integer():
-            v = int(v)
-        return str(v).strip()
-
-    task = Task(id=text("id"), action=text("action"), source=src)
+    task = Task(id=_text(get("id")), action=_text(get("action")), source=src)
 
     def fail(key: str, message: str) -> PlanError:
         return task.error(key, message)
@@ -131,27 +141,32 @@ def _parse_row(row: Sequence[Any], table: Table, src: Source, date1904: bool) ->
                    else "a row has values but no ID")
 
     raw_type = get("type")
-    if not is_blank(raw_type):
+    if not _blank(raw_type):
         parsed = TaskType.parse(raw_type)
         if not isinstance(parsed, TaskType):
             raise fail("type", f"type {raw_type!r} is not one of "
                        + ", ".join(TaskType.labels("fr") + TaskType.labels("en")))
         task.type = parsed
 
-    anchors = [a.strip() for a in re.split(r"[,;]", text("anchor")) if a.strip()]
-    task.anchors = tuple(RELEASE if a.upper() == RELEASE else a for a in anchors) or (RELEASE,)
+    anchor = _text(get("anchor"))
+    if "," in anchor or ";" in anchor:
+        anchors = [a.strip() for a in re.split(r"[,;]", anchor) if a.strip()]
+        task.anchors = tuple(RELEASE if a.upper() == RELEASE else a
+                             for a in anchors) or (RELEASE,)
+    elif anchor:
+        task.anchors = (RELEASE if anchor.upper() == RELEASE else anchor,)
 
     raw = get("offset")
-    if not is_blank(raw):
+    if not _blank(raw):
         try:
-            task.offset = parse_whole(raw)
+            task.offset = _whole(raw)
         except ValueError as exc:
             raise fail("offset", f"offset {exc}") from None
         if abs(task.offset) > 3650:
             raise fail("offset", f"offset {task.offset} is beyond the limit of ±3650 days")
 
     raw = get("unit")
-    if not is_blank(raw):
+    if not _blank(raw):
         unit = Unit.parse(raw)
         if not isinstance(unit, Unit):
             raise fail("unit", f"unit {raw!r} is not one of "
@@ -161,9 +176,9 @@ def _parse_row(row: Sequence[Any], table: Table, src: Source, date1904: bool) ->
     raw = get("duration")
     if task.is_milestone:
         task.duration = None
-    elif not is_blank(raw):
+    elif not _blank(raw):
         try:
-            task.duration = parse_whole(raw)
+            task.duration = _whole(raw)
         except ValueError as exc:
             raise fail("duration", f"duration {exc}") from None
         if task.duration < 1:
@@ -172,7 +187,7 @@ def _parse_row(row: Sequence[Any], table: Table, src: Source, date1904: bool) ->
             raise fail("duration", f"duration {task.duration} is beyond the limit of 366")
 
     raw = get("status")
-    if not is_blank(raw):
+    if not _blank(raw):
         status = Status.parse(raw)
         if not isinstance(status, Status):
             raise fail("status", f"status {raw!r} is not one of "
@@ -181,7 +196,9 @@ def _parse_row(row: Sequence[Any], table: Table, src: Source, date1904: bool) ->
 
     for key in ("objective", "result", "budget", "spent"):
         raw = get(key)
-        if not is_blank(raw):
+        if isinstance(raw, float):
+            setattr(task, key, raw)
+        elif not _blank(raw):
             try:
                 setattr(task, key, parse_number(raw))
             except ValueError as exc:
@@ -189,11 +206,16 @@ def _parse_row(row: Sequence[Any], table: Table, src: Source, date1904: bool) ->
 
     for key in ("start", "deadline"):
         raw = get(key)
-        if not is_blank(raw) and not (isinstance(raw, str) and raw.startswith("=")):
+        if isinstance(raw, dt.date):
+            setattr(task, key, raw if not isinstance(raw, dt.datetime) else raw.date())
+        elif not _blank(raw) and not (isinstance(raw, str) and raw.startswith("=")):
             try:
                 setattr(task, key, parse_date(raw, date1904))
             except ValueError as exc:
                 raise fail(key, str(exc)) from None
+
+    def text(key: str) -> str:
+        return _text(get(key))
 
     task.axis = text("axis")
     task.owner = text("owner")

@@ -236,7 +236,7 @@ def build_report(
     rep.results_by_action, rep.results_by_axis, rep.results_by_platform = _results(
         mine, lang, th)
     rep.replies = _replies(plan, lang)
-    rep.findings = findings if findings is not None else check_plan(plan, as_of)
+    rep.findings = findings if findings is not None else check_plan(plan, as_of, dates=dates)
     return rep
 
 
