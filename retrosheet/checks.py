@@ -134,7 +134,8 @@ def check_plan(
     dates when the caller has them already (a report), so they are not computed twice.
     """
     c = _Checker(plan, today, thresholds)
-    c.structure()
+    # Dates computed by the caller prove there is no cycle: no need to look for one.
+    c.structure(look_for_cycles=dates is None)
     if not c.found:
         c.dates(dates)
     c.content()
@@ -237,7 +238,7 @@ class _Checker:
 
     # ------------------------------------------------------------------ structure
 
-    def structure(self) -> None:
+    def structure(self, look_for_cycles: bool = True) -> None:
         """What makes dates impossible; all of it, not just the first (SPEC §3)."""
         E = Severity.ERROR
         first: dict[str, Task] = {}
@@ -271,7 +272,7 @@ class _Checker:
                     self.add(E, "unknown_anchor", self.t(
                         f"référence inconnue {a} : aucune tâche n'a cet ID",
                         f"unknown anchor {a}: no task has that ID"), task, "anchor")
-            if task.type is not TaskType.FOLLOWUP:
+            if task.type is not TaskType.FOLLOWUP and task.followup:
                 try:
                     parse_rule(task)
                 except PlanError as exc:
@@ -279,7 +280,8 @@ class _Checker:
                         f"règle de relance « {task.followup.strip()} » invalide : écrire +14 "
                         f"ou +7 x2 (au plus {MAX_FOLLOWUPS} relances)", exc.message),
                         task, "followup")
-        self.cycles()
+        if look_for_cycles:
+            self.cycles()
 
     def cycles(self) -> None:
         """Each cycle of anchors once, named in full, on the row that closes it."""
