@@ -10,12 +10,13 @@ import datetime as dt
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from .errors import PlanError
 from .labels import (
     SETTINGS_FIELDS,
     WORDS,
+    Labeled,
     Reply,
     Status,
     TaskType,
@@ -27,6 +28,7 @@ from .model import RELEASE, Contact, Member, Settings, Source, Task
 from .values import column_letter, is_blank, parse_date, parse_number, parse_whole
 
 Grid = Sequence[Sequence[Any]]
+E = TypeVar("E", bound=Labeled)
 
 HEADER_SCAN_ROWS = 30
 _VARIANT = re.compile(r"^(.*?)\s*\((fr|en)\)\s*$", re.IGNORECASE)
@@ -140,13 +142,18 @@ def _parse_row(row: Sequence[Any], table: Table, src: Source, date1904: bool) ->
         raise fail("id", f"the task {task.action!r} has no ID" if task.action
                    else "a row has values but no ID")
 
-    raw_type = get("type")
-    if not _blank(raw_type):
-        parsed = TaskType.parse(raw_type)
-        if not isinstance(parsed, TaskType):
-            raise fail("type", f"type {raw_type!r} is not one of "
-                       + ", ".join(TaskType.labels("fr") + TaskType.labels("en")))
-        task.type = parsed
+    def choice(key: str, enum: type[E]) -> E | None:
+        """A dropdown value in either language, or an error listing the choices."""
+        raw = get(key)
+        if _blank(raw):
+            return None
+        member = enum.parse(raw)
+        if not isinstance(member, enum):
+            raise fail(key, f"{key} {raw!r} is not one of "
+                       + ", ".join(enum.labels("fr") + enum.labels("en")))
+        return member
+
+    task.type = choice("type", TaskType) or TaskType.TASK
 
     anchor = _text(get("anchor"))
     if "," in anchor or ";" in anchor:
@@ -165,13 +172,7 @@ def _parse_row(row: Sequence[Any], table: Table, src: Source, date1904: bool) ->
         if abs(task.offset) > 3650:
             raise fail("offset", f"offset {task.offset} is beyond the limit of ±3650 days")
 
-    raw = get("unit")
-    if not _blank(raw):
-        unit = Unit.parse(raw)
-        if not isinstance(unit, Unit):
-            raise fail("unit", f"unit {raw!r} is not one of "
-                       + ", ".join(Unit.labels("fr") + Unit.labels("en")))
-        task.unit = unit
+    task.unit = choice("unit", Unit) or Unit.DAYS
 
     raw = get("duration")
     if task.is_milestone:
@@ -186,13 +187,7 @@ def _parse_row(row: Sequence[Any], table: Table, src: Source, date1904: bool) ->
         if task.duration > 366:
             raise fail("duration", f"duration {task.duration} is beyond the limit of 366")
 
-    raw = get("status")
-    if not _blank(raw):
-        status = Status.parse(raw)
-        if not isinstance(status, Status):
-            raise fail("status", f"status {raw!r} is not one of "
-                       + ", ".join(Status.labels("fr") + Status.labels("en")))
-        task.status = status
+    task.status = choice("status", Status)
 
     for key in ("objective", "result", "budget", "spent"):
         raw = get(key)

@@ -190,6 +190,13 @@ CONTACT_COLUMNS: Final[tuple[tuple[str, str, str], ...]] = (
     ("notes", "Notes", "Notes"),
 )
 
+def contact_header(key: str, lang: str) -> str:
+    for k, fr, en in CONTACT_COLUMNS:
+        if k == key:
+            return fr if lang == "fr" else en
+    raise KeyError(key)
+
+
 _CONTACT_INDEX: Final[dict[str, str]] = {}
 for _k, _fr, _en in CONTACT_COLUMNS:
     for _v in (_fr, _en):

@@ -20,7 +20,15 @@ from html import escape
 from urllib.parse import quote
 
 from .checks import Finding, Severity
-from .labels import CONTACT_COLUMNS, Reply, Status, TaskType, header, sheet_name, word
+from .labels import (
+    Reply,
+    Status,
+    TaskType,
+    contact_header,
+    header,
+    sheet_name,
+    word,
+)
 from .render import (
     RESULT_COLUMNS,
     day,
@@ -164,13 +172,6 @@ def hw(key: str, lang: str) -> str:
     return fr if lang == "fr" else en
 
 
-def _contact_header(key: str, lang: str) -> str:
-    for k, fr, en in CONTACT_COLUMNS:
-        if k == key:
-            return fr if lang == "fr" else en
-    raise KeyError(key)
-
-
 def badge(text: str, fg: str, bg: str, cls: str = "") -> str:
     """A coloured label; colours inline so that mail clients that drop <style> keep them."""
     return (f'<span class="badge{" " + cls if cls else ""}" style="color:{fg};'
@@ -299,8 +300,8 @@ def _followups(rep: Report) -> str:
                      _e(day(c.sent, lang)),
                      _e(f"{w('round', lang, n=c.round)} {day(c.followup, lang)}")]
                     for c in f.chase]
-            sent = _contact_header("sent", lang)
-            table = _table([*(_contact_header(k, lang) for k in ("outlet", "name", "email")),
+            sent = contact_header("sent", lang)
+            table = _table([*(contact_header(k, lang) for k in ("outlet", "name", "email")),
                             sent, header("followup", lang)], rows,
                            cols=["outlet", "", "blk", "d", "d"], kind="contacts cards",
                            labels={3: sent})

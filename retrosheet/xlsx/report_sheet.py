@@ -29,10 +29,10 @@ from lxml import etree
 from ..checks import Finding
 from ..errors import WorkbookError
 from ..labels import (
-    CONTACT_COLUMNS,
     HISTORY_COLUMNS,
     Reply,
     Status,
+    contact_header,
     header,
     normalize,
     sheet_key,
@@ -79,13 +79,6 @@ _WORDS: dict[str, tuple[str, str]] = {
 def _w(key: str, lang: str) -> str:
     fr, en = _WORDS[key]
     return fr if lang == "fr" else en
-
-
-def _contact_header(key: str, lang: str) -> str:
-    for k, fr, en in CONTACT_COLUMNS:
-        if k == key:
-            return fr if lang == "fr" else en
-    raise KeyError(key)
 
 
 # ---- cell text --------------------------------------------------------------------------
@@ -371,9 +364,9 @@ class _Layout:
         if chase:
             self.blank()
             self.line(self.t(f"{_w('to_chase', lang)} ({len(chase)})", self.st.bold))
-            self.heads(_contact_header("outlet", lang), _contact_header("name", lang),
-                       _contact_header("email", lang), _w("task", lang),
-                       _contact_header("sent", lang), _w("followup_on", lang),
+            self.heads(contact_header("outlet", lang), contact_header("name", lang),
+                       contact_header("email", lang), _w("task", lang),
+                       contact_header("sent", lang), _w("followup_on", lang),
                        _w("round", lang))
             for c in chase:
                 self.line(self.t(c.outlet), self.t(c.name), self.t(c.email), self.t(c.task),
