@@ -20,6 +20,7 @@ from .errors import PlanError, RetrosheetError
 F = TypeVar("F", bound=Callable[..., Any])
 
 EXIT_BAD_INPUT = 2
+GSHEETS_WIRED = True  # PLAN may be a Google Sheets URL or key (retrosheet.gsheets)
 
 
 class UserError(click.ClickException):
@@ -58,6 +59,24 @@ def _today_option(f: F) -> F:
         "--today", "today", metavar="DATE", hidden=True,
         help="Pretend today is DATE (for tests and replays).",
     )(f)
+
+
+def _credentials_option(f: F) -> F:
+    return click.option(
+        "--credentials", metavar="FILE", type=click.Path(dir_okay=False),
+        help="Google credentials for a PLAN in Google Sheets: a service account JSON key or "
+             "an OAuth client file (default: GOOGLE_APPLICATION_CREDENTIALS).",
+    )(f)
+
+
+def _sheet(plan: str) -> str | None:
+    """The spreadsheet key when PLAN is a Google Sheets URL or key, else None (a file)."""
+    from .gsheets import sheet_key
+
+    try:
+        return sheet_key(plan)
+    except RetrosheetError as exc:
+        raise _fail(exc) from exc
 
 
 def _write_text(text: str, output: str | None) -> None:
@@ -100,7 +119,8 @@ def templates_cmd(lang: str) -> None:
 @click.option("--release", required=True, metavar="DATE",
               help="Release day J: YYYY-MM-DD or DD/MM/YYYY.")
 @click.option("-o", "--output", "output", metavar="PATH", type=click.Path(dir_okay=False),
-              help="Workbook to write (.xlsx). Default: TEMPLATE-RELEASE.xlsx.")
+              help="Workbook to write (.xlsx; .xlsm with --macro). "
+                   "Default: TEMPLATE-RELEASE.xlsx (.xlsm with --macro).")
 @click.option("--lang", type=click.Choice(["fr", "en"]), default="fr", show_default=True,
               help="Language of the sheets, labels and dates.")
 @click.option("--country", default="FR", show_default=True,
@@ -111,11 +131,24 @@ def templates_cmd(lang: str) -> None:
 @click.option("--from", "past", metavar="PAST", type=click.Path(dir_okay=False),
               help="A past plan (.xlsx/.xlsm) to re-anchor on the new date (same as "
                    "giving it as TEMPLATE).")
+@click.option("--macro", is_flag=True,
+              help="Write an .xlsm with Recalculer/Rapport buttons on Planning (Excel on "
+                   "Windows or macOS, through xlwings; see docs/excel.md).")
 @click.option("--force", is_flag=True, help="Overwrite PATH if it exists.")
+@click.option("--gsheet", metavar="KEY|URL",
+              help="Write the plan into this existing Google Sheet (shared with you or your "
+                   "service account) instead of a file.")
+@click.option("--gsheet-new", "gsheet_new", metavar="TITLE",
+              help="Create a new Google Sheet named TITLE for the plan.")
+@click.option("--share", metavar="EMAIL",
+              help="With --gsheet-new: let EMAIL edit the new sheet (needed when a service "
+                   "account creates it).")
+@_credentials_option
 @_today_option
 def new_cmd(template: str | None, release: str, output: str | None, lang: str, country: str,
-            region: str, title: str, artist: str, past: str | None, force: bool,
-            today: str | None) -> None:
+            region: str, title: str, artist: str, past: str | None, macro: bool, force: bool,
+            gsheet: str | None, gsheet_new: str | None, share: str | None,
+            credentials: str | None, today: str | None) -> None:
     """Create a plan workbook from a template for a release date.
 
     TEMPLATE is a built-in name (see `retrosheet templates`), a CSV file with the
@@ -124,6 +157,7 @@ def new_cmd(template: str | None, release: str, output: str | None, lang: str, c
     \b
     Example:
         retrosheet new single --release 2027-05-14 -o "Nuit blanche.xlsx"
+        retrosheet new single --release 2027-05-14 -o "Nuit blanche.xlsm" --macro
     """
     from .new import new_plan
     from .templates import WORKBOOK_SUFFIXES
@@ -138,8 +172,16 @@ def new_cmd(template: str | None, release: str, output: str | None, lang: str, c
     release_date = _parse_date(release, "--release")
     assert release_date is not None
     now = _today(today)
+    if gsheet or gsheet_new or share:
+        if macro:
+            raise click.UsageError("--macro writes an .xlsm file: it does not go with "
+                                   "--gsheet/--gsheet-new")
+        _new_in_sheets(template, release_date, now, output, gsheet, gsheet_new, share,
+                       credentials, lang=lang, country=country, region=region, title=title,
+                       artist=artist)
+        return
     from_workbook = Path(template).suffix.lower() in WORKBOOK_SUFFIXES
-    suffix = Path(template).suffix.lower() if from_workbook else ".xlsx"
+    suffix = ".xlsm" if macro else Path(template).suffix.lower() if from_workbook else ".xlsx"
     path = Path(output or f"{Path(template).stem}-{release_date.isoformat()}{suffix}")
     if path.suffix.lower() != suffix:
         raise click.BadParameter(f"{path.name}: the plan is written as {suffix}",
@@ -147,21 +189,26 @@ def new_cmd(template: str | None, release: str, output: str | None, lang: str, c
     if path.exists() and not force:
         raise UserError(f"{path} exists: choose another name or add --force")
     if from_workbook:
-        _reanchor(Path(template), path, release_date)
+        _reanchor(Path(template), path, release_date, macro)
         return
     try:
         made = new_plan(template, release_date, lang=lang, country=country, region=region,
                         title=title, artist=artist)
-        write_new(made.plan, made.dates, path, now)
+        write_new(made.plan, made.dates, path, now, macro=macro)
     except RetrosheetError as exc:
         raise _fail(exc) from exc
+    _say_new(made, str(path), release_date, now, lang)
+
+
+def _say_new(made: Any, where: str, release_date: dt.date, now: dt.date, lang: str) -> None:
     n = len(made.plan.tasks)
+    template = made.plan.settings.template
     fmt = "%d/%m/%Y" if lang == "fr" else "%Y-%m-%d"
     j = release_date.strftime(fmt)
     if lang == "fr":
-        click.echo(f"{path} : {n} tâches, sortie (J) le {j}, modèle {made.plan.settings.template}")
+        click.echo(f"{where} : {n} tâches, sortie (J) le {j}, modèle {template}")
     else:
-        click.echo(f"{path}: {n} tasks, release (J) on {j}, template {made.plan.settings.template}")
+        click.echo(f"{where}: {n} tasks, release (J) on {j}, template {template}")
     late = made.past_deadlines(now)
     if late:
         ids = ", ".join(f"{tid} ({days} j de retard)" if lang == "fr" else f"{tid} ({days} d late)"
@@ -174,13 +221,62 @@ def new_cmd(template: str | None, release: str, output: str | None, lang: str, c
         click.echo(msg, err=True)
 
 
-def _reanchor(src: Path, dest: Path, release: dt.date) -> None:
+def _new_in_sheets(template: str, release: dt.date, now: dt.date, output: str | None,
+                   gsheet: str | None, gsheet_new: str | None, share: str | None,
+                   credentials: str | None, *, lang: str, country: str, region: str,
+                   title: str, artist: str) -> None:
+    """`new … --gsheet KEY|URL` or `--gsheet-new TITLE`: the plan written into Google Sheets
+    (2 requests; 3 with --share)."""
+    from .new import new_plan
+    from .templates import WORKBOOK_SUFFIXES
+
+    if gsheet and gsheet_new:
+        raise click.UsageError("give either --gsheet or --gsheet-new, not both")
+    if share and not gsheet_new:
+        raise click.UsageError("--share goes with --gsheet-new")
+    if output:
+        raise click.UsageError("-o writes a file; --gsheet/--gsheet-new write a Google Sheet")
+    if Path(template).suffix.lower() in WORKBOOK_SUFFIXES:
+        raise click.UsageError("a past plan (.xlsx) cannot be re-anchored into Google Sheets "
+                               "yet: use a built-in template or a CSV")
+    key = _sheet(gsheet) if gsheet else None
+    if gsheet and key is None:
+        raise click.BadParameter(f"{gsheet!r} is not a Google Sheets URL or key",
+                                 param_hint="--gsheet")
+    try:
+        from .gsheets.client import connect
+        from .gsheets.create import create_new, fill_existing
+
+        made = new_plan(template, release, lang=lang, country=country, region=region,
+                        title=title, artist=artist)
+        api = connect(credentials, create=bool(gsheet_new))
+        if gsheet_new:
+            created = create_new(made, now, gsheet_new, api=api, share_with=share)
+        else:
+            assert key is not None
+            created = fill_existing(made, now, key, api=api)
+    except RetrosheetError as exc:
+        raise _fail(exc) from exc
+    _say_new(made, created.url, release, now, lang)
+    if gsheet_new and not share and api.identity.service_account:
+        click.echo(_say(lang, "Attention : la feuille appartient au compte de service "
+                              f"{api.identity.email} ; ajoutez --share VOTRE_EMAIL pour la voir",
+                        "Warning: the sheet belongs to the service account "
+                        f"{api.identity.email}; add --share YOUR_EMAIL to see it"), err=True)
+
+
+def _reanchor(src: Path, dest: Path, release: dt.date, macro: bool = False) -> None:
     from .xlsx.edit import reanchor_file
 
     if not src.exists():
         raise UserError(f"{src}: no such file")
     try:
-        edited = reanchor_file(src, dest, release)
+        if macro:
+            from .xlsx.macro import reanchor_with_macros
+
+            edited = reanchor_with_macros(src, dest, release)
+        else:
+            edited = reanchor_file(src, dest, release)
     except RetrosheetError as exc:
         raise _fail(exc) from exc
     lang = edited.loaded.plan.settings.lang
@@ -195,7 +291,8 @@ def _reanchor(src: Path, dest: Path, release: dt.date) -> None:
 @click.option("--format", "fmt", type=click.Choice(["json", "csv"]), default="json",
               show_default=True)
 @click.option("-o", "--output", metavar="FILE", help="Write to FILE instead of the terminal.")
-def export_cmd(plan: str, fmt: str, output: str | None) -> None:
+@_credentials_option
+def export_cmd(plan: str, fmt: str, output: str | None, credentials: str | None) -> None:
     """Print the computed plan: one record per task, ISO dates.
 
     \b
@@ -207,7 +304,7 @@ def export_cmd(plan: str, fmt: str, output: str | None) -> None:
     from .schedule import compute
 
     try:
-        p = _open_plan(plan)
+        p = _open_plan(plan, credentials)
         # The plan as recompute would leave it: with the follow-ups its rules ask for.
         p.tasks = expand_followups(p.tasks, p.settings.lang)
         dates = compute(p)
@@ -243,8 +340,10 @@ def _print_findings(findings: list[Any]) -> None:
 @cli.command(name="recompute")
 @click.argument("plan", metavar="PLAN")
 @click.option("--dry-run", is_flag=True, help="Print the changes cell by cell; write nothing.")
+@_credentials_option
 @_today_option
-def recompute_cmd(plan: str, dry_run: bool, today: str | None) -> None:
+def recompute_cmd(plan: str, dry_run: bool, credentials: str | None,
+                  today: str | None) -> None:
     """Recompute dates, add missing follow-ups, refresh contacts' follow-up dates.
 
     Changes only the cells retrosheet owns (Début/Échéance, new follow-up rows, the
@@ -255,14 +354,21 @@ def recompute_cmd(plan: str, dry_run: bool, today: str | None) -> None:
         retrosheet recompute "Nuit blanche.xlsx" --dry-run
     """
     from .checks import check_plan
-    from .xlsx.edit import recompute_file
 
+    key = _sheet(plan)
     try:
-        edited = recompute_file(Path(plan), dry_run=dry_run)
+        if key is not None:
+            from .gsheets.backend import recompute_sheet
+
+            edited: Any = recompute_sheet(key, dry_run=dry_run, credentials=credentials)
+        else:
+            from .xlsx.edit import recompute_file
+
+            edited = recompute_file(Path(plan), dry_run=dry_run)
     except RetrosheetError as exc:
         raise _fail(exc) from exc
     lang = edited.loaded.plan.settings.lang
-    name = Path(plan).name
+    name = (edited.book.title or key) if key is not None else Path(plan).name
     if dry_run:
         for ch in edited.changes:
             u = ch.update
@@ -286,6 +392,8 @@ def recompute_cmd(plan: str, dry_run: bool, today: str | None) -> None:
         click.echo(_say(lang, f"{name} : {n} cellule(s) mises à jour, {len(added)} relance(s) "
                               f"ajoutée(s){ids}",
                         f"{name}: {n} cell(s) updated, {len(added)} follow-up(s) added{ids}"))
+    for skipped in getattr(edited, "skipped", []):
+        click.echo(skipped.message(lang), err=True)
     for t in edited.result.orphans:
         click.echo(_say(lang, f"{t.id} : la règle de relance de {t.anchors[0]} ne prévoit plus "
                               "cette ligne ; supprimez-la ou remettez la règle",
@@ -296,8 +404,9 @@ def recompute_cmd(plan: str, dry_run: bool, today: str | None) -> None:
 
 @cli.command(name="check")
 @click.argument("plan", metavar="PLAN")
+@_credentials_option
 @_today_option
-def check_cmd(plan: str, today: str | None) -> None:
+def check_cmd(plan: str, credentials: str | None, today: str | None) -> None:
     """Report what is redundant, incoherent or late in a plan; exit 1 on errors.
 
     \b
@@ -305,16 +414,23 @@ def check_cmd(plan: str, today: str | None) -> None:
         retrosheet check "Nuit blanche.xlsx"
     """
     from .checks import check_plan, has_errors
-    from .xlsx.edit import recompute_file
 
+    key = _sheet(plan)
     try:
         # A dry run marks hand-typed dates and adds the follow-ups recompute would add,
         # so the checks see the plan as recompute would leave it.
-        edited = recompute_file(Path(plan), dry_run=True)
+        if key is not None:
+            from .gsheets.backend import recompute_sheet
+
+            edited: Any = recompute_sheet(key, dry_run=True, credentials=credentials)
+        else:
+            from .xlsx.edit import recompute_file
+
+            edited = recompute_file(Path(plan), dry_run=True)
     except PlanError as exc:
         # Structural problems (cycles, duplicate IDs) are findings: list them all.
         try:
-            findings = check_plan(_open_plan(plan), _today(today))
+            findings = check_plan(_open_plan(plan, credentials), _today(today))
         except RetrosheetError:
             raise _fail(exc) from exc
         if not has_errors(findings):
@@ -352,10 +468,11 @@ _STYLES: dict[str, dict[str, Any]] = {
 @click.option("--dry-run", is_flag=True, help="With --mail: write .eml files, send nothing.")
 @click.option("--eml-dir", metavar="DIR", default="retrosheet-mails", show_default=True,
               help="With --mail --dry-run: where the .eml files go.")
+@_credentials_option
 @_today_option
 def report_cmd(plan: str, as_of: str | None, fmt: str, output: str | None, owner: str | None,
                write_sheet: bool, mail: bool, dry_run: bool, eml_dir: str,
-               today: str | None) -> None:
+               credentials: str | None, today: str | None) -> None:
     """The weekly report: late, due, who does what, follow-ups to send, what worked.
 
     \b
@@ -365,10 +482,19 @@ def report_cmd(plan: str, as_of: str | None, fmt: str, output: str | None, owner
     from .report import build_report
 
     day = _parse_date(as_of, "--as-of") or _today(today)
+    key = _sheet(plan)
     try:
-        p = _open_plan(plan)
+        if key is not None:
+            from .gsheets.backend import open_plan
+
+            sheet = open_plan(key, credentials=credentials)  # one request
+            p = sheet.plan
+        else:
+            p = _open_plan(plan)
         rep = build_report(p, day, owner=owner)
-        if write_sheet:
+        if write_sheet and key is not None:
+            sheet.write_report(build_report(p, day) if owner else rep)  # one more request
+        elif write_sheet:
             from .xlsx.report_sheet import write_report_sheet
 
             write_report_sheet(Path(plan), build_report(p, day) if owner else rep)
@@ -417,7 +543,8 @@ def report_cmd(plan: str, as_of: str | None, fmt: str, output: str | None, owner
 @click.argument("plan", metavar="PLAN")
 @click.option("--owner", metavar="NAME", help="Only this owner's deadlines.")
 @click.option("-o", "--output", metavar="FILE", required=True, help="The .ics file to write.")
-def ics_cmd(plan: str, owner: str | None, output: str) -> None:
+@_credentials_option
+def ics_cmd(plan: str, owner: str | None, output: str, credentials: str | None) -> None:
     """Export deadlines and follow-ups as a calendar (.ics) with reminders.
 
     \b
@@ -428,14 +555,19 @@ def ics_cmd(plan: str, owner: str | None, output: str) -> None:
     from .schedule import compute
 
     try:
-        p = _open_plan(plan)
+        p = _open_plan(plan, credentials)
         data = plan_to_ics(p, compute(p), owner=owner)
     except RetrosheetError as exc:
         raise _fail(exc) from exc
     Path(output).write_bytes(data)
 
 
-def _open_plan(spec: str) -> Any:
+def _open_plan(spec: str, credentials: str | None = None) -> Any:
+    key = _sheet(spec)
+    if key is not None:
+        from .gsheets.backend import open_plan
+
+        return open_plan(key, credentials=credentials).plan
     from .xlsx.read import read_plan
 
     path = Path(spec)

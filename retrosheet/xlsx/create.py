@@ -458,8 +458,13 @@ class _Writer:
                 and self.dates[t.id].deadline < self.today)
 
 
-def write_new(plan: Plan, dates: dict[str, Scheduled], path: Path, today: dt.date) -> None:
-    """Write a new plan workbook at `path` (atomically: a temporary file, then rename)."""
+def write_new(plan: Plan, dates: dict[str, Scheduled], path: Path, today: dt.date, *,
+              macro: bool = False) -> None:
+    """Write a new plan workbook at `path` (atomically: a temporary file, then rename).
+
+    `macro`: an .xlsm with the Excel buttons (Recalculer/Recompute, Rapport/Report) on
+    Planning and the installed xlwings' VBA (see xlsx/macro.py).
+    """
     with atomic_path(path) as tmp:
         wb = xlsxwriter.Workbook(str(tmp), {
             "strings_to_numbers": False, "strings_to_formulas": False,
@@ -476,3 +481,8 @@ def write_new(plan: Plan, dates: dict[str, Scheduled], path: Path, today: dt.dat
         w.dashboard()
         w.report_sheets()
         wb.close()
+        if macro:
+            from .macro import Place, add_macros
+
+            lang = plan.settings.lang
+            add_macros(tmp, tmp, Place(sheet_name("planning", lang), 0, L.COL["action"], lang))

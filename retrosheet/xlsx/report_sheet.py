@@ -464,8 +464,19 @@ class _Layout:
         return self.rows
 
 
-def report_rows(rep: Report, styles: Styles) -> list[Row]:
-    """The Report sheet's rows for `rep`: row i holds the values of sheet row i + 1."""
+# The look of each Report cell by its role, for writers that style cells themselves (Excel
+# through xlwings, Google Sheets) rather than point at an existing cellXfs entry.
+ROLES = Styles(date="date", int="int", money="money", pct="pct", bold="bold", title="title",
+               header="header", note="note")
+
+
+def report_rows(rep: Report, styles: Styles = ROLES) -> list[Row]:
+    """The Report sheet's rows for `rep`: row i holds the values of sheet row i + 1.
+
+    The pure layout every writer shares: this module's XML writer passes the workbook's
+    own style indexes, the Excel buttons (retrosheet.excel) and Google Sheets the role
+    names of ROLES, found again in each Val's `style`.
+    """
     return _Layout(rep, styles).build()
 
 
@@ -644,7 +655,8 @@ class _HistoryLayout:
     missing: list[str]  # keys with no column yet: given one after the last header
 
 
-def _history_layout(grid: list[list[Any]]) -> _HistoryLayout:
+def history_layout(grid: Sequence[Sequence[Any]]) -> _HistoryLayout:
+    """Where this run's History rows go in a sheet whose values are `grid` (row by row)."""
     def blank(v: Any) -> bool:
         return v is None or (isinstance(v, str) and not v.strip())
 
@@ -666,6 +678,9 @@ def _history_layout(grid: list[list[Any]]) -> _HistoryLayout:
             return _HistoryLayout(r + 1, last, found, missing)
     # A sheet with other content and no header of ours: our columns, below what is there.
     return _HistoryLayout(None, last, {k: i for i, k in enumerate(_HISTORY_KEYS)}, [])
+
+
+_history_layout = history_layout  # the name other backends imported first
 
 
 def _read_grid(path: Path, sheet: str) -> list[list[Any]]:
@@ -886,11 +901,17 @@ def _save(pkg: Package, replaced: dict[str, bytes | Writer], added: dict[str, by
 
 # ---- the command ------------------------------------------------------------------------
 
+def pick_sheet(names: Iterable[str], key: str, lang: str) -> str | None:
+    """The plan's Report or History sheet among `names`, preferring the plan's language."""
+    found = [n for n in names if sheet_key(n) == key]
+    found.sort(key=lambda n: n != sheet_name(key, lang))
+    return found[0] if found else None
+
+
 def _find_sheet(pkg: Package, key: str, lang: str) -> tuple[str, str] | None:
     """(name, part) of the plan's Report or History sheet, preferring the plan's language."""
-    found = [(n, p) for n, p in pkg.sheets.items() if sheet_key(n) == key]
-    found.sort(key=lambda x: x[0] != sheet_name(key, lang))
-    return found[0] if found else None
+    name = pick_sheet(pkg.sheets, key, lang)
+    return None if name is None else (name, pkg.sheets[name])
 
 
 def write_report_sheet(path: Path, report: Report) -> None:
@@ -938,7 +959,7 @@ def write_report_sheet(path: Path, report: Report) -> None:
     # History: one row per axis, below the last used row.
     hname, hpart = history_at
     grid = [] if hpart in new_parts else _read_grid(path, hname)
-    layout = _history_layout(grid)
+    layout = history_layout(grid)
     updates = history_updates(hname, layout, report, lang, date1904)
     header_row = layout.header_row or (layout.last_row + (2 if layout.last_row else 1))
     hsheet = AppendSheet(part_bytes(hpart), hpart, header_row=header_row)
