@@ -82,3 +82,16 @@ def load_from_sheets(names: Sequence[str], rows_of: Rows, *, date1904: bool = Fa
     except (ValueError, TypeError, IndexError) as exc:
         raise WorkbookError(f"{book} cannot be read: {exc}") from exc
     return LoadedPlan(plan, table, ctable, by_key["settings"], pgrid, date1904, tuple(names))
+
+
+def mark_typed_dates(loaded: LoadedPlan, has_formula: Callable[[int, int], bool]) -> None:
+    """Dates the user typed over the formulas (`has_formula(row, col)` is False): the
+    checks report them, recompute replaces them."""
+    cols = loaded.planning.columns
+    for t in loaded.plan.tasks:
+        if t.source is None:
+            continue
+        t.typed = frozenset(
+            key for key in ("start", "deadline")
+            if key in cols and getattr(t, key) is not None
+            and not has_formula(t.source.row, cols[key]))

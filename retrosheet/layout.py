@@ -7,11 +7,11 @@ the same layout and the same live formulas.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Final
 
 from .labels import PLANNING_KEYS, SETTINGS_FIELDS, Axis, Reply, Status, TaskType, Unit
-from .model import RELEASE
+from .model import RELEASE, Scheduled, Settings
 from .values import column_letter
 
 # Planning: one column per key, in SPEC order, then the week strip.
@@ -133,3 +133,30 @@ def week_header_formula(week: int, refs: Refs) -> str:
 
 def monday(day: dt.date) -> dt.date:
     return day - dt.timedelta(days=day.weekday())
+
+
+# Public holidays are listed from 2 years before the release to 5 after, so the
+# formulas stay right when the release moves; recompute tops the list up beyond that.
+HOLIDAY_YEARS: Final = (-2, 5)
+
+
+def strip_weeks(release: dt.date, dates: Iterable[Scheduled]) -> range:
+    """Weeks of the Planning strip, counted from the release week."""
+    spans = list(dates)
+    release_monday = monday(release)
+    first = min(monday(d.start) for d in spans)
+    last = max(monday(d.deadline) for d in spans)
+    return range((first - release_monday).days // 7, (last - release_monday).days // 7 + 1)
+
+
+def days_off_rows(settings: Settings, lang: str) -> list[tuple[dt.date, str]]:
+    """The Settings days-off list of a new plan: public holidays of the years the plan can
+    move into, then the team's own days off."""
+    from .schedule import calendar_for
+
+    years = range(settings.release.year + HOLIDAY_YEARS[0],
+                  settings.release.year + HOLIDAY_YEARS[1] + 1)
+    out = sorted(calendar_for(settings).holidays(years, lang).items())
+    label = "Congé" if lang == "fr" else "Day off"
+    out += [(d, label) for d in sorted(settings.days_off)]
+    return out[:DAYS_OFF_LAST_ROW - DAYS_OFF_FIRST_ROW + 1]

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import layout as L
-from ..book import LoadedPlan
+from ..book import LoadedPlan, mark_typed_dates
 from ..errors import PlanError
 from ..grid import Table
 from ..labels import HISTORY_COLUMNS, sheet_name
@@ -35,7 +35,7 @@ from ..values import column_letter, to_serial
 from . import style
 from .cells import Json, canonical, cells_of, grid_range, localize, update_cells
 from .client import Sheets, SheetsError, connect
-from .sheet import Book, SheetData, book_of, load, mark_typed_dates, read_book
+from .sheet import Book, SheetData, book_of, load, read_book
 
 REREAD_FIELDS = ("sheets(properties(sheetId,title,gridProperties(rowCount,columnCount)),"
                  "data(startRow,startColumn,rowData(values(userEnteredValue,effectiveValue))))")
@@ -169,7 +169,7 @@ def recompute_sheet(key: str, *, dry_run: bool = False, api: Sheets | None = Non
     book = read_book(api, key)
     loaded = load(book)
     planning = book.sheet(loaded.planning.sheet)
-    mark_typed_dates(loaded, planning)
+    mark_typed_dates(loaded, planning.has_formula)
     result = recompute(loaded.plan, loaded.planning, loaded.contacts, loaded.settings_sheet)
     _check_room(loaded, planning, result)
     changes = changes_of(book, result.updates)

@@ -33,14 +33,13 @@ from ..labels import (
     sheet_name,
     word,
 )
-from ..model import Plan, Scheduled, Task
+from ..model import Task
 from ..new import NewPlan
 from ..values import column_letter, to_serial
 from ..xlsx.create import (
     DONE_FONT,
     DONE_OR_CANCELLED,
     DUE_FILL,
-    HOLIDAY_YEARS,
     LATE_FILL,
     MILESTONE_FILL,
     SPAN_FILL,
@@ -109,27 +108,6 @@ class PlanRequests:
     requests: list[Json] = field(default_factory=list)
 
 
-def weeks(plan: Plan, dates: dict[str, Scheduled]) -> range:
-    """Weeks of the strip, counted from the release week (as xlsx/create.py's)."""
-    release_monday = L.monday(plan.settings.release)
-    first = min(L.monday(d.start) for d in dates.values())
-    last = max(L.monday(d.deadline) for d in dates.values())
-    return range((first - release_monday).days // 7, (last - release_monday).days // 7 + 1)
-
-
-def days_off(plan: Plan, lang: str) -> list[tuple[dt.date, str]]:
-    """Public holidays of the years the plan can move into, then the team's days off
-    (as xlsx/create.py's)."""
-    from ..schedule import calendar_for
-
-    st = plan.settings
-    years = range(st.release.year + HOLIDAY_YEARS[0], st.release.year + HOLIDAY_YEARS[1] + 1)
-    out = sorted(calendar_for(st).holidays(years, lang).items())
-    label = "Congé" if lang == "fr" else "Day off"
-    out += [(d, label) for d in sorted(st.days_off)]
-    return out[:L.DAYS_OFF_LAST_ROW - L.DAYS_OFF_FIRST_ROW + 1]
-
-
 def _text(v: str) -> Json:
     return {"userEnteredValue": {"stringValue": v}} if v else {}
 
@@ -148,7 +126,7 @@ class _Builder:
         self.refs = L.Refs(sheet_name("settings", lang))
         self.rows = sorted(self.plan.tasks,
                            key=lambda t: (self.dates[t.id].deadline, self.dates[t.id].start))
-        self.weeks = weeks(self.plan, self.dates)
+        self.weeks = L.strip_weeks(self.plan.settings.release, self.dates.values())
         n = len(self.rows)
         strip_cols = L.STRIP_FIRST_COL + len(self.weeks)
         self.sheets = {
@@ -379,7 +357,7 @@ class _Builder:
                          "note": word("days_off_help", lang)}
         cells[(1, e)] = {**_text(word("date", lang)), "userEnteredFormat": style.header()}
         cells[(1, e + 1)] = {**_text(word("label", lang)), "userEnteredFormat": style.header()}
-        for i, (day, label) in enumerate(days_off(self.plan, lang)):
+        for i, (day, label) in enumerate(L.days_off_rows(self.plan.settings, lang)):
             row = L.DAYS_OFF_FIRST_ROW - 1 + i
             cells[(row, e)] = {**_num(to_serial(day)), "userEnteredFormat": style.date(lang)}
             cells[(row, e + 1)] = _text(label)

@@ -149,13 +149,3 @@ def load(book: Book) -> LoadedPlan:
                             book=f"the Google Sheet {book.title or book.key!r}")
 
 
-def mark_typed_dates(loaded: LoadedPlan, planning: SheetData) -> None:
-    """Dates typed over the formulas: the checks report them, recompute replaces them."""
-    cols = loaded.planning.columns
-    for t in loaded.plan.tasks:
-        if t.source is None:
-            continue
-        t.typed = frozenset(
-            key for key in ("start", "deadline")
-            if key in cols and getattr(t, key) is not None
-            and not planning.has_formula(t.source.row, cols[key]))

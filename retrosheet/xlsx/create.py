@@ -41,9 +41,6 @@ DONE_FONT = "#7F7F7F"
 SPAN_FILL = "#5B9BD5"
 MILESTONE_FILL = "#C00000"
 TODAY_FILL = "#E2EFDA"
-# Public holidays are listed from 2 years before the release to 5 after, so the
-# formulas stay right when the release moves; recompute tops the list up beyond that.
-HOLIDAY_YEARS = (-2, 5)
 VALIDATION_EXTRA_ROWS = 300  # dropdowns also on the rows a user adds below the table
 
 DONE_OR_CANCELLED = (Status.DONE, Status.CANCELLED)
@@ -177,15 +174,9 @@ class _Writer:
         if text:
             ws.write_string(r, c, text)
 
-    def _weeks(self) -> range:
-        release_monday = L.monday(self.plan.settings.release)
-        first = min(L.monday(d.start) for d in self.dates.values())
-        last = max(L.monday(d.deadline) for d in self.dates.values())
-        return range((first - release_monday).days // 7, (last - release_monday).days // 7 + 1)
-
     def _strip(self, ws: Worksheet, n: int) -> None:
         release_monday = L.monday(self.plan.settings.release)
-        weeks = self._weeks()
+        weeks = L.strip_weeks(self.plan.settings.release, self.dates.values())
         c0 = L.STRIP_FIRST_COL
         for j, week in enumerate(weeks):
             monday = release_monday + dt.timedelta(weeks=week)
@@ -308,7 +299,7 @@ class _Writer:
         ws.write_comment(0, e, word("days_off_help", lang))
         ws.write_string(1, e, word("date", lang), self.f_header)
         ws.write_string(1, e + 1, word("label", lang), self.f_header)
-        for i, (day, label) in enumerate(self.days_off()):
+        for i, (day, label) in enumerate(L.days_off_rows(self.plan.settings, self.lang)):
             ws.write_number(L.DAYS_OFF_FIRST_ROW - 1 + i, e, to_serial(day), self.f_date)
             ws.write_string(L.DAYS_OFF_FIRST_ROW - 1 + i, e + 1, label)
         # Lists behind dropdowns
@@ -325,18 +316,6 @@ class _Writer:
         ws.set_column(e, e, 12, self.f_date)
         ws.set_column(e + 1, e + 1, 26)
         ws.set_column(L.LISTS_FIRST_COL, L.LISTS_FIRST_COL + len(L.LISTS) - 1, 16)
-
-    def days_off(self) -> list[tuple[dt.date, str]]:
-        st = self.plan.settings
-        from ..schedule import calendar_for
-
-        cal = calendar_for(st)
-        years = range(st.release.year + HOLIDAY_YEARS[0], st.release.year + HOLIDAY_YEARS[1] + 1)
-        out = sorted(cal.holidays(years, self.lang).items())
-        label = "Congé" if self.lang == "fr" else "Day off"
-        out += [(d, label) for d in sorted(st.days_off)]
-        limit = L.DAYS_OFF_LAST_ROW - L.DAYS_OFF_FIRST_ROW + 1
-        return out[:limit]
 
     # ---- Dashboard ------------------------------------------------------------
     def dashboard(self) -> None:

@@ -11,7 +11,7 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..book import LoadedPlan
+from ..book import LoadedPlan, mark_typed_dates
 from ..errors import PlanError, WorkbookError
 from ..recompute import Recomputed, reanchor_updates, recompute
 from ..updates import CellUpdate, Change
@@ -40,18 +40,6 @@ def _in_date_system(updates: list[CellUpdate], date1904: bool) -> list[CellUpdat
             if u.kind == "date" and isinstance(u.value, int | float) else u for u in updates]
 
 
-def _mark_typed_dates(loaded: LoadedPlan, sheet: SheetXml) -> None:
-    """Dates the user typed over the formulas: the checks report them, recompute replaces."""
-    cols = loaded.planning.columns
-    for t in loaded.plan.tasks:
-        if t.source is None:
-            continue
-        typed = {key for key in ("start", "deadline")
-                 if key in cols and getattr(t, key) is not None
-                 and not sheet.has_formula(t.source.row, cols[key])}
-        t.typed = frozenset(typed)
-
-
 def recompute_file(path: Path, dry_run: bool = False) -> Edited:
     loaded = load_plan(path)
     pkg = Package(path)
@@ -63,7 +51,7 @@ def recompute_file(path: Path, dry_run: bool = False) -> Edited:
         loaded.planning.sheet: (planning_part, SheetXml(pkg.read(planning_part), planning_part,
                                                         header_rows[loaded.planning.sheet]))
     }
-    _mark_typed_dates(loaded, sheets[loaded.planning.sheet][1])
+    mark_typed_dates(loaded, sheets[loaded.planning.sheet][1].has_formula)
     result = recompute(loaded.plan, loaded.planning, loaded.contacts, loaded.settings_sheet)
 
     psheet0 = sheets[loaded.planning.sheet][1]
