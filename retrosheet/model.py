@@ -29,6 +29,12 @@ class Source:
         return f"{col}{self.row}" if col else None
 
 
+def located(source: Source | None, key: str, message: str, task: str) -> PlanError:
+    """An error at the cell of `key` on the row `source` names (when it is known)."""
+    return PlanError(message, sheet=source.sheet if source else None,
+                     cell=source.cell(key) if source else None, task=task or None)
+
+
 @dataclass
 class Task:
     id: str
@@ -65,13 +71,7 @@ class Task:
 
     def error(self, key: str, message: str) -> PlanError:
         """An error located at this task's cell for `key`."""
-        src = self.source
-        return PlanError(
-            message,
-            sheet=src.sheet if src else None,
-            cell=src.cell(key) if src else None,
-            task=self.id or None,
-        )
+        return located(self.source, key, message, self.id)
 
 
 @dataclass
@@ -98,13 +98,8 @@ class Contact:
         return self.reply in (Reply.YES, Reply.NO)
 
     def error(self, key: str, message: str) -> PlanError:
-        src = self.source
-        return PlanError(
-            message,
-            sheet=src.sheet if src else None,
-            cell=src.cell(key) if src else None,
-            task=self.task or None,
-        )
+        """An error located at this contact's cell for `key`, naming its task."""
+        return located(self.source, key, message, self.task)
 
 
 @dataclass
