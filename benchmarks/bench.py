@@ -43,10 +43,12 @@ def run_cli(*args: str) -> Callable[[], object]:
     return go
 
 
-def line(name: str, seconds: float, target: float | None) -> None:
-    ratio = f"{seconds / target:5.2f} × target {target:g} s" if target else "(no target)"
+def line(name: str, seconds: float, target: float | None, extra: str = "",
+         width: int = 48, no_target: str = "(no target)") -> None:
+    """One figure with its ratio to the SPEC §9 target."""
+    ratio = f"{seconds / target:5.2f} × target {target:g} s" if target else no_target
     verdict = "" if target is None else ("  ok" if seconds <= target else "  OVER")
-    print(f"{name:<48} {seconds:8.3f} s   {ratio}{verdict}")
+    print(f"{name:<{width}} {seconds:8.3f} s   {ratio}{verdict}{extra}")
 
 
 def main() -> None:

@@ -179,9 +179,9 @@ def median_time(cmd: list[str], rep: int) -> tuple[float, list[str]]:
 
 
 def line(name: str, seconds: float, target: float | None, extra: str = "") -> None:
-    ratio = f"{seconds / target:5.2f} × target {target:g} s" if target else " " * 20
-    verdict = "" if target is None else ("  ok" if seconds <= target else "  OVER")
-    print(f"{name:<52} {seconds:7.3f} s   {ratio}{verdict}{extra}")
+    from bench import line as bench_line
+
+    bench_line(name, seconds, target, extra, width=52, no_target=" " * 20)
 
 
 def main() -> None:

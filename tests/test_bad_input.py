@@ -26,6 +26,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
+from conftest import SMALL_CSV
 from lxml import etree
 
 from retrosheet.cli import cli
@@ -41,16 +42,8 @@ EPOCH_1904_SHIFT = 1462  # days between the 1900 and 1904 date systems' serials
 OLE_SIGNATURE = bytes.fromhex("D0CF11E0A1B11AE1")
 COMMANDS = ("recompute", "check", "export")
 
-# Six tasks: units, chains, two anchors, a milestone, follow-up rules (as tests/conftest.py).
-MINI_CSV = """\
-ID,Type,Axe,Action,Action (en),Responsable,Référence,Décalage,Unité,Durée,Relance,Plateforme,Objectif,Budget,Notes
-T010,Tâche,Distribution,Livrer au distributeur,Upload to distributor,Manager,J,-28,jours,1,,DistroKid,,,4 semaines avant
-T020,Tâche,Radio,Mailing radios,Radio mailing,Promo radio,J,-21,jours,2,+14,Radios locales,20,,
-T030,Tâche,Presse,Envoyer le communiqué,Send the press release,Attaché·e de presse,T010,-7,jours ouvrés,1,+7 x2,,5,150,
-T040,Tâche,Playlists,Pitch Spotify,Spotify pitch,Manager,"T010,T020",3,jours,1,,Spotify,,,
-T050,Jalon,Distribution,Sortie,Release,Manager,J,0,,,,,,,
-T060,Tâche,Réseaux sociaux,Bilan première semaine,First-week review,Manager,T050,7,jours,1,,Instagram,,,
-"""  # noqa: E501
+# Six tasks: units, chains, two anchors, a milestone, follow-up rules.
+MINI_CSV = SMALL_CSV
 
 
 def run(*args: str) -> Result:
