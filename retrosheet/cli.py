@@ -34,19 +34,24 @@ def _fail(exc: RetrosheetError) -> UserError:
 
 
 def _parse_date(value: str | None, option: str) -> dt.date | None:
+    from .values import check_day
+
     if value is None:
         return None
     try:
-        return dt.date.fromisoformat(value.strip())
+        day = dt.date.fromisoformat(value.strip())
     except ValueError:
-        pass
+        try:
+            day = dt.datetime.strptime(value.strip(), "%d/%m/%Y").date()
+        except ValueError:
+            raise click.BadParameter(
+                f"{value!r} is not a date: write YYYY-MM-DD (2027-05-14) or DD/MM/YYYY",
+                param_hint=option,
+            ) from None
     try:
-        return dt.datetime.strptime(value.strip(), "%d/%m/%Y").date()
-    except ValueError:
-        raise click.BadParameter(
-            f"{value!r} is not a date: write YYYY-MM-DD (2027-05-14) or DD/MM/YYYY",
-            param_hint=option,
-        ) from None
+        return check_day(day)
+    except ValueError as exc:
+        raise UserError(f"{option}: {exc}") from None
 
 
 def _today(value: str | None) -> dt.date:
@@ -79,11 +84,21 @@ def _sheet(plan: str) -> str | None:
         raise _fail(exc) from exc
 
 
-def _write_text(text: str, output: str | None) -> None:
+def _write_text(text: str, output: str | None, plan: str) -> None:
     if output in (None, "-"):
         click.echo(text, nl=False)
     else:
-        Path(str(output)).write_text(text, encoding="utf-8")
+        _write_file(text.encode("utf-8"), str(output), plan)
+
+
+def _write_file(data: bytes, output: str, plan: str) -> None:
+    """An output file: atomic, never over the plan or another workbook."""
+    from .xlsx.safe import write_output
+
+    try:
+        write_output(Path(output), data, reading=[Path(plan)] if _sheet(plan) is None else [])
+    except RetrosheetError as exc:
+        raise _fail(exc) from exc
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -310,7 +325,7 @@ def export_cmd(plan: str, fmt: str, output: str | None, credentials: str | None)
         dates = compute(p)
     except RetrosheetError as exc:
         raise _fail(exc) from exc
-    _write_text(to_json(p, dates) if fmt == "json" else to_csv(p, dates), output)
+    _write_text(to_json(p, dates) if fmt == "json" else to_csv(p, dates), output, plan)
 
 
 def _say(lang: str, fr: str, en: str) -> str:
@@ -387,7 +402,18 @@ def recompute_cmd(plan: str, dry_run: bool, credentials: str | None,
                         f"{name}: {n} cell(s) to change, {len(added)} follow-up(s) to add{ids}; "
                         f"nothing written (--dry-run)"))
     elif n == 0:
-        click.echo(_say(lang, f"{name} : déjà à jour", f"{name}: already up to date"))
+        from .xlsx.safe import open_in
+
+        app = open_in(Path(plan)) if key is None else None
+        if app is None:
+            click.echo(_say(lang, f"{name} : déjà à jour", f"{name}: already up to date"))
+        else:  # the file on disk is up to date; what the spreadsheet holds is not seen
+            click.echo(_say(
+                lang, f"{name} : rien à écrire dans le fichier enregistré, mais il est ouvert "
+                      f"dans {app} : les modifications non enregistrées ne sont pas vues "
+                      "(enregistrez, puis relancez)",
+                f"{name}: nothing to write in the saved file, but it is open in {app}: "
+                "unsaved edits are not seen (save, then run again)"))
     else:
         click.echo(_say(lang, f"{name} : {n} cellule(s) mises à jour, {len(added)} relance(s) "
                               f"ajoutée(s){ids}",
@@ -536,7 +562,7 @@ def report_cmd(plan: str, as_of: str | None, fmt: str, output: str | None, owner
         to_terminal = output in (None, "-") and sys.stdout.isatty()
         text = to_text(rep, (lambda t, role: click.style(t, **_STYLES.get(role, {})))
                        if to_terminal else (lambda t, role: t))
-    _write_text(text, output)
+    _write_text(text, output, plan)
 
 
 @cli.command(name="ics")
@@ -559,7 +585,7 @@ def ics_cmd(plan: str, owner: str | None, output: str, credentials: str | None) 
         data = plan_to_ics(p, compute(p), owner=owner)
     except RetrosheetError as exc:
         raise _fail(exc) from exc
-    Path(output).write_bytes(data)
+    _write_file(data, output, plan)
 
 
 def _open_plan(spec: str, credentials: str | None = None) -> Any:
@@ -577,10 +603,18 @@ def _open_plan(spec: str, credentials: str | None = None) -> Any:
 
 
 def main() -> None:
+    from .xlsx.safe import Interrupted
+
     try:
         cli.main(standalone_mode=True)
+    except Interrupted as exc:  # a write stopped by a signal: its temporary file is gone
+        sys.exit(128 + exc.signum)
     except KeyboardInterrupt:  # pragma: no cover - interactive only
         sys.exit(130)
+    except OSError as exc:  # a file the library did not name itself: still one line
+        where = f"{exc.filename}: " if exc.filename else ""
+        click.echo(f"Error: {where}{exc.strerror or exc}", err=True)
+        sys.exit(EXIT_BAD_INPUT)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -57,10 +57,25 @@ def to_json(plan: Plan, dates: dict[str, Scheduled]) -> str:
     return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
 
 
+# OWASP "CSV Injection": a cell starting with one of these is a formula to a spreadsheet
+# (docs/guarantees.md copies the rule).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value: object) -> object:
+    """A value as a CSV cell no spreadsheet runs: text that a spreadsheet would take for a
+    formula gets a leading apostrophe (numbers from the plan stay numbers)."""
+    if value is None:
+        return ""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
 def to_csv(plan: Plan, dates: dict[str, Scheduled]) -> str:
     buf = io.StringIO()
-    w = csv.DictWriter(buf, fieldnames=FIELDS, lineterminator="\n")
+    w = csv.DictWriter(buf, fieldnames=FIELDS, lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
     w.writeheader()
     for r in records(plan, dates):
-        w.writerow({k: "" if v is None else v for k, v in r.items()})
+        w.writerow({k: csv_cell(v) for k, v in r.items()})
     return buf.getvalue()

@@ -15,6 +15,8 @@ from typing import TYPE_CHECKING
 from .errors import RetrosheetError
 from .labels import Status, TaskType, axis_label, normalize
 from .model import Member, Plan, Scheduled, Settings, Task
+from .owners import owner_tasks
+from .values import one_line
 
 if TYPE_CHECKING:
     from icalendar import Alarm, Event, vCalAddress
@@ -115,7 +117,7 @@ def _address(m: Member) -> vCalAddress:
     from icalendar import vCalAddress, vText
 
     addr = vCalAddress(f"mailto:{m.email.strip()}")
-    addr.params["CN"] = vText(m.name or m.email.strip())
+    addr.params["CN"] = vText(one_line(m.name) or m.email.strip())
     return addr
 
 
@@ -200,7 +202,8 @@ def _event(task: Task, d: Scheduled, settings: Settings, stamp: dt.datetime,
 
 
 def calendar_name(settings: Settings) -> str:
-    name = " — ".join(x for x in (settings.title.strip(), settings.artist.strip()) if x)
+    # A line break typed in the cell would end the calendar's name line: one line.
+    name = " — ".join(x for x in (one_line(settings.title), one_line(settings.artist)) if x)
     return name or f"retrosheet — {settings.template or 'plan'}"
 
 
@@ -228,21 +231,14 @@ def plan_to_ics(
     sequence = max(0, int((stamp - _SEQUENCE_EPOCH).total_seconds() // 60))
     tasks = plan.tasks
     if owner is not None:
-        key = owner.strip().casefold()
-        tasks = [t for t in tasks if t.owner.strip().casefold() == key]
-        if not tasks:
-            owners = sorted({t.owner.strip() for t in plan.tasks if t.owner.strip()})
-            said = ", ".join(owners) or "—"
-            raise RetrosheetError(
-                f"aucune tâche n'a pour responsable {owner!r} (responsables : {said})"
-                if st.lang == "fr" else f"no task is owned by {owner!r} (owners: {said})")
+        tasks = owner_tasks(plan, owner)
     cal = Calendar()
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
     name = calendar_name(st)
     if owner is not None:
-        name = f"{name} — {owner.strip()}"
+        name = f"{name} — {one_line(owner)}"
     cal.add("x-wr-calname", name)
     organizer = plan_owner(st.team)
     ordered = sorted((t for t in tasks if t.status is not Status.CANCELLED),

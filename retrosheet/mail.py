@@ -15,8 +15,9 @@ import smtplib
 import ssl
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from email.headerregistry import Address
 from email.message import EmailMessage
-from email.utils import format_datetime, formataddr, getaddresses, make_msgid, parseaddr
+from email.utils import format_datetime, getaddresses, make_msgid, parseaddr
 from pathlib import Path
 
 from .checks import Finding, check_plan
@@ -27,6 +28,7 @@ from .model import Member, Plan, Scheduled
 from .render import day, to_text
 from .report import Report, build_report
 from .schedule import compute
+from .values import one_line
 
 DEFAULT_SENDER = "retrosheet@localhost"
 ENV_PREFIX = "RETROSHEET_SMTP_"
@@ -137,9 +139,14 @@ def _message(rep: Report, to: Member, address: str, sender: str,
     from .render_html import to_html
 
     msg = EmailMessage()
-    msg["Subject"] = subject(rep)
+    # Header values on one line: a line break typed in a cell must not stop the mailing
+    # (and never starts a header of its own).
+    msg["Subject"] = one_line(subject(rep))
     msg["From"] = sender
-    msg["To"] = formataddr((to.name.strip(), address)) if to.name.strip() else address
+    name = one_line(to.name)
+    # An Address object, not a string: the display name is always quoted or encoded,
+    # so a name such as `Léa Bcc: x@y` cannot turn into a group of other recipients.
+    msg["To"] = Address(display_name=name, addr_spec=address) if name else address
     msg["Date"] = format_datetime(now)
     domain = parseaddr(sender)[1].rpartition("@")[2] or "retrosheet.invalid"
     msg["Message-ID"] = make_msgid("retrosheet", domain=domain)

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import re
 from collections.abc import Callable
+from enum import Enum
+from typing import Any
 
 from .report import Report, Result, TaskLine
+from .values import one_line
 
 Style = Callable[[str, str], str]  # (text, role) → styled text; roles: title, late, due, ok
 
@@ -190,7 +195,38 @@ def _md_table(head: list[str], rows: list[list[str]]) -> list[str]:
     return out
 
 
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]~])")
+
+
+def md_text(text: str) -> str:
+    """User text as Markdown shows it literally: on one line (a line break would end a
+    list item or a table row), no live HTML (entities), no emphasis, link or code."""
+    text = one_line(text)
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return _MD_SPECIAL.sub(r"\\\1", text)
+
+
+def _md_escaped(x: Any) -> Any:
+    """A copy of a report value with every text field passed through md_text (enums,
+    numbers and dates as they are), so no section can forget to escape."""
+    if isinstance(x, Enum):
+        return x
+    if isinstance(x, str):
+        return md_text(x)
+    if isinstance(x, list):
+        return [_md_escaped(v) for v in x]
+    if isinstance(x, tuple):
+        return tuple(_md_escaped(v) for v in x)
+    if isinstance(x, dict):
+        return {_md_escaped(k): _md_escaped(v) for k, v in x.items()}
+    if dataclasses.is_dataclass(x) and not isinstance(x, type):
+        return dataclasses.replace(x, **{f.name: _md_escaped(getattr(x, f.name))
+                                         for f in dataclasses.fields(x) if f.init})
+    return x
+
+
 def to_markdown(rep: Report) -> str:
+    rep = _md_escaped(rep)
     lang = rep.lang
     monday, sunday = rep.week
     out = [f"# {heading(rep)}", ""]

@@ -65,6 +65,9 @@ def load(spec: str, lang: str) -> Template:
             raise TemplateError(
                 f"template {spec!r} is neither a built-in ({', '.join(BUILTIN)}) nor a file"
             )
+        if path.is_dir():
+            raise TemplateError(f"template {spec!r} is a folder: give a built-in name or a "
+                                ".csv, .xlsx or .xlsm file")
         name = path.stem
         if path.suffix.lower() == ".csv":
             try:

@@ -9,6 +9,9 @@ EXCEL_EPOCH = dt.date(1899, 12, 30)
 EXCEL_EPOCH_1904 = dt.date(1904, 1, 1)
 MIN_DATE = dt.date(1900, 3, 1)
 MAX_DATE = dt.date(9999, 12, 31)
+# Dates given for a whole plan (release, report day): a year inside MIN_DATE..MAX_DATE, so
+# the tasks before and after J stay dates a spreadsheet can store.
+DAY_RANGE = (dt.date(1901, 1, 1), dt.date(9998, 12, 31))
 
 
 def column_letter(index: int) -> str:
@@ -23,6 +26,24 @@ def column_letter(index: int) -> str:
 
 def is_blank(value: object) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
+
+
+def check_day(day: dt.date) -> dt.date:
+    """`day` when it is in DAY_RANGE; else ValueError naming the accepted range."""
+    first, last = DAY_RANGE
+    if not first <= day <= last:
+        raise ValueError(f"{day.isoformat()} is outside the dates retrosheet accepts "
+                         f"({first.isoformat()} to {last.isoformat()})")
+    return day
+
+
+_LINE_BREAKS = re.compile(r"[\x00-\x1f\x7f\x85\u2028\u2029]+")
+
+
+def one_line(text: str) -> str:
+    """A cell's text on one line (line breaks and control characters become a space),
+    for mail headers and calendar names, where a line break would start a new field."""
+    return re.sub(r" {2,}", " ", _LINE_BREAKS.sub(" ", text)).strip()
 
 
 def to_serial(day: dt.date, date1904: bool = False) -> int:

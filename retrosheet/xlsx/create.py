@@ -8,6 +8,7 @@ LibreOffice and Google Sheets recompute them live from the Settings sheet.
 from __future__ import annotations
 
 import datetime as dt
+import io
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -445,7 +446,9 @@ def write_new(plan: Plan, dates: dict[str, Scheduled], path: Path, today: dt.dat
     Planning and the installed xlwings' VBA (see xlsx/macro.py).
     """
     with atomic_path(path) as tmp:
-        wb = xlsxwriter.Workbook(str(tmp), {
+        # Built in memory, written by us: XlsxWriter's own file would leak on a full disk.
+        buf = io.BytesIO()
+        wb = xlsxwriter.Workbook(buf, {
             "strings_to_numbers": False, "strings_to_formulas": False,
             "strings_to_urls": False,
         })
@@ -460,6 +463,7 @@ def write_new(plan: Plan, dates: dict[str, Scheduled], path: Path, today: dt.dat
         w.dashboard()
         w.report_sheets()
         wb.close()
+        tmp.write_bytes(buf.getvalue())  # an OSError here (full disk) is one line
         if macro:
             from .macro import Place, add_macros
 

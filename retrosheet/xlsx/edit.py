@@ -17,7 +17,7 @@ from ..recompute import Recomputed, reanchor_updates, recompute
 from ..updates import CellUpdate, Change
 from .package import Package, Writer
 from .read import load_plan
-from .safe import atomic_path
+from .safe import atomic_path, writer_lock
 from .sheetxml import SheetXml, grow_table
 
 
@@ -41,6 +41,14 @@ def _in_date_system(updates: list[CellUpdate], date1904: bool) -> list[CellUpdat
 
 
 def recompute_file(path: Path, dry_run: bool = False) -> Edited:
+    if dry_run:
+        return _recompute_file(path, dry_run=True)
+    # Read and write back under one lock: a second writer cannot slip in between.
+    with writer_lock(path):
+        return _recompute_file(path, dry_run=False)
+
+
+def _recompute_file(path: Path, dry_run: bool) -> Edited:
     loaded = load_plan(path)
     pkg = Package(path)
     planning_part = pkg.sheets[loaded.planning.sheet]

@@ -22,6 +22,12 @@ NS_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 NS_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 NS_PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
 REL_TABLE = NS_REL + "/table"
+# ISO/IEC 29500 Strict names the same parts in other namespaces (docs/guarantees.md).
+NS_STRICT_MAIN = "http://purl.oclc.org/ooxml/spreadsheetml/main"
+STRICT_MESSAGE = ("{name} is saved as Strict Open XML: retrosheet checks and changes only normal "
+                  "workbooks; save "
+                  "it as a normal workbook (Excel: Save As > Excel Workbook (.xlsx); "
+                  "LibreOffice: Excel 2007-365) and try again")
 
 Writer = Callable[[IO[bytes]], None]
 
@@ -46,6 +52,12 @@ class Package:
         if "xl/workbook.xml" not in self._names:
             raise WorkbookError(f"{path.name} is not an .xlsx/.xlsm workbook (no xl/workbook.xml)")
         self.sheets = self._sheet_parts()
+
+    def _refuse_strict(self, wb: etree._Element) -> None:
+        """A Strict workbook's parts are in other namespaces: writing Transitional cells
+        into it would make a mixed file no spreadsheet reads. Say how to convert it."""
+        if isinstance(wb.tag, str) and wb.tag.startswith(f"{{{NS_STRICT_MAIN}}}"):
+            raise WorkbookError(STRICT_MESSAGE.format(name=self.path.name))
 
     def read(self, part: str) -> bytes:
         """A part's bytes, read when asked: a big sheet is not held twice."""
@@ -77,6 +89,7 @@ class Package:
 
     def _sheet_parts(self) -> dict[str, str]:
         wb = _xml(self.read("xl/workbook.xml"), "xl/workbook.xml")
+        self._refuse_strict(wb)
         rels = self.rels("xl/workbook.xml")
         out = {}
         for sheet in wb.iter(f"{{{NS_MAIN}}}sheet"):

@@ -45,7 +45,7 @@ from ..updates import CellUpdate
 from ..values import EXCEL_EPOCH, EXCEL_EPOCH_1904, column_letter
 from .package import NS_MAIN, NS_REL, Package, Writer
 from .read import is_1904
-from .safe import atomic_path
+from .safe import atomic_path, writer_lock
 from .sheetxml import SheetXml, col_index, grow_table
 
 NS_PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
@@ -921,6 +921,11 @@ def write_report_sheet(path: Path, report: Report) -> None:
     the write is atomic and refused when the file is open (lock file beside it), so on
     any error the file is as it was.
     """
+    with writer_lock(path):  # read and write back under one lock (xlsx/safe.py)
+        _write_report_sheet(path, report)
+
+
+def _write_report_sheet(path: Path, report: Report) -> None:
     lang = report.lang
     pkg = Package(path)
     date1904 = is_1904(path)
