@@ -70,11 +70,11 @@ def writable_target(path: Path) -> Path:
     """The file a write to `path` must replace (a symlink's target), after refusing the
     cases Excel and LibreOffice refuse too: open elsewhere, read-only, a folder."""
     real = Path(os.path.realpath(path)) if path.is_symlink() else path
-    app = open_in(path)
-    if app is not None:
-        lock = (lock_files(path) or lock_files(real))[0]
-        raise WorkbookError(f"{path.name} is open in {app} (lock file {lock.name}): close it "
-                            "first")
+    locks = lock_files(path) or lock_files(real)
+    if locks:
+        lock = locks[0]
+        raise WorkbookError(f"{path.name} is open in a spreadsheet (lock file {lock.name}): "
+                            "close it first")
     if real.is_dir():
         raise WorkbookError(f"{path} is a folder: give a file name")
     folder = real.parent if str(real.parent) else Path(".")
