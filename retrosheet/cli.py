@@ -517,6 +517,10 @@ def report_cmd(plan: str, as_of: str | None, fmt: str, output: str | None, owner
             p = sheet.plan
         else:
             p = _open_plan(plan)
+        if owner is not None:
+            from .owners import owner_tasks
+
+            owner_tasks(p, owner)  # a typo is refused with the closest names, as in ics
         rep = build_report(p, day, owner=owner)
         if write_sheet and key is not None:
             sheet.write_report(build_report(p, day) if owner else rep)  # one more request

@@ -16,7 +16,6 @@ from .errors import PlanError
 from .followups import contact_followups, parse_rule
 from .labels import Axis, Labeled, Status, TaskType, axis_label
 from .model import Contact, Plan, Scheduled, Task
-from .owners import owner_tasks
 from .schedule import calendar_for, compute
 
 SCHEMA_VERSION = 1
@@ -197,8 +196,6 @@ def build_report(
 ) -> Report:
     """The report of `plan` as of `as_of`, for everyone or for one owner."""
     th = thresholds or VerdictThresholds()
-    if owner is not None:
-        owner_tasks(plan, owner)  # a typo is refused with the closest names, as in ics
     dates = dates if dates is not None else compute(plan)
     lang = plan.settings.lang
     st = plan.settings
