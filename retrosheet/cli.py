@@ -570,7 +570,8 @@ def _label_report(specs: list[str], day: dt.date, fmt: str, output: str | None,
             with lock:
                 bar.update(1)
 
-        read, failed = read_all(paths, lambda s: _open_plan(s, credentials), on_done=tick)
+        read, failed = read_all(paths, lambda s: _open_one(s, credentials), on_done=tick,
+                                is_sheet=_is_sheet)
     lang = read[0][1].settings.lang if read else "fr"
     if owner is not None and read:
         known = known_people([p for _, p in read])
@@ -593,6 +594,21 @@ def _label_report(specs: list[str], day: dt.date, fmt: str, output: str | None,
             click.echo(_say(lang, f"Illisible : {u.name} : {u.error}",
                             f"Unreadable: {u.name}: {u.error}"), err=True)
         sys.exit(EXIT_BAD_INPUT)
+
+
+def _is_sheet(spec: str) -> bool:
+    try:
+        return _sheet(spec) is not None
+    except UserError:
+        return False  # a malformed address: read_all lists it as unreadable
+
+
+def _open_one(spec: str, credentials: str | None) -> Any:
+    """One plan of a label report: a usage error there is that plan's, not the run's."""
+    try:
+        return _open_plan(spec, credentials)
+    except UserError as exc:
+        raise RetrosheetError(exc.message) from exc
 
 
 def _same_person(a: str, b: str) -> bool:

@@ -10,6 +10,8 @@ and calamine reads files outside the interpreter. An unreadable plan is kept as 
 from __future__ import annotations
 
 import os
+import threading
+import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -20,6 +22,27 @@ from .model import Plan
 
 PLAN_SUFFIXES = (".xlsx", ".xlsm")
 MAX_WORKERS = 8  # enough to overlap network waits; files gain little past the core count
+# Google allows 60 read requests a minute per user: past that many Sheets in one run, their
+# reads are spaced so that none is refused (one read request per plan).
+SHEETS_READS_PER_MINUTE = 60
+
+
+class Pacer:
+    """Spaces calls `interval` seconds apart across threads (a read quota, not a timer)."""
+
+    def __init__(self, interval: float, clock: Callable[[], float] = time.monotonic,
+                 sleep: Callable[[float], None] = time.sleep) -> None:
+        self.interval, self.clock, self.sleep = interval, clock, sleep
+        self._next = 0.0
+        self._lock = threading.Lock()
+
+    def wait(self) -> None:
+        with self._lock:
+            now = self.clock()
+            slot = max(now, self._next)
+            self._next = slot + self.interval
+        if slot > now:
+            self.sleep(slot - now)
 
 
 def _is_lock_or_hidden(name: str) -> bool:
@@ -48,11 +71,20 @@ def display_name(spec: str) -> str:
 
 def read_all(specs: Sequence[str], open_plan: Callable[[str], Plan], *,
              on_done: Callable[[str], None] | None = None,
-             workers: int = MAX_WORKERS) -> tuple[list[tuple[str, Plan]], list[Unreadable]]:
+             is_sheet: Callable[[str], bool] = lambda spec: False,
+             workers: int = MAX_WORKERS,
+             pacer: Pacer | None = None) -> tuple[list[tuple[str, Plan]], list[Unreadable]]:
     """Every plan that could be read (in the order given) and those that could not.
 
-    `on_done(spec)` is called as each plan finishes (a progress bar)."""
+    `on_done(spec)` is called as each plan finishes (a progress bar). When more plans are
+    Google Sheets (`is_sheet`) than the per-minute read quota, their reads are paced."""
+    sheets = sum(1 for s in specs if is_sheet(s))
+    if pacer is None and sheets > SHEETS_READS_PER_MINUTE:
+        pacer = Pacer(60.0 / SHEETS_READS_PER_MINUTE)
+
     def one(spec: str) -> tuple[str, Plan | str]:
+        if pacer is not None and is_sheet(spec):
+            pacer.wait()
         try:
             result: Plan | str = open_plan(spec)
         except RetrosheetError as exc:
