@@ -538,9 +538,9 @@ def _render(rep: Any, fmt: str, output: str | None, text_module: str,
     import importlib
 
     if fmt == "json":
-        import json
+        from .report_json import json_text
 
-        return json.dumps(rep.to_dict(), ensure_ascii=False, indent=2) + "\n"
+        return json_text(rep.to_dict())
     if fmt == "html":
         return str(importlib.import_module(f"retrosheet.{html_module}").to_html(rep))
     module = importlib.import_module(f"retrosheet.{text_module}")

@@ -195,3 +195,14 @@ def test_html_page(folder: Path) -> None:
 def test_write_sheet_takes_one_plan(folder: Path) -> None:
     code, _, err = run("report", str(folder), "--write-sheet")
     assert code == 2 and "--write-sheet and --mail take one PLAN" in err
+
+
+def test_json_text_is_the_same_data_one_item_a_line() -> None:
+    from retrosheet.report_json import json_text
+
+    data = {"a": 1, "b": [{"x": "é\n", "y": None}, {"x": "z", "y": [1, 2]}], "c": {"d": []},
+            "e": {}, "f": {"g": [3]}}
+    text = json_text(data)
+    assert json.loads(text) == data
+    assert text.splitlines()[2:5] == ['  "b": [', '    {"x": "é\\n", "y": null},',
+                                      '    {"x": "z", "y": [1, 2]}']
