@@ -100,7 +100,10 @@ def _signals_raise() -> Iterator[list[int]]:
 
     wanted = [signal.SIGTERM, signal.SIGINT] + ([signal.SIGHUP] if sys.platform != "win32"
                                                 else [])
-    before = {s: signal.signal(s, handler) for s in wanted}
+    # A handler Python did not install (None: a host such as LibreOffice embedding Python)
+    # could not be put back: leave those signals to their owner.
+    before = {s: signal.signal(s, handler) for s in wanted
+              if signal.getsignal(s) is not None}
     try:
         yield got
     finally:
