@@ -8,6 +8,7 @@ that `retrosheet --help` starts fast.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -299,18 +300,15 @@ def export_cmd(plan: str, fmt: str, output: str | None, credentials: str | None)
     Example:
         retrosheet export "Nuit blanche.xlsx" --format csv -o plan.csv
     """
+    from .effective import effective
     from .export import to_csv, to_json
-    from .followups import expand_followups
-    from .schedule import compute
 
     try:
-        p = _open_plan(plan, credentials)
-        # The plan as recompute would leave it: with the follow-ups its rules ask for.
-        p.tasks = expand_followups(p.tasks, p.settings.lang)
-        dates = compute(p)
+        eff = effective(_open_plan(plan, credentials))
     except RetrosheetError as exc:
         raise _fail(exc) from exc
-    _write_text(to_json(p, dates) if fmt == "json" else to_csv(p, dates), output)
+    _write_text(to_json(eff.plan, eff.dates) if fmt == "json" else to_csv(eff.plan, eff.dates),
+                output)
 
 
 def _say(lang: str, fr: str, en: str) -> str:
@@ -479,6 +477,7 @@ def report_cmd(plan: str, as_of: str | None, fmt: str, output: str | None, owner
     Example:
         retrosheet report "Nuit blanche.xlsx" --as-of 2027-04-19 --format html -o semaine.html
     """
+    from .effective import effective
     from .report import build_report
 
     day = _parse_date(as_of, "--as-of") or _today(today)
@@ -491,20 +490,23 @@ def report_cmd(plan: str, as_of: str | None, fmt: str, output: str | None, owner
             p = sheet.plan
         else:
             p = _open_plan(plan)
-        rep = build_report(p, day, owner=owner)
+        eff = effective(p)
+        rep = build_report(eff, day, owner=owner)
         if write_sheet and key is not None:
-            sheet.write_report(build_report(p, day) if owner else rep)  # one more request
+            sheet.write_report(build_report(eff, day) if owner else rep)  # one more request
         elif write_sheet:
             from .xlsx.report_sheet import write_report_sheet
 
-            write_report_sheet(Path(plan), build_report(p, day) if owner else rep)
+            write_report_sheet(Path(plan), build_report(eff, day) if owner else rep)
         if mail:
             from .mail import SmtpConfig, plan_mailing, send, write_eml
 
             lang = p.settings.lang
             # Check the SMTP settings before building anything to send.
-            config = None if dry_run else SmtpConfig.from_env()
-            mailing = plan_mailing(p, day, config.sender if config else None)
+            config = None if dry_run else SmtpConfig.from_env(os.environ)
+            sender = config.sender if config else os.environ.get("RETROSHEET_SMTP_FROM")
+            mailing = plan_mailing(eff, day, (sender or "").strip() or None,
+                                   now=dt.datetime.now(dt.UTC))
             if mailing.skipped:
                 click.echo(_say(lang, "sans e-mail dans l'équipe : ", "no e-mail in the team: ")
                            + ", ".join(mailing.skipped), err=True)
@@ -551,12 +553,12 @@ def ics_cmd(plan: str, owner: str | None, output: str, credentials: str | None) 
     Example:
         retrosheet ics "Nuit blanche.xlsx" --owner Léa -o lea.ics
     """
+    from .effective import effective
     from .ics import plan_to_ics
-    from .schedule import compute
 
     try:
-        p = _open_plan(plan, credentials)
-        data = plan_to_ics(p, compute(p), owner=owner)
+        eff = effective(_open_plan(plan, credentials))
+        data = plan_to_ics(eff.plan, eff.dates, owner=owner, now=dt.datetime.now(dt.UTC))
     except RetrosheetError as exc:
         raise _fail(exc) from exc
     Path(output).write_bytes(data)
