@@ -12,11 +12,14 @@ import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
 from .errors import PlanError, RetrosheetError
+
+if TYPE_CHECKING:
+    from .model import Plan
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -315,7 +318,7 @@ def _say(lang: str, fr: str, en: str) -> str:
     return fr if lang == "fr" else en
 
 
-def _show_value(update: Any, text: str, lang: str, date1904: bool = False) -> str:
+def _show_value(update: Any, text: str, lang: str) -> str:
     """A cell's raw text as a person reads it: dates as dates, empty as (vide)."""
     from .values import from_serial
 
@@ -323,7 +326,7 @@ def _show_value(update: Any, text: str, lang: str, date1904: bool = False) -> st
         return _say(lang, "(vide)", "(empty)")
     if update.kind == "date":
         try:
-            return from_serial(float(text), date1904).strftime(
+            return from_serial(float(text)).strftime(
                 "%d/%m/%Y" if lang == "fr" else "%Y-%m-%d")
         except ValueError:
             return text
@@ -351,30 +354,23 @@ def recompute_cmd(plan: str, dry_run: bool, credentials: str | None,
     Example:
         retrosheet recompute "Nuit blanche.xlsx" --dry-run
     """
+    from .actions import recompute_store
     from .checks import check_plan
+    from .surfaces import open_store
 
-    key = _sheet(plan)
     try:
-        if key is not None:
-            from .gsheets.backend import recompute_sheet
-
-            edited: Any = recompute_sheet(key, dry_run=dry_run, credentials=credentials)
-        else:
-            from .xlsx.edit import recompute_file
-
-            edited = recompute_file(Path(plan), dry_run=dry_run)
+        edited = recompute_store(open_store(plan, credentials), dry_run=dry_run)
     except RetrosheetError as exc:
         raise _fail(exc) from exc
     lang = edited.loaded.plan.settings.lang
-    name = (edited.book.title or key) if key is not None else Path(plan).name
+    name = edited.name
     if dry_run:
         for ch in edited.changes:
             u = ch.update
             from .values import column_letter
 
             where = f"{u.sheet}!{column_letter(u.col)}{u.row}" + (f" ({u.task})" if u.task else "")
-            d1904 = edited.loaded.date1904
-            old, new = _show_value(u, ch.old, lang, d1904), _show_value(u, ch.new, lang, d1904)
+            old, new = _show_value(u, ch.old, lang), _show_value(u, ch.new, lang)
             click.echo(f"{where}{_say(lang, ' :', ':')} {old} → {new}")
     added = edited.result.added
     ids = f" ({', '.join(t.id for t in added)})" if added else ""
@@ -390,14 +386,14 @@ def recompute_cmd(plan: str, dry_run: bool, credentials: str | None,
         click.echo(_say(lang, f"{name} : {n} cellule(s) mises à jour, {len(added)} relance(s) "
                               f"ajoutée(s){ids}",
                         f"{name}: {n} cell(s) updated, {len(added)} follow-up(s) added{ids}"))
-    for skipped in getattr(edited, "skipped", []):
+    for skipped in edited.skipped:
         click.echo(skipped.message(lang), err=True)
     for t in edited.result.orphans:
         click.echo(_say(lang, f"{t.id} : la règle de relance de {t.anchors[0]} ne prévoit plus "
                               "cette ligne ; supprimez-la ou remettez la règle",
                         f"{t.id}: the follow-up rule of {t.anchors[0]} no longer asks for this "
                         "row; delete it or restore the rule"))
-    _print_findings(check_plan(edited.result.plan, _today(today)))
+    _print_findings(check_plan(edited.result.effective or edited.result.plan, _today(today)))
 
 
 @cli.command(name="check")
@@ -411,24 +407,22 @@ def check_cmd(plan: str, credentials: str | None, today: str | None) -> None:
     Example:
         retrosheet check "Nuit blanche.xlsx"
     """
+    from .actions import load_store, recompute_store
     from .checks import check_plan, has_errors
+    from .surfaces import open_store
 
-    key = _sheet(plan)
+    try:
+        store = open_store(plan, credentials)
+    except RetrosheetError as exc:
+        raise _fail(exc) from exc
     try:
         # A dry run marks hand-typed dates and adds the follow-ups recompute would add,
         # so the checks see the plan as recompute would leave it.
-        if key is not None:
-            from .gsheets.backend import recompute_sheet
-
-            edited: Any = recompute_sheet(key, dry_run=True, credentials=credentials)
-        else:
-            from .xlsx.edit import recompute_file
-
-            edited = recompute_file(Path(plan), dry_run=True)
+        edited = recompute_store(store, dry_run=True)
     except PlanError as exc:
         # Structural problems (cycles, duplicate IDs) are findings: list them all.
         try:
-            findings = check_plan(_open_plan(plan, credentials), _today(today))
+            findings = check_plan(load_store(store).plan, _today(today))
         except RetrosheetError:
             raise _fail(exc) from exc
         if not has_errors(findings):
@@ -437,7 +431,7 @@ def check_cmd(plan: str, credentials: str | None, today: str | None) -> None:
         sys.exit(1)
     except RetrosheetError as exc:
         raise _fail(exc) from exc
-    findings = check_plan(edited.result.plan, _today(today))
+    findings = check_plan(edited.result.effective or edited.result.plan, _today(today))
     lang = edited.loaded.plan.settings.lang
     _print_findings(findings)
     if not findings:
@@ -477,27 +471,19 @@ def report_cmd(plan: str, as_of: str | None, fmt: str, output: str | None, owner
     Example:
         retrosheet report "Nuit blanche.xlsx" --as-of 2027-04-19 --format html -o semaine.html
     """
+    from .actions import load_store, write_report
     from .effective import effective
     from .report import build_report
+    from .surfaces import open_store
 
     day = _parse_date(as_of, "--as-of") or _today(today)
-    key = _sheet(plan)
     try:
-        if key is not None:
-            from .gsheets.backend import open_plan
-
-            sheet = open_plan(key, credentials=credentials)  # one request
-            p = sheet.plan
-        else:
-            p = _open_plan(plan)
+        store = open_store(plan, credentials)  # a Google Sheet: one request
+        p = load_store(store).plan
         eff = effective(p)
         rep = build_report(eff, day, owner=owner)
-        if write_sheet and key is not None:
-            sheet.write_report(build_report(eff, day) if owner else rep)  # one more request
-        elif write_sheet:
-            from .xlsx.report_sheet import write_report_sheet
-
-            write_report_sheet(Path(plan), build_report(eff, day) if owner else rep)
+        if write_sheet:  # a Google Sheet: one more request
+            write_report(store, build_report(eff, day) if owner else rep)
         if mail:
             from .mail import SmtpConfig, plan_mailing, send, write_eml
 
@@ -564,18 +550,12 @@ def ics_cmd(plan: str, owner: str | None, output: str, credentials: str | None) 
     Path(output).write_bytes(data)
 
 
-def _open_plan(spec: str, credentials: str | None = None) -> Any:
-    key = _sheet(spec)
-    if key is not None:
-        from .gsheets.backend import open_plan
+def _open_plan(spec: str, credentials: str | None = None) -> Plan:
+    """The plan PLAN names, as typed (read through its store)."""
+    from .actions import load_store
+    from .surfaces import open_store
 
-        return open_plan(key, credentials=credentials).plan
-    from .xlsx.read import read_plan
-
-    path = Path(spec)
-    if not path.exists():
-        raise RetrosheetError(f"{spec}: no such file")
-    return read_plan(path)
+    return load_store(open_store(spec, credentials)).plan
 
 
 def main() -> None:

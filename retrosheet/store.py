@@ -44,19 +44,29 @@ ROLES = ("date", "int", "money", "pct", "bold", "title", "header", "note")
 
 @dataclass(frozen=True)
 class SheetSpec:
-    """A whole sheet retrosheet owns (the Report), described without a backend.
+    """Cells of a sheet retrosheet writes whole (the Report) or appends to (History),
+    described without a backend.
 
     `key` names the kind of sheet (`labels.sheet_key`: "report", "history"…) so an
     adapter finds it whatever its language; `name` is used when it has to be added.
-    `rows` replace the sheet's cells; `widths` (characters, by 0-based column) are set
-    when the sheet is added and only widen an existing one.
+    `rows` go from row `first_row` down (None leaves a cell as it is); with `replace`
+    every other cell of the sheet is cleared first. Style roles (`ROLES`) are shown as
+    `lang` writes dates, numbers and money. `widths` (characters, by 0-based column) are
+    set on a sheet that is added and only widen an existing one. When rows are appended
+    below a table (History as an Excel table), the table grows to cover them; new cells
+    take the look of the cells above them down to `header_row` (1-based, 0: none), never
+    the header's.
     """
 
     key: str
     name: str
+    lang: str
     rows: Sequence[Row] = ()
+    first_row: int = 1
+    replace: bool = True
     widths: Mapping[int, float] = field(default_factory=dict)
     frozen_rows: int = 0
+    header_row: int = 0
 
 
 @dataclass(frozen=True)
@@ -69,6 +79,9 @@ class Growth:
     new_last: int
 
 
+Reason = Literal["deleted", "duplicated", "exists"]
+
+
 @dataclass(frozen=True)
 class Skipped:
     """Cells not written because their row is no longer where the task is (a teammate
@@ -76,7 +89,7 @@ class Skipped:
 
     sheet: str
     task: str
-    reason: Literal["deleted", "duplicated", "exists"]
+    reason: Reason
 
     def message(self, lang: str) -> str:
         fr = {"deleted": "sa ligne a été supprimée pendant le calcul ; rien n'y est écrit",
@@ -137,7 +150,8 @@ class PlanStore(Protocol):
         ...
 
     def put_sheet(self, spec: SheetSpec) -> None:
-        """Replace the content of the sheet `spec.key` names, or add it."""
+        """Write `spec` on the sheet `spec.key` names (its own language's name first),
+        added after the last sheet when the workbook has none."""
         ...
 
     def save(self) -> Saved:
