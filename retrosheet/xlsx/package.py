@@ -24,8 +24,7 @@ NS_PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
 REL_TABLE = NS_REL + "/table"
 # ISO/IEC 29500 Strict names the same parts in other namespaces (docs/guarantees.md).
 NS_STRICT_MAIN = "http://purl.oclc.org/ooxml/spreadsheetml/main"
-STRICT_MESSAGE = ("{name} is saved as Strict Open XML: retrosheet checks and changes only normal "
-                  "workbooks; save "
+STRICT_MESSAGE = ("{name} is saved as Strict Open XML, which retrosheet does not read: save "
                   "it as a normal workbook (Excel: Save As > Excel Workbook (.xlsx); "
                   "LibreOffice: Excel 2007-365) and try again")
 
