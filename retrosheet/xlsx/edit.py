@@ -16,7 +16,7 @@ from ..errors import PlanError, WorkbookError
 from ..recompute import Recomputed, reanchor_updates, recompute
 from ..updates import CellUpdate, Change
 from .package import Package, Writer
-from .read import load_plan
+from .read import load_plan, open_package
 from .safe import atomic_path
 from .sheetxml import SheetXml, grow_table
 
@@ -40,16 +40,20 @@ def _in_date_system(updates: list[CellUpdate], date1904: bool) -> list[CellUpdat
             if u.kind == "date" and isinstance(u.value, int | float) else u for u in updates]
 
 
+def _sheet(pkg: Package, part: str, header_row: int = 0) -> SheetXml:
+    return SheetXml(pkg.usual(part), part, header_row, usual_spelling=True)
+
+
 def recompute_file(path: Path, dry_run: bool = False) -> Edited:
-    loaded = load_plan(path)
-    pkg = Package(path)
+    pkg = open_package(path)
+    loaded = load_plan(path, pkg)
     planning_part = pkg.sheets[loaded.planning.sheet]
     header_rows = {loaded.planning.sheet: loaded.planning.header_row + 1}
     if loaded.contacts is not None:
         header_rows[loaded.contacts.sheet] = loaded.contacts.header_row + 1
     sheets: dict[str, tuple[str, SheetXml]] = {
-        loaded.planning.sheet: (planning_part, SheetXml(pkg.read(planning_part), planning_part,
-                                                        header_rows[loaded.planning.sheet]))
+        loaded.planning.sheet: (planning_part, _sheet(pkg, planning_part,
+                                                      header_rows[loaded.planning.sheet]))
     }
     mark_typed_dates(loaded, sheets[loaded.planning.sheet][1].has_formula)
     result = recompute(loaded.plan, loaded.planning, loaded.contacts, loaded.settings_sheet)
@@ -70,7 +74,7 @@ def recompute_file(path: Path, dry_run: bool = False) -> Edited:
     for name, updates in by_sheet.items():
         if name not in sheets:
             part = pkg.sheets[name]
-            sheets[name] = (part, SheetXml(pkg.read(part), part, header_rows.get(name, 0)))
+            sheets[name] = (part, _sheet(pkg, part, header_rows.get(name, 0)))
         changes += sheets[name][1].apply(updates, dry_run=dry_run)
 
     if dry_run or not changes:
@@ -99,8 +103,8 @@ def reanchor_file(src: Path, dest: Path, release: dt.date) -> Edited:
         raise WorkbookError(
             f"{dest.name}: a plan made from {src.name} keeps its type; name it *{src.suffix}"
         )
-    loaded = load_plan(src)
-    pkg = Package(src)
+    pkg = open_package(src)
+    loaded = load_plan(src, pkg)
     updates = _in_date_system(reanchor_updates(loaded.plan, loaded.planning, loaded.contacts,
                                                loaded.settings_sheet, release), loaded.date1904)
     replaced: dict[str, bytes | Writer] = {}
@@ -109,7 +113,7 @@ def reanchor_file(src: Path, dest: Path, release: dt.date) -> Edited:
         by_sheet.setdefault(u.sheet, []).append(u)
     for name, ups in by_sheet.items():
         part = pkg.sheets[name]
-        sheet = SheetXml(pkg.read(part), part)
+        sheet = _sheet(pkg, part)
         sheet.apply(ups)
         replaced[part] = sheet.write
     # Recompute the copy before it takes the destination's name: a refused plan leaves
