@@ -76,7 +76,8 @@ def with_margin(plan: Path, dest: Path) -> Path:
 
 def test_a_margin_column_keeps_every_column_in_its_place(plan: Path, tmp_path: Path) -> None:
     path = with_margin(plan, tmp_path / "margin.xlsx")
-    durations = {r["ID"]: r["Durée"] for r in by_header([row[1:] for row in grid(path, "Planning")])}
+    before = by_header([row[1:] for row in grid(path, "Planning")])
+    durations = {r["ID"]: r["Durée"] for r in before}
     result = run("recompute", str(path), "--today", TODAY)
     assert result.exit_code == 0, result.output
     rows = grid(path, "Planning")
