@@ -66,6 +66,11 @@ def open_book(path: Path, pkg: Package | None = None) -> tuple[Any, Package]:
         raise WorkbookError(f"{path.name} cannot be read as a workbook: {exc}") from exc
 
 
+def open_workbook(path: Path) -> Any:
+    """The file opened with calamine, or a WorkbookError saying what it is instead."""
+    return open_book(path)[0]
+
+
 def is_1904(path: Path) -> bool:
     with zipfile.ZipFile(path) as z:
         try:
@@ -77,7 +82,7 @@ def is_1904(path: Path) -> bool:
     return pr is not None and pr.get("date1904", "").strip() in ("1", "true")
 
 
-def _rows(wb: Any, path: Path, sheet: str) -> Grid:
+def sheet_rows(wb: Any, path: Path, sheet: str) -> Grid:
     """A sheet's values from A1: calamine leaves out empty leading rows and columns
     unless asked, and a margin column must not move every column one to the left."""
     try:
@@ -93,14 +98,14 @@ def read_planning_grid(path: Path) -> tuple[Grid, str, bool]:
     sheet = next((n for n in names if sheet_key(n) == "planning"), names[0] if names else None)
     if sheet is None:
         raise WorkbookError(f"{path.name} has no sheet")
-    return _rows(wb, path, sheet), sheet, is_1904(path)
+    return sheet_rows(wb, path, sheet), sheet, is_1904(path)
 
 
 def load_plan(path: Path, pkg: Package | None = None) -> LoadedPlan:
     wb, pkg = open_book(path, pkg)
 
     def rows_of(sheet: str) -> Iterable[Sequence[Any]]:
-        return _rows(wb, path, sheet)
+        return sheet_rows(wb, path, sheet)
 
     try:
         return load_from_sheets(list(wb.sheet_names), rows_of, date1904=is_1904(path),
