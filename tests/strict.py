@@ -43,6 +43,10 @@ def make_strict(src: Path, dest: Path) -> int:
                 # longest first: a relationship Type is the namespace plus a suffix
                 for old, new in sorted(TRANSITIONAL_TO_STRICT.items(), key=lambda kv: -len(kv[0])):
                     text = text.replace(old, new)
+                # Strict spells this relationship type in camel case.
+                text = text.replace(
+                    "http://purl.oclc.org/ooxml/officeDocument/relationships/extended-properties",
+                    "http://purl.oclc.org/ooxml/officeDocument/relationships/extendedProperties")
                 if info.filename == "xl/workbook.xml":
                     text = text.replace("<workbook ", '<workbook conformance="strict" ', 1)
                 if text != before:
