@@ -147,6 +147,7 @@ def test_the_buttons_in_calc_do_what_the_command_line_does(profile: Path,
 
     first, again, report = said["jobs"][0]["clicks"]
     assert first["ok"] and not first["unchanged"] and first["infobar"]
+    assert first["undo"] == "Retrosheet — Recalculer"  # one step for Ctrl+Z
     assert "2 relance(s) ajoutée(s) (R130-1, R130-2)" in first["told"]
     assert again["ok"] and again["unchanged"] and "déjà à jour" in again["told"]
     assert report["ok"] and report["active"] == "Rapport"

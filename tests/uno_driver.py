@@ -130,7 +130,9 @@ def run(spec: dict[str, Any]) -> dict[str, Any]:
             for command in job["clicks"]:
                 before = snapshot(doc)
                 was_modified = bool(doc.isModified())
+                started = time.perf_counter()
                 answer = helper.executeDispatch(frame, urls[command], "", 0, ())
+                seconds = time.perf_counter() - started  # reported, never asserted
                 clicks.append({
                     "command": command,
                     "ok": getattr(answer, "State", None) == 1,
@@ -139,6 +141,8 @@ def run(spec: dict[str, Any]) -> dict[str, Any]:
                     "unchanged": snapshot(doc) == before and not (
                         doc.isModified() and not was_modified),
                     "active": str(doc.getCurrentController().getActiveSheet().Name),
+                    "seconds": round(seconds, 3),
+                    "undo": str(doc.getUndoManager().getCurrentUndoActionTitle() or ""),
                 })
             doc.storeToURL(uno.systemPathToFileUrl(job["out"]),
                            (prop("FilterName", "Calc MS Excel 2007 XML"),))
