@@ -19,69 +19,76 @@ def _value(v):
     return v
 
 
-class GridBook:
-    """The Sheets interface over lists of rows: what a click reads and writes, in memory."""
+def book_class():
+    """GridBook, once the .oxt's path is first on sys.path."""
+    from retrosheet.cellbook import CellBook
 
-    def __init__(self, sheets):
-        self.grids = {n: [[_value(v) for v in row] for row in s["values"]]
-                      for n, s in sheets.items()}
-        self.forms = {n: [list(row) for row in s["formulas"]] for n, s in sheets.items()}
-        self.name = "plan.xlsx"
-        self.date1904 = False
-        self.written = 0
-        self.told = []
+    class GridBook(CellBook):
+        """CellBook's primitives over lists of rows: what a click reads and writes, in memory."""
 
-    def sheet_names(self):
-        return list(self.grids)
+        def __init__(self, sheets):
+            self.grids = {n: [[_value(v) for v in row] for row in s["values"]]
+                          for n, s in sheets.items()}
+            self.forms = {n: [list(row) for row in s["formulas"]] for n, s in sheets.items()}
+            self.written = 0
+            self.told = []
 
-    def values(self, sheet):
-        return [list(r) for r in self.grids[sheet]]
+        name = "plan.xlsx"
+        date1904 = False
 
-    def formulas(self, sheet):
-        return [list(r) for r in self.forms[sheet]]
+        def sheet_names(self):
+            return list(self.grids)
 
-    def _put(self, sheet, row, col, value, formula):
-        for grid, v in ((self.grids[sheet], value), (self.forms[sheet], formula or "")):
-            while len(grid) < row:
-                grid.append([])
-            line = grid[row - 1]
-            line.extend([None] * (col + 1 - len(line)))
-            line[col] = v
-        self.written += 1
+        def values(self, sheet):
+            return [list(r) for r in self.grids[sheet]]
 
-    def write(self, cells):
-        for c in cells:
-            self._put(c.sheet, c.row, c.col, c.value, c.formula)
+        def formulas(self, sheet):
+            return [list(r) for r in self.forms[sheet]]
 
-    def put_rows(self, sheet, first_row, rows):
-        for i, row in enumerate(rows):
-            for c, v in enumerate(row):
-                if v is not None:
-                    self._put(sheet, first_row + i, c, v, None)
+        def _put(self, sheet, row, col, value, formula):
+            for grid, v in ((self.grids[sheet], value), (self.forms[sheet], formula or "")):
+                while len(grid) < row:
+                    grid.append([])
+                line = grid[row - 1]
+                line.extend([None] * (col + 1 - len(line)))
+                line[col] = v
+            self.written += 1
 
-    def clear(self, sheet):
-        self.grids[sheet], self.forms[sheet] = [], []
+        def write(self, cells):
+            for c in cells:
+                self._put(c.sheet, c.row, c.col, c.value, c.formula)
 
-    def add_sheet(self, name):
-        self.grids[name], self.forms[name] = [], []
+        def put_rows(self, sheet, first_row, rows):
+            for i, row in enumerate(rows):
+                for c, v in enumerate(row):
+                    if v is not None:
+                        self._put(sheet, first_row + i, c, v, None)
 
-    def style(self, sheet, looks):
-        pass  # looks are the spreadsheet's business, not this interpreter test's
+        def clear(self, sheet):
+            self.grids[sheet], self.forms[sheet] = [], []
 
-    def widen(self, sheet, widths):
-        pass
+        def add_sheet(self, name):
+            self.grids[name], self.forms[name] = [], []
 
-    def grow(self, sheet, old_last, new_last):
-        return []
+        def style(self, sheet, looks):
+            pass  # looks are the spreadsheet's business, not this interpreter test's
 
-    def activate(self, sheet):
-        self.told.append("active " + sheet)
+        def widen(self, sheet, widths):
+            pass
 
-    def alert(self, message, title, error):
-        self.told.append(message)
+        def grow(self, sheet, old_last, new_last):
+            return []
 
-    def status(self, message):
-        self.told.append(message)
+        def activate(self, sheet):
+            self.told.append("active " + sheet)
+
+        def alert(self, message, title, error):
+            self.told.append(message)
+
+        def status(self, message):
+            self.told.append(message)
+
+    return GridBook
 
 
 def main():
@@ -92,7 +99,7 @@ def main():
 
     with open(sys.argv[2], encoding="utf-8") as f:
         plan = json.load(f)
-    book = GridBook(plan["sheets"])
+    book = book_class()(plan["sheets"])
     today = dt.date.fromisoformat(plan["today"])
     first = excel.recompute(book, today=today)
     again = excel.recompute(book, today=today)

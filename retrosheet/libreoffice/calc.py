@@ -1,4 +1,5 @@
-"""The open Calc document behind the buttons' `Sheets` interface (retrosheet.excel), over UNO.
+"""The open Calc document as a plan store (`retrosheet.store.PlanStore`), over UNO: what the
+LibreOffice buttons work on.
 
 Runs inside LibreOffice, on its Python: the document is the one on screen, not the file
 on disk, and the user saves it as usual (an .xlsx plan stays an .xlsx plan).
@@ -20,7 +21,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 from urllib.parse import unquote
 
-from ..excel import Cell, Look, Looks, Value
+from ..cellbook import Cell, CellBook, Look, Looks, Value
 from ..values import from_serial, to_serial
 
 # com.sun.star.sheet.CellFlags
@@ -46,8 +47,11 @@ def char_width_to_hmm(chars: float) -> int:
     return round((7 * chars + 5) * HMM_PER_PX)
 
 
-class CalcBook:
-    """A spreadsheet document open in LibreOffice (an XSpreadsheetDocument)."""
+class CalcBook(CellBook):
+    """A spreadsheet document open in LibreOffice (an XSpreadsheetDocument): the
+    primitives `CellBook` turns into the plan-store interface, and the buttons' `Ui`."""
+
+    live = True  # LibreOffice computes the formulas: a formula cell's value is its own
 
     def __init__(self, doc: Any) -> None:
         self.doc = doc
@@ -182,8 +186,7 @@ class CalcBook:
         sh = self._sheet(sheet)
         for i, row in enumerate(rows):
             for c, v in enumerate(row):
-                if v is not None:
-                    self._put(sh, first_row + i, c, v, None)
+                self._put(sh, first_row + i, c, v, None)
 
     def clear(self, sheet: str) -> None:
         rng = self._used(sheet)

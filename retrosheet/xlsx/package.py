@@ -11,13 +11,12 @@ import posixpath
 import zipfile
 from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import IO, TYPE_CHECKING
+from typing import IO
+
+from lxml import etree
 
 from ..errors import WorkbookError
 from .safe import atomic_path
-
-if TYPE_CHECKING:
-    from lxml import etree
 
 NS_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 NS_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -28,8 +27,6 @@ Writer = Callable[[IO[bytes]], None]
 
 
 def _xml(data: bytes, what: str) -> etree._Element:
-    from lxml import etree  # here: the LibreOffice buttons import this module without lxml
-
     try:
         return etree.fromstring(data, parser=etree.XMLParser(resolve_entities=False,
                                                              huge_tree=True))
