@@ -25,6 +25,7 @@ import zlib
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
+from typing import IO
 
 import pytest
 
@@ -247,3 +248,14 @@ def _ink_ratio_plain(png: Path) -> float:
                 inked += 1
         prev = line
     return inked / (width * height) if width and height else 0.0
+
+
+def shared_lock() -> IO[bytes]:
+    """Held while the retrosheet extension is installed shared (as root): runs on one
+    machine (tests, benchmarks, screenshots) install and remove the same extension in the
+    same LibreOffice, so they take turns. Closing the file releases it."""
+    import fcntl
+
+    lock = open(Path(tempfile.gettempdir()) / "retrosheet-unopkg-shared.lock", "wb")  # noqa: SIM115
+    fcntl.flock(lock, fcntl.LOCK_EX)
+    return lock
