@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import IO
 
 import pytest
+from office_env import office_env
 
 TIMEOUT = 180  # seconds for one soffice run (a batch of files shares one run)
 
@@ -79,7 +80,7 @@ def _convert(srcs: Sequence[Path], out_dir: Path, target: str) -> str:
         ]
         try:
             done = subprocess.run(cmd, capture_output=True, text=True, timeout=TIMEOUT,
-                                  check=False)
+                                  check=False, env=office_env())
         except subprocess.TimeoutExpired as exc:
             raise AssertionError(f"soffice timed out after {TIMEOUT} s: {cmd}") from exc
     if done.returncode != 0:
