@@ -21,10 +21,8 @@ import zipfile
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 from xml.sax.saxutils import escape, quoteattr
-
-from lxml import etree
 
 from ..checks import Finding
 from ..errors import WorkbookError
@@ -47,6 +45,9 @@ from .package import NS_MAIN, NS_REL, Package, Writer
 from .read import is_1904
 from .safe import atomic_path
 from .sheetxml import SheetXml, col_index, grow_table
+
+if TYPE_CHECKING:
+    from lxml import etree
 
 NS_PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
 REL_WORKSHEET = NS_REL + "/worksheet"
@@ -151,6 +152,8 @@ class Styles:
 
 
 def _parse_xml(data: bytes, what: str) -> etree._Element:
+    from lxml import etree  # only the file backend parses XML (xlwings Lite has no lxml)
+
     try:
         return etree.fromstring(data, parser=etree.XMLParser(resolve_entities=False))
     except etree.XMLSyntaxError as exc:
