@@ -23,6 +23,7 @@ from typing import Any
 import lite_double
 import openpyxl
 import pytest
+from libreoffice import recalc, requires_soffice
 from test_excel_entry import AS_OF, RELEASE, TABLE_COLS, TODAY, edit_like_a_team, norm, run
 
 from retrosheet import __version__
@@ -72,7 +73,8 @@ def buttons_of(p: dict[str, bytes], sheet_part: str) -> dict[str, str]:
     out = {}
     for name, hrid in re.findall(rb'<xdr:cNvPr id="\d+" name="([^"]*)"[^>]*>'
                                  rb'<a:hlinkClick [^>]*r:id="([^"]*)"', p[drawing]):
-        out[name.decode()] = unescape(links[hrid.decode()]).lstrip("#").replace("'", "")
+        out[name.decode()] = unescape(links[hrid.decode()]).lstrip("#").replace("'", "") \
+            .replace("$", "")
     return out
 
 
@@ -182,6 +184,14 @@ def test_a_past_plan_gets_the_current_scripts_once(tmp_path: Path) -> None:
     drawing = p["xl/drawings/drawing2.xml"]
     assert drawing.count(b'name="RetrosheetRecompute"') == 1
     assert buttons_of(p, "xl/worksheets/sheet1.xml")["RetrosheetReport"] == "Planning!D1"
+    # A team's own wheel stays when the plan is carried on.
+    url = "https://intranet.example.org/retrosheet-0.1.0-py3-none-any.whl"
+    hosted = new_lite(tmp_path / "hosted.xlsx", "--lite-requirement", url)
+    code, out = run("new", "--from", hosted, "--release", "2028-05-12", "-o",
+                    tmp_path / "hosted-next.xlsx", "--xlwings-lite")
+    assert code == 0, out
+    kept = properties(parts(tmp_path / "hosted-next.xlsx")[WEBEXTENSION])
+    assert str(kept["requirements.txt"]).splitlines()[-1] == url
     # A plain past plan gets them too.
     plain = run_new_plain(tmp_path / "plain.xlsx")
     code, out = run("new", "--from", plain, "--release", "2028-05-12", "-o",
@@ -206,6 +216,22 @@ def test_code_of_its_own_is_never_replaced(tmp_path: Path) -> None:
     code, out = run("new", "single", "--release", RELEASE, "-o", tmp_path / "x.xlsx",
                     "--xlwings-lite", "--macro")
     assert code == 2 and "either --macro" in out
+    code, out = run("new", "single", "--release", RELEASE, "-o", tmp_path / "x.xlsx",
+                    "--xlwings-lite", "--lite-requirement", "retrosheet\nevil")
+    assert code == 2 and "one line" in out and not (tmp_path / "x.xlsx").exists()
+
+
+@pytest.mark.libreoffice
+@requires_soffice
+def test_libreoffice_opens_it_and_sees_the_two_linked_shapes(tmp_path: Path) -> None:
+    saved = parts(recalc(new_lite(tmp_path / "plan.xlsx"), tmp_path / "lo"))
+    drawings = [n for n in saved if re.fullmatch(r"xl/drawings/drawing\d+\.xml", n)
+                and b"Retrosheet" in saved[n]]
+    assert len(drawings) == 1
+    names = set(re.findall(rb'name="(Retrosheet\w+)"', saved[drawings[0]]))
+    assert names == {b"RetrosheetRecompute", b"RetrosheetReport"}
+    links = saved[drawings[0].replace("drawings/", "drawings/_rels/") + ".rels"]
+    assert b'Target="#Planning!$C$1"' in links and b'Target="#Planning!$D$1"' in links
 
 
 # ---- main.py's scripts on the double, against the command line --------------------------

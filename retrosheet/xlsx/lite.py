@@ -194,10 +194,13 @@ def _cell_ref(sheet: str, row: int, col: int) -> str:
 
 
 def _link(sheet: str, row: int, col: int) -> str:
+    """A link to a cell of the workbook: quotes only when needed, `$` so that no reader
+    takes `C1` for R1C1 notation (LibreOffice does: column 1)."""
     from ..layout import quote_sheet
     from ..values import column_letter
 
-    return f"#{quote_sheet(sheet)}!{column_letter(col)}{row + 1}"
+    name = sheet if re.fullmatch(r"[A-Za-z_][\w.]*", sheet) else quote_sheet(sheet)
+    return f"#{name}!${column_letter(col)}${row + 1}"
 
 
 def _shape_names(drawing: bytes) -> set[str]:
@@ -216,6 +219,9 @@ def add_lite(src: Path, dest: Path, place: Place | None = None,
     rather than mixed with ours. `requirement`: the retrosheet line of requirements.txt
     (default: this version from PyPI).
     """
+    if requirement is not None and (not requirement.strip() or "\n" in requirement
+                                    or "\r" in requirement):
+        raise WorkbookError("--lite-requirement takes one requirement on one line")
     place = place or find_place(src)
     pkg = Package(src)
     planning = pkg.sheets.get(place.sheet)
@@ -245,6 +251,7 @@ def add_lite(src: Path, dest: Path, place: Place | None = None,
             raise WorkbookError(f"{src.name} already has xlwings Lite code of its own: "
                                 "retrosheet does not replace it (save a copy without it)")
         workbook_id = str(old.get("xlwingsWorkbookId") or workbook_id)
+        requirement = requirement or _own_requirement(str(old.get("requirements.txt", "")))
         replaced[WEBEXTENSION] = webextension_xml(code, requirements_txt(requirement),
                                                   workbook_id)
     else:
@@ -307,6 +314,15 @@ def add_lite(src: Path, dest: Path, place: Place | None = None,
         .encode("utf-8")
     _save(pkg, dest, replaced, added)
     return Lite(buttons, refreshed)
+
+
+def _own_requirement(text: str) -> str | None:
+    """The retrosheet line of a past plan's requirements.txt when a team changed it (a
+    wheel it hosts): kept; None for the default pin, which takes the current version."""
+    lines = [ln.strip() for ln in text.splitlines()
+             if ln.strip() and not ln.strip().startswith("#") and "# required" not in ln]
+    last = lines[-1] if lines else ""
+    return None if not last or re.match(r"retrosheet\s*==", last) else last
 
 
 def _drawing_rid(data: bytes) -> str | None:
