@@ -14,7 +14,8 @@ What xlwings Lite's book gives and takes, and how the adapter deals with it:
   recompute (the values cannot tell a formula from a typed date);
 - formulas are written as values starting with "=" (Excel's JavaScript API reads those as
   formulas); text that Excel would read as a formula or a number gets an apostrophe;
-- there is no used range: a sheet is read by blocks of rows until a block is empty;
+- there is no used range: a sheet is read by blocks of rows until a block is empty, and
+  as wide as its content while the right half of what was read holds something;
 - there is no status bar and no column width: the outcome is printed (the add-in's output
   pane) and shown in a dialog when something needs a person; widths stay as they are;
 - the Planning table grows with new follow-up rows; its conditional formats and dropdowns
@@ -22,8 +23,9 @@ What xlwings Lite's book gives and takes, and how the adapter deals with it:
 
 Only what xlwings Lite documents is called: `book.name`, `book.sheets` (iterate, by name,
 `add`), `sheet.name`, `sheet.range(...)`, `Range.options(ndim=2).value` (read and write),
-`Range.number_format`, `Range.font`, `Range.color`, `sheet.clear()`, `sheet.activate()`,
-`sheet.tables`, `Table.range`, `Table.resize`, `book.app.alert`. Imports stay light: this
+`Range.number_format`, `Range.font`, `Range.color`, `Range.row`/`column`/`last_cell`,
+`sheet.clear()`, `sheet.activate()`, `sheet.tables`, `Table.range`, `Table.resize`,
+`book.app.alert`, and `print` (the add-in's output pane). Imports stay light: this
 runs in the browser, where the file backends' libraries (lxml, python-calamine) are absent.
 """
 
@@ -39,7 +41,7 @@ from .excel import recompute as _recompute
 from .excel import report as _report
 
 BLOCK_ROWS = 500  # rows read at a time; reading stops after an empty block
-FIRST_WIDTH = 64  # columns read at first; doubled while the last one holds something
+FIRST_WIDTH = 64  # columns read at first; doubled while the right half holds something
 MAX_COLUMNS = 16384
 
 #: What public xlwings Lite workbooks record, which the format was matched against.
@@ -149,7 +151,7 @@ class LiteBook:
         while True:
             block = self._block(sh, top, width)
             used = max((_width(r) for r in block), default=0)
-            if used == width and width < MAX_COLUMNS:
+            if used > width // 2 and width < MAX_COLUMNS:
                 width = min(width * 2, MAX_COLUMNS)  # something may sit further right
                 continue
             if used == 0:

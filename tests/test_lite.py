@@ -394,3 +394,22 @@ def test_the_dependencies_skip_the_file_backends_in_pyodide() -> None:
 
     assert {"lxml", "python-calamine"} <= names(linux)
     assert names(pyodide) == {"click", "holidays", "openpyxl", "xlsxwriter"}
+
+
+def test_a_sheet_is_read_whole_without_a_used_range() -> None:
+    """xlwings Lite has no used range: blocks of rows until an empty one, columns doubled
+    while the right half of what was read holds something (a week strip 150 wide)."""
+    from retrosheet.xlwings_lite import BLOCK_ROWS, LiteBook
+
+    rows: list[list[Any]] = [[None] * 150 for _ in range(BLOCK_ROWS + 30)]
+    rows[0] = [f"week {i}" for i in range(150)]
+    rows[0][149] = "far right"
+    rows[BLOCK_ROWS + 29][3] = dt.datetime(2027, 5, 14)  # in the second block
+    rows[7][0] = ""  # an empty string reads as empty
+    book = LiteBook(lite_double.Book("b.xlsx", {"S": rows}))
+    got = book.values("S")
+    assert len(got) == BLOCK_ROWS + 30 and all(len(r) == 150 for r in got)
+    assert got[0][149] == "far right" and got[-1][3] == dt.datetime(2027, 5, 14)
+    assert got[7][0] is None
+    assert book.formulas("S")[0] == [""] * 150
+    assert LiteBook(lite_double.Book("e.xlsx", {"E": []})).values("E") == []
