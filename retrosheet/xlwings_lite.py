@@ -6,7 +6,7 @@ web. A plan made with `retrosheet new --xlwings-lite` carries a `main.py` whose 
 functions call `recompute(book)` and `report(book)` below, and a `requirements.txt` that
 installs retrosheet (docs/excel.md). Both go through the same entry points as the classic
 xlwings buttons (`retrosheet.excel`), over `LiteBook`: the book xlwings Lite hands to a
-script, behind the `Sheets` interface.
+script as a plan store (`cellbook.CellBook`'s primitives and the buttons' `Ui`).
 
 What xlwings Lite's book gives and takes, and how the adapter deals with it:
 
@@ -36,9 +36,11 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from . import __version__
-from .excel import Cell, Looks, Outcome, Value, blocks, excel_text
+from .cellbook import Cell, CellBook, Looks, Value
+from .excel import Outcome
 from .excel import recompute as _recompute
 from .excel import report as _report
+from .xlwings_store import _apply_look, _areas, blocks, excel_text
 
 BLOCK_ROWS = 500  # rows read at a time; reading stops after an empty block
 FIRST_WIDTH = 64  # columns read at first; doubled while the right half holds something
@@ -119,8 +121,8 @@ def _width(row: Sequence[Any]) -> int:
     return 0
 
 
-class LiteBook:
-    """The book an xlwings Lite script receives, behind the `Sheets` interface."""
+class LiteBook(CellBook):
+    """The book an xlwings Lite script receives, as a plan store with a window."""
 
     def __init__(self, book: Any) -> None:
         self.book = book
@@ -165,7 +167,7 @@ class LiteBook:
 
     def formulas(self, sheet: str) -> list[list[str]]:
         """Unknown in xlwings Lite (reads give values): no cell is taken as a formula, so
-        recompute writes every formula it owns back."""
+        recompute writes every formula it owns back (and every date reads as typed)."""
         return [["" for _ in row] for row in self.values(sheet)]
 
     @staticmethod
@@ -198,8 +200,6 @@ class LiteBook:
         sheets.add(name=name, after=sheets[len(sheets) - 1])
 
     def style(self, sheet: str, looks: Looks) -> None:
-        from .excel import _apply_look, _areas
-
         sh = self._sheet(sheet)
         for look, cells in looks.items():
             # One rectangle per run of adjacent cells of a row (no multi-area ranges).
