@@ -49,7 +49,7 @@ MAX_COLUMNS = 16384
 #: What public xlwings Lite workbooks record, which the format was matched against.
 ADDIN_VERSION = "1.0.0.0-35"
 PYODIDE_VERSION = "0.27.5"
-#: The xlwings xlwings Lite installs by default since add-in 1.0.0.0-24 (sheet buttons
+#: The xlwings version xlwings Lite installs by default since add-in 1.0.0.0-24 (sheet buttons
 #: need 0.33.14 or later); the add-in marks these requirement lines "# required".
 XLWINGS_VERSION = "0.33.20"
 REQUIRED = (f"xlwings=={XLWINGS_VERSION}", "python-dotenv==1.0.1", "pyodide-http", "black")
