@@ -66,8 +66,9 @@ def main() -> None:
                               "clicks": ["report", "recompute", "recompute", "report"]}]}
             (t / "jobs.json").write_text(json.dumps(spec), encoding="utf-8")
             done = subprocess.run(["/usr/bin/python3", str(ROOT / "tests/uno_driver.py"),
-                                   str(t / "jobs.json")], capture_output=True, text=True,
-                                  check=True)
+                                   str(t / "jobs.json")], capture_output=True, text=True)
+            if done.returncode:
+                raise SystemExit(done.stderr[-2000:])
         finally:
             if shared:
                 subprocess.run([unopkg, "remove", "--shared", IDENTIFIER, own],
