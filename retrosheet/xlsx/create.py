@@ -188,7 +188,7 @@ class _Writer:
         first = column_letter(c0)
         s, k = L.LETTER["start"], L.LETTER["deadline"]
         t = L.LETTER["type"]
-        milestone = f'OR(${t}2="Jalon",${t}2="Milestone")'
+        milestone = L.is_event_formula(f"${t}2")
         in_week = f"AND(${s}2<={first}$1+6,${k}2>={first}$1)"
         ws.conditional_format(0, c0, n, c1, {
             "type": "formula", "criteria": f"=AND({first}$1<=TODAY(),TODAY()<{first}$1+7)",
@@ -439,11 +439,14 @@ class _Writer:
 
 
 def write_new(plan: Plan, dates: dict[str, Scheduled], path: Path, today: dt.date, *,
-              macro: bool = False) -> None:
+              macro: bool = False, lite: bool = False,
+              lite_requirement: str | None = None) -> None:
     """Write a new plan workbook at `path` (atomically: a temporary file, then rename).
 
     `macro`: an .xlsm with the Excel buttons (Recalculer/Recompute, Rapport/Report) on
-    Planning and the installed xlwings' VBA (see xlsx/macro.py).
+    Planning and the installed xlwings' VBA (see xlsx/macro.py). `lite`: the same buttons
+    for xlwings Lite, with their scripts in the workbook (see xlsx/lite.py);
+    `lite_requirement` replaces `retrosheet==VERSION` in its requirements.txt.
     """
     with atomic_path(path) as tmp:
         # Built in memory, written by us: XlsxWriter's own file would leak on a full disk.
@@ -469,3 +472,10 @@ def write_new(plan: Plan, dates: dict[str, Scheduled], path: Path, today: dt.dat
 
             lang = plan.settings.lang
             add_macros(tmp, tmp, Place(sheet_name("planning", lang), 0, L.COL["action"], lang))
+        if lite:
+            from .lite import add_lite
+            from .macro import Place
+
+            lang = plan.settings.lang
+            add_lite(tmp, tmp, Place(sheet_name("planning", lang), 0, L.COL["action"], lang),
+                     lite_requirement)
