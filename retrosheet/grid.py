@@ -76,7 +76,7 @@ def find_table(
     what = "Planning" if key_of is planning_key else "Contacts"
     raise PlanError(
         f"no {what} table found: no row in the first "
-        f"{HEADER_SCAN_ROWS} has an ID column and the other headers (Action, Référence…)",
+        f"{HEADER_SCAN_ROWS} has an ID column and the other headers (Action, Dépend de…)",
         sheet=sheet,
     )
 

@@ -113,7 +113,9 @@ PLANNING_COLUMNS: Final[tuple[tuple[str, str, str, tuple[str, ...]], ...]] = (
     ("axis", "Axe", "Axis", ("axes",)),
     ("action", "Action", "Action", ("tache", "task")),
     ("owner", "Responsable", "Owner", ("qui", "who", "resp")),
-    ("anchor", "Référence", "Anchor", ("ref", "reference", "ancre", "depend de", "after")),
+    # « Référence » read as a catalogue number to a label: renamed, old headers still read.
+    ("anchor", "Dépend de", "Depends on", ("référence", "reference", "anchor", "ref", "ancre",
+                                           "dépend", "depends", "after")),
     ("offset", "Décalage", "Offset", ("decalage jours", "offset days", "j n", "j")),
     ("unit", "Unité", "Unit", ("unite",)),
     ("duration", "Durée", "Duration", ("duree jours", "duration days")),

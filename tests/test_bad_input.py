@@ -370,10 +370,10 @@ CASES: list[Bad] = [
     # -- missing columns --------------------------------------------------------------
     Bad("no ID column", planning({"A1": "Code"}),
         "Planning: no Planning table found: no row in the first 30 has an ID column and "
-        "the other headers (Action, Référence…)"),
-    Bad("no Référence column", planning({"F1": "Ancre perso"}),
-        "Planning: the Planning table (header row 1) has no Référence/Anchor column",
-        says="Référence"),
+        "the other headers (Action, Dépend de…)"),
+    Bad("no Dépend de column", planning({"F1": "Ancre perso"}),
+        "Planning: the Planning table (header row 1) has no Dépend de/Depends on column",
+        says="Dépend de"),
     # export computes the plan without Échéance cells: a right answer, not an error.
     Bad("no Échéance column", planning({"K1": "Fin prévue le"}),
         "Planning: the Planning table (header row 1) has no Échéance/Deadline column",
