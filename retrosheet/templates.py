@@ -17,7 +17,7 @@ from .model import Task
 # deadlines' distance from J for a release on Friday 14/05/2027 (tests keep them true).
 BUILTIN: dict[str, tuple[str, str]] = {
     "single": ("Single : de J-63 à J+28", "Single: J-63 to J+28"),
-    "ep": ("EP avec un extrait : de J-140 à J+28", "EP with a lead single: J-140 to J+28"),
+    "ep": ("EP avec un extrait : de J-147 à J+28", "EP with a lead single: J-147 to J+28"),
     "album": ("Album, deux extraits, vinyle et CD : de J-182 à J+28",
               "Album, two singles, vinyl and CD: J-182 to J+28"),
     "clip": ("Clip vidéo : de J-84 à J+21", "Music video: J-84 to J+21"),
