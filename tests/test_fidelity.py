@@ -42,6 +42,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
+from conftest import SINGLE
 from lxml import etree
 
 from retrosheet.cli import cli
@@ -450,7 +451,7 @@ class Built:
 @pytest.fixture(scope="module")
 def generated(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("generated") / "plan.xlsx"
-    result = run("new", "single", "--release", RELEASE, "-o", str(path), "--today", TODAY)
+    result = run("new", SINGLE, "--release", RELEASE, "-o", str(path), "--today", TODAY)
     assert result.exit_code == 0, result.output
     return path
 
