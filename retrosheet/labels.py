@@ -278,6 +278,11 @@ WORDS: Final[dict[str, tuple[str, str]]] = {
 }
 
 
+def plural_s(n: int, lang: str) -> str:
+    """The plural "s" for a count: French treats 0 and 1 as singular, English only 1."""
+    return "" if (n <= 1 if lang == "fr" else n == 1) else "s"
+
+
 def word(key: str, lang: str) -> str:
     fr, en = WORDS[key]
     return fr if lang == "fr" else en

@@ -554,7 +554,7 @@ def test_bad_input_is_refused_in_one_line(case: Bad, command: str, base: Path,
     if result.exit_code == 1:  # check lists its findings: one of them is this problem, located
         assert "Error" not in result.stdout
         lines = result.stdout.splitlines()
-        assert any(line.startswith(f"{case.place} erreur:") and case.says in line
+        assert any(line.startswith(f"{case.place} erreur :") and case.says in line
                    for line in lines), lines
         return
     assert result.stdout == ""

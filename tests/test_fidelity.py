@@ -722,10 +722,10 @@ def test_contacts_only_their_followup_dates_change(built: Built) -> None:
     assert from_serial(result.text(f"{f1}2")) == dates["R170-1"][1]
     assert [result.text(f"{f2}2"), result.text(f"{f1}3"), result.text(f"{f2}3")] == ["", "", ""]
     assert planning.text(f"T{ids['R170-1']}") == (
-        "Relance générée par la règle +14 de T170 — 1 contact(s) sans réponse")
+        "Relance générée par la règle +14 de T170 — 1 contact sans réponse")
     assert planning.text(f"T{ids['R090-1']}") == USER_NOTE  # the user's note stays
     assert planning.text(f"T{ids['R090-2']}") == (
-        "Relance générée par la règle +7 x2 de T090 — 0 contact(s) sans réponse")
+        "Relance générée par la règle +7 x2 de T090 — 0 contact sans réponse")
 
 
 def test_recompute_twice_is_byte_identical_to_once(built: Built, tmp_path: Path) -> None:

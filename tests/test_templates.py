@@ -23,6 +23,7 @@ ROOT = Path(__file__).resolve().parents[1]
 FRIDAY = dt.date(2027, 5, 14)  # the review's date: Ascension 6/05, Whit Monday 17/05
 FRIDAYS = [FRIDAY, dt.date(2027, 11, 19), dt.date(2028, 1, 7), dt.date(2027, 8, 27)]
 RELEASE_TYPE = TaskType.parse("Sortie")  # a release inside the plan (issue 10 item 2)
+FROZEN_SINGLE = str(ROOT / "tests" / "fixtures" / "single.csv")
 
 
 @functools.cache
@@ -433,3 +434,20 @@ def test_french_wording_has_no_calques(name: str) -> None:
     french = " | ".join(f"{t.action} | {t.kpi}" for t in load(name, "fr").tasks)
     for pattern, found in CALQUES:
         assert not found(french), (name, pattern)
+
+
+def test_french_typography_in_findings_and_reports() -> None:
+    """« attention: dépensé 450 » and « contact(s) » were calques too (issue 10)."""
+    from retrosheet.checks import Finding, Severity, check_plan
+    from retrosheet.render import w
+
+    assert str(Finding(Severity.WARNING, "x", "m", "T1", lang="fr")) == "T1 attention : m"
+    assert str(Finding(Severity.WARNING, "x", "m", "T1", lang="en")) == "T1 warning: m"
+    plan = new_plan(FROZEN_SINGLE, FRIDAY)
+    plan.plan.tasks[0].budget, plan.plan.tasks[0].spent = 400, 450
+    over = [f.message for f in check_plan(plan.plan, FRIDAY) if f.code == "over_budget"]
+    assert over == ["dépensé 450 € pour un budget de 400 € : 50 € de plus (+12 %)"]
+    assert [w("waiting", "fr", n=n) for n in (0, 1, 3)] == [
+        "0 contact sans réponse", "1 contact sans réponse", "3 contacts sans réponse"]
+    assert [w("waiting", "en", n=n) for n in (0, 1, 3)] == [
+        "0 contacts without reply", "1 contact without reply", "3 contacts without reply"]
