@@ -18,6 +18,7 @@ from typing import Any
 import openpyxl
 import pytest
 from click.testing import CliRunner, Result
+from conftest import SINGLE
 from libreoffice import recalc, requires_soffice
 from python_calamine import CalamineWorkbook
 
@@ -33,7 +34,7 @@ def run(*args: str) -> Result:
 @pytest.fixture
 def plan(tmp_path: Path) -> Path:
     out = tmp_path / "plan.xlsx"
-    result = run("new", "single", "--release", "2027-05-14", "-o", str(out), "--today", TODAY)
+    result = run("new", SINGLE, "--release", "2027-05-14", "-o", str(out), "--today", TODAY)
     assert result.exit_code == 0, result.output
     return out
 
