@@ -122,6 +122,8 @@ def set_cell_xml(path: Path, part: str, ref: str, inner: str, t: str = "inlineSt
         row = re.sub(r"\D", "", ref)
         col_end = re.compile(rf'(<row r="{row}"[^>]*>)')
         xml, n = col_end.subn(rf"\g<1>{cell}", xml, count=1)
+    if n == 0:  # a row below the last one
+        xml, n = re.subn(r"</sheetData>", f'<row r="{row}">{cell}</row></sheetData>', xml)
     assert n == 1
     files[part] = xml.encode()
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
@@ -146,3 +148,91 @@ def test_a_control_character_is_written_escaped(plan: Path) -> None:
     assert xml.count(b"_x000B_") >= 2
     actions = [r["Action"] for r in by_header(grid(plan, "Planning")) if r["ID"] == "R010-1"]
     assert len(actions) == 1 and "\x0b" in actions[0]
+
+
+# ---- 10–15 and the one-run report: the engine and the spreadsheet agree -----------------
+
+def error_cell(ref: str, error: str) -> str:
+    return f'<c r="{ref}" t="e"><f>NA()</f><v>{error}</v></c>'
+
+
+def put(path: Path, part: str, cells: dict[str, str]) -> None:
+    """Cells written as Excel stores them: text inline, numbers as numbers, `!#N/A` an
+    error value."""
+    for ref, value in cells.items():
+        if value.startswith("!#"):
+            set_cell_xml(path, part, ref, f"<f>NA()</f><v>{value[1:]}</v>", t="e")
+        else:
+            set_cell_xml(path, part, ref, f"<is><t xml:space=\"preserve\">{value}</t></is>")
+
+
+PLANNING, SETTINGS = "xl/worksheets/sheet1.xml", "xl/worksheets/sheet3.xml"
+
+
+def test_every_problem_of_a_plan_in_one_run(plan: Path) -> None:
+    put(plan, PLANNING, {
+        "G2": "J-28",  # Décalage typed as text: parsed by retrosheet, #VALUE! in the sheet
+        "G3": "\u221228",  # a Unicode minus, text too
+        "L4": "Fini",  # not a status of the list: the Dashboard does not count it as done
+        "F5": "T999",  # unknown anchor
+        "A6": "T050 ",  # an ID with a trailing space: MATCH does not find it
+        "G7": "!#N/A",  # an error value: was read as empty, the task moved to J
+        "F8": "!#DIV/0!",
+    })
+    before = plan.read_bytes()
+    result = run("recompute", str(plan), "--today", TODAY)
+    assert result.exit_code == 2, result.output
+    lines = result.output.replace("Error: ", "", 1).strip().splitlines()
+    where = [line.split(" (")[0] for line in lines]
+    assert where == ["Planning!G2", "Planning!G3", "Planning!L4", "Planning!A6", "Planning!G7",
+                     "Planning!F8", "Planning!F5"], lines
+    assert "'J-28' est du texte" in lines[0]
+    assert "En cours, Fait" in lines[2] and "'Fini'" in lines[2]
+    assert "#N/A" in lines[4] and "#DIV/0!" in lines[5]
+    assert "unknown anchor 'T999'" in lines[6]
+    assert plan.read_bytes() == before
+
+
+def test_many_problems_are_capped_then_counted(plan: Path) -> None:
+    put(plan, PLANNING, {f"L{r}": "Fini" for r in range(2, 27)})
+    result = run("export", str(plan))
+    assert result.exit_code == 2
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 21
+    assert lines[-1] == "+5 autres problèmes"
+
+
+def test_ids_differing_only_by_case_are_one_for_the_sheet(plan: Path) -> None:
+    put(plan, PLANNING, {"A3": "t010"})  # T010 is on row 2
+    result = run("export", str(plan))
+    assert result.exit_code == 2, result.output
+    assert "Planning!A3 (t010): duplicate ID 't010' (also row 2): 'T010' differs only by case" \
+        in result.output
+
+
+def _last_day_off_row(path: Path) -> int:
+    rows = grid(path, "Paramètres")
+    return max(i + 1 for i, r in enumerate(rows) if isinstance(r[4], dt.date))
+
+
+def test_a_day_off_typed_as_text_is_named(plan: Path) -> None:
+    row = _last_day_off_row(plan) + 1
+    put(plan, SETTINGS, {f"E{row}": "25/12/2027"})
+    result = run("check", str(plan), "--today", TODAY)
+    assert result.exit_code == 2, result.output
+    assert result.output.startswith(f"Error: Paramètres!E{row}: jour non travaillé "
+                                    "'25/12/2027' tapé comme du texte")
+
+
+def test_the_users_own_day_off_line_is_kept_when_holidays_are_added(plan: Path) -> None:
+    row = _last_day_off_row(plan) + 1
+    put(plan, SETTINGS, {f"F{row}": "Séminaire du label (date à fixer)"})
+    j = (dt.date(2036, 5, 14) - dt.date(1899, 12, 30)).days  # J moves past the listed years
+    set_cell_xml(plan, SETTINGS, "B3", f"<v>{j}</v>", t="n")
+    result = run("recompute", str(plan), "--today", TODAY)
+    assert result.exit_code == 0, result.output
+    rows = grid(plan, "Paramètres")
+    assert rows[row - 1][5] == "Séminaire du label (date à fixer)"
+    assert rows[row - 1][4] == ""
+    added = [r[4] for r in rows[row:] if isinstance(r[4], dt.date)]
+    assert added and all(d.year >= 2033 for d in added)
