@@ -16,6 +16,7 @@ from .errors import PlanError, RetrosheetError, WorkbookError, flat, raise_all
 from .grid import (
     HEADER_SCAN_ROWS,
     Grid,
+    RowLost,
     Table,
     find_table,
     parse_contacts,
@@ -88,7 +89,7 @@ def load_from_sheets(names: Sequence[str], rows_of: Rows, *, date1904: bool = Fa
                     plan.contacts = parse_contacts(cgrid, ctable, date1904)
                 except PlanError as exc:
                     problems += flat(exc)
-        if problems:
+        if problems and not any(isinstance(e, RowLost) for e in problems):
             try:  # unknown anchors and duplicates too, so that one run shows everything
                 check_tasks(tasks)
             except PlanError as exc:

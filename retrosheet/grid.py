@@ -96,6 +96,10 @@ STRICT_CHOICES = ("status", "unit")
 ERROR_VALUE = re.compile(r"#(?:N/A|DIV/0!|VALUE!|REF!|NAME\?|NUM!|NULL!|SPILL!|CALC!)")
 
 
+class RowLost(PlanError):
+    """A row read as no task at all (no ID): other tasks may anchor on it."""
+
+
 def parse_tasks(grid: Grid, table: Table, date1904: bool = False, *, typed: bool = False,
                 lang: str = "fr", problems: list[RetrosheetError] | None = None) -> list[Task]:
     """The table's tasks; every problem of every row is raised at once (`PlanErrors`).
@@ -170,8 +174,9 @@ def _parse_row(row: Sequence[Any], table: Table, src: Source, date1904: bool,
         return task.error(key, message)
 
     if not task.id:
-        raise fail("id", f"the task {task.action!r} has no ID" if task.action
-                   else "a row has values but no ID")
+        lost = fail("id", f"the task {task.action!r} has no ID" if task.action
+                    else "a row has values but no ID")
+        raise RowLost(lost.message, sheet=lost.sheet, cell=lost.cell, task=lost.task)
     if typed:
         for key, raw in cell.items():
             if isinstance(raw, str) and ERROR_VALUE.fullmatch(raw.strip()):

@@ -236,3 +236,52 @@ def test_the_users_own_day_off_line_is_kept_when_holidays_are_added(plan: Path) 
     assert rows[row - 1][4] == ""
     added = [r[4] for r in rows[row:] if isinstance(r[4], dt.date)]
     assert added and all(d.year >= 2033 for d in added)
+
+
+# ---- issue 11, item 6: no false changes after a LibreOffice save -------------------------
+
+@pytest.mark.libreoffice
+@requires_soffice
+def test_a_libreoffice_save_is_no_change(plan: Path, tmp_path: Path) -> None:
+    """LibreOffice drops the quotes around 'Paramètres' in every formula it saves: that is
+    a spelling, not a change. Then a real change (the release moved) lists only cells
+    whose date changes."""
+    saved = recalc(plan, tmp_path / "lo")
+    with zipfile.ZipFile(saved) as z:
+        assert b"'Param" not in z.read("xl/worksheets/sheet1.xml")  # respelled indeed
+    before = saved.read_bytes()
+    result = run("recompute", str(saved), "--dry-run", "--today", TODAY)
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert lines[0] == ("plan.xlsx : 0 cellule(s) à changer, 0 relance(s) à ajouter ; "
+                        "rien n'est écrit (--dry-run)")
+    assert re.fullmatch(r"\d+ formule\(s\) écrite\(s\) autrement par le tableur, même sens : "
+                        r"formules respellées, aucune date ne change", lines[1]), lines
+    result = run("recompute", str(saved), "--today", TODAY)
+    assert result.stdout.startswith("plan.xlsx : déjà à jour\n")
+    assert saved.read_bytes() == before
+    with zipfile.ZipFile(saved) as z:
+        files = {i.filename: z.read(i) for i in z.infolist()}
+    xml, n = re.subn(rb'(<c r="B3"[^>]*><v>)\d+(</v>)', rb"\g<1>46528\g<2>",
+                     files[SETTINGS])  # 14/05 → 21/05/2027
+    assert n == 1
+    files[SETTINGS] = xml
+    with zipfile.ZipFile(saved, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, data in files.items():
+            z.writestr(name, data)
+    result = run("recompute", str(saved), "--dry-run", "--today", TODAY)
+    changes = [x for x in result.stdout.splitlines() if " → " in x]
+    assert changes
+    assert all(x.split(" : ", 1)[1].split(" → ")[0] != x.split(" → ")[1] for x in changes)
+
+
+def test_after_the_release_moved_a_late_task_is_late(plan: Path) -> None:
+    """Created on 01/03/2027 for a release on 14/05; the release moved to 01/04: the tasks
+    due before 01/03 are late, not "past at the plan's creation: the release is too close"."""
+    j = (dt.date(2027, 4, 1) - dt.date(1899, 12, 30)).days
+    set_cell_xml(plan, SETTINGS, "B3", f"<v>{j}</v>", t="n")
+    result = run("check", str(plan), "--today", "2027-03-10")
+    late = [x for x in result.stdout.splitlines() if "T010" in x and "K2" in x]
+    assert late and "en retard : échéance 04/02/2027 dépassée de 34 jours" in late[0], \
+        result.stdout
+    assert "à la création du plan" not in result.stdout
