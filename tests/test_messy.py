@@ -10,7 +10,11 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import re
+import resource
+import subprocess
+import sys
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -285,3 +289,40 @@ def test_after_the_release_moved_a_late_task_is_late(plan: Path) -> None:
     assert late and "en retard : échéance 04/02/2027 dépassée de 34 jours" in late[0], \
         result.stdout
     assert "à la création du plan" not in result.stdout
+
+
+# ---- 17. a stray value in the sheet's far corner -------------------------------------------
+
+MEMORY_LIMIT = 1536 * 1024 * 1024  # bytes of address space for the whole process
+
+
+def _limited(*args: str) -> subprocess.CompletedProcess[str]:
+    """The command line in a process that cannot take more than MEMORY_LIMIT."""
+    def limit() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT, MEMORY_LIMIT))
+
+    return subprocess.run([sys.executable, "-m", "retrosheet", *args], capture_output=True,
+                          text=True, preexec_fn=limit, timeout=300,
+                          env={**os.environ, "PYTHONPATH": str(Path(__file__).parents[1])})
+
+
+@pytest.mark.parametrize("ref", ["XFD5000", "XFD1048576", "AB1048576"])
+def test_a_stray_value_far_away_costs_no_memory(plan: Path, tmp_path: Path, ref: str) -> None:
+    """calamine would lay out the sheet up to that cell (XFD5000: 2.6 GB for a 50-task
+    plan); the reader reads the cells there are, within the tables' columns."""
+    plain = exported(plan)
+    stray = tmp_path / "stray.xlsx"
+    stray.write_bytes(plan.read_bytes())
+    set_cell_xml(stray, PLANNING, ref, "<v>1</v>", t="n")
+    set_cell_xml(stray, SETTINGS, ref, "<is><t>note</t></is>")
+    done = _limited("export", str(stray))
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert {t["id"]: (t["start"], t["deadline"]) for t in json.loads(done.stdout)["tasks"]} \
+        == plain
+    j = (dt.date(2027, 6, 4) - dt.date(1899, 12, 30)).days
+    set_cell_xml(stray, SETTINGS, "B3", f"<v>{j}</v>", t="n")
+    done = _limited("recompute", str(stray), "--today", TODAY)
+    assert done.returncode == 0, done.stderr[-2000:]
+    with zipfile.ZipFile(stray) as z:
+        assert f'<c r="{ref}" t="n"><v>1</v></c>'.encode() in z.read(PLANNING)
+    assert exported(stray)["T010"] != plain["T010"]

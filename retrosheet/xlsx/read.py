@@ -16,6 +16,7 @@ from ..errors import RetrosheetError, WorkbookError
 from ..grid import Grid
 from ..labels import sheet_key
 from ..model import Plan
+from .cells import shared_strings, sparse_rows, too_sparse
 from .package import NS_MAIN, Package
 from .sheetxml import col_index
 
@@ -93,18 +94,21 @@ def sheet_rows(wb: Any, path: Path, sheet: str, pkg: Package | None = None) -> G
     unless asked, and a margin column must not move every column one to the left.
     A cell showing an error (#N/A) holds its error's text, as in Google Sheets (calamine
     reads it as empty: a task would silently move to J)."""
+    part = pkg.sheets.get(sheet) if pkg is not None else None
+    data = pkg.usual(part) if pkg is not None and part is not None and pkg.has(part) else None
+    if pkg is not None and part is not None and data is not None and pkg.fact(
+            part, "sparse", lambda: too_sparse(data)):
+        strings = shared_strings(pkg.usual(pkg.shared_strings) if pkg.shared_strings else None)
+        return sparse_rows(data, strings)
     try:
         rows: list[list[Any]] = wb.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
     except Exception as exc:
         raise WorkbookError(f"{path.name}: sheet {sheet!r} cannot be read: {exc}") from exc
-    part = pkg.sheets.get(sheet) if pkg is not None else None
-    if pkg is not None and part is not None and pkg.has(part):
-        data = pkg.usual(part)
-        if b' t="e"' in data:
-            for m in _ERROR_CELL.finditer(data):
-                r, c = int(m.group(2)) - 1, col_index(m.group(1).decode())
-                if r < len(rows) and c < len(rows[r]) and rows[r][c] in ("", None):
-                    rows[r][c] = m.group(3).decode("utf-8", "replace")
+    if data is not None and b' t="e"' in data:
+        for m in _ERROR_CELL.finditer(data):
+            r, c = int(m.group(2)) - 1, col_index(m.group(1).decode())
+            if r < len(rows) and c < len(rows[r]) and rows[r][c] in ("", None):
+                rows[r][c] = m.group(3).decode("utf-8", "replace")
     return rows
 
 
