@@ -89,9 +89,18 @@ def _cell(row: Sequence[Any], col: int | None) -> Any:
 
 
 REQUIRED_PLANNING = ("anchor", "offset")
-# Dropdowns the sheet's own formulas compare (Dashboard counts, late marks, WORKDAY's
-# unit test): in a spreadsheet only their labels mean what retrosheet reads.
-STRICT_CHOICES = ("status", "unit")
+def _sheet_agrees(key: str, raw: str, member: Labeled) -> bool:
+    """Whether the sheet's own formulas read a dropdown's text as retrosheet does. Status:
+    the Dashboard counts its labels only. Unit: the date formulas look for "ouvr"/"work",
+    then "fix", in the text (SEARCH ignores case)."""
+    if key == "status":
+        return raw.casefold() in {x.casefold() for x in (member.fr, member.en)}
+    if key == "unit":
+        text = raw.casefold()
+        sheet = (Unit.WORKING_DAYS if "ouvr" in text or "work" in text
+                 else Unit.FIXED_DAYS if "fix" in text else Unit.DAYS)
+        return sheet is member
+    return True
 # What a spreadsheet shows for a formula it cannot compute.
 ERROR_VALUE = re.compile(r"#(?:N/A|DIV/0!|VALUE!|REF!|NAME\?|NUM!|NULL!|SPILL!|CALC!)")
 
@@ -208,9 +217,8 @@ def _parse_row(row: Sequence[Any], table: Table, src: Source, date1904: bool,
         if _blank(raw):
             return None
         member = enum.parse(raw)
-        if typed and key in STRICT_CHOICES and isinstance(member, enum) and str(raw).casefold() \
-                not in {x.casefold() for x in enum.labels("fr") + enum.labels("en")}:
-            member = None  # an alias the sheet's own formulas do not know
+        if typed and isinstance(member, enum) and not _sheet_agrees(key, str(raw), member):
+            member = None  # an alias the sheet's own formulas read otherwise
         if not isinstance(member, enum):
             problems.append(fail(key, f"{key} {raw!r} is not one of "
                                  + ", ".join(enum.labels("fr") + enum.labels("en"))))

@@ -182,6 +182,7 @@ def test_every_problem_of_a_plan_in_one_run(plan: Path) -> None:
         "A6": "T050 ",  # an ID with a trailing space: MATCH does not find it
         "G7": "!#N/A",  # an error value: was read as empty, the task moved to J
         "F8": "!#DIV/0!",
+        "H9": "jo",  # "jours ouvrés" for retrosheet, calendar days for the sheet's formulas
     })
     before = plan.read_bytes()
     result = run("recompute", str(plan), "--today", TODAY)
@@ -189,11 +190,12 @@ def test_every_problem_of_a_plan_in_one_run(plan: Path) -> None:
     lines = result.output.replace("Error: ", "", 1).strip().splitlines()
     where = [line.split(" (")[0] for line in lines]
     assert where == ["Planning!G2", "Planning!G3", "Planning!L4", "Planning!A6", "Planning!G7",
-                     "Planning!F8", "Planning!F5"], lines
+                     "Planning!F8", "Planning!H9", "Planning!F5"], lines
     assert "'J-28' est du texte" in lines[0]
     assert "En cours, Fait" in lines[2] and "'Fini'" in lines[2]
     assert "#N/A" in lines[4] and "#DIV/0!" in lines[5]
-    assert "unknown anchor 'T999'" in lines[6]
+    assert "unit 'jo' is not one of" in lines[6]
+    assert "unknown anchor 'T999'" in lines[7]
     assert plan.read_bytes() == before
 
 
