@@ -443,6 +443,16 @@ class _Checker:
             d = dates[task.id].deadline
             if task.status in _CLOSED or d >= created:
                 continue
+            if self.today > created:
+                # Used since its creation (the release may have moved): the task is late,
+                # nothing says the release was too close when the plan was made.
+                late = (self.today - d).days
+                self.add(Severity.WARNING, "late", self.t(
+                    f"en retard : échéance {self.day(d)} dépassée de "
+                    f"{_plural(late, 'jour', 'day', 'fr')}",
+                    f"late: deadline {self.day(d)} passed {_plural(late, 'jour', 'day', 'en')} "
+                    "ago"), task, "deadline")
+                continue
             late = (created - d).days
             self.add(Severity.WARNING, "past_at_creation", self.t(
                 f"échéance {self.day(d)} déjà passée de {_plural(late, 'jour', 'day', 'fr')} "
