@@ -14,7 +14,18 @@ from typing import TypeVar
 
 from .checker import CLOSED, Checker, axis_key, plural
 from .errors import PlanError
-from .kinds import SHOW, STEP_LABELS, Kind, any_word, fold, is_radio_send, kinds_of, product
+from .kinds import (
+    SHOW,
+    STEP_LABELS,
+    Kind,
+    any_word,
+    fold,
+    is_broadcast_send,
+    is_mechanical,
+    is_radio_send,
+    kinds_of,
+    product,
+)
 from .labels import Status, TaskType, Unit, axis_label
 from .model import RELEASE, Scheduled, Task
 from .schedule import calendar_for, schedule
@@ -361,23 +372,24 @@ class Timing:
                     break
 
     def rights(self) -> None:
-        """Rights registered before the first send to the media or pressing."""
+        """Sacem, SCPP/SPPF before the first radio or TV send; SDRM before the pressing."""
         c = self.c
-        first: dict[str, Task] = {}
-        for kind in (Kind.SEND, Kind.PITCH, Kind.PRESSING):
-            for rid, tasks in self.by_release(kind).items():
-                t = min(tasks, key=self.d)
-                if rid not in first or self.d(t) < self.d(first[rid]):
-                    first[rid] = t
+        first: dict[tuple[str, bool], Task] = {}
+        for task in self.live:
+            pressing = Kind.PRESSING in self.kinds[task.id]
+            if pressing or is_broadcast_send(task):
+                key = (self.release_of[task.id], pressing)
+                if key not in first or self.d(task) < self.d(first[key]):
+                    first[key] = task
         for task in self.of_kind(Kind.RIGHTS):
             if task.status in CLOSED:
                 continue
-            send = first.get(self.release_of[task.id])
-            if send is not None and self.d(task) > self.d(send):
-                what = c.t("pressage", "pressing") if Kind.PRESSING in self.kinds[send.id] \
-                    else c.t("premier envoi", "first send")
-                c.add("rights_late", task, "deadline", day=c.day(self.d(task)), first=send.id,
-                      what=what, first_day=c.day(self.d(send)))
+            before = first.get((self.release_of[task.id], is_mechanical(task)))
+            if before is not None and self.d(task) > self.d(before):
+                what = c.t("pressage", "pressing") if is_mechanical(task) else c.t(
+                    "premier envoi aux radios ou TV", "first radio or TV send")
+                c.add("rights_late", task, "deadline", day=c.day(self.d(task)),
+                      first=before.id, what=what, first_day=c.day(self.d(before)))
 
     def media_windows(self) -> None:
         """Monthlies by J-90, the first radio send within J-42…J-21, stock in by J-21."""

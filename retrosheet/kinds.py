@@ -70,7 +70,7 @@ SEND_VERBS = _s("envo", "send", "sent", "mailing", "pitch", "soumet", "soumis", 
                 "propos", "demarch", "present", "contact", "approach", "transmet",
                 "transmit", "adress")
 DELIVER_VERBS = _s("livr", "deliver", "upload", "envo", "send", "soumet", "submit", "charg",
-                   "depos", "transmet", "transmit", "ship", "mettre")
+                   "depos", "transmet", "transmit", "ship")
 CHECK_VERBS = _s("verif", "check", "control", "confirm", "valid", "visible", "appar",
                  "appear", "claim", "revendi", "acced", "access")
 PITCH_VERBS = _s("pitch", "propos", "soumet", "soumis", "submit", "present", "recommand")
@@ -90,6 +90,8 @@ EDITORIAL = _s("editorial", "editoria", "editeur", "editor", "redaction", "redac
 INDEPENDENT = _s("curat", "independ", "submithub", "groover", "playlistpush", "soundplate",
                  "blog", "influenc")
 RIGHTS_BODIES = _s("sacem", "sdrm", "scpp", "sppf")
+REGISTER_VERBS = _s("declar", "register", "inscri", "enregistr", "depos", "demand", "request",
+                    "adher", "join", "autoris", "authori", "licen")
 OUTLET_AXES = frozenset({Axis.RADIO, Axis.PRESS, Axis.TV, Axis.PLAYLISTS})
 SELF_SERVE = _s("submithub", "groover", "playlistpush", "musixmatch", "newsletter",
                 "abonne", "subscriber", "fan")
@@ -148,10 +150,14 @@ def _kinds(action: str, platform: str, axis_text: str) -> frozenset[Kind]:
             and not (to_distributor and any_word(w, DELIVER_VERBS)
                      and not {"livre", "livres", "delivered"} & set(w))):
         out.add(Kind.MASTERS)
-    if (any_word(w, ("isrc", "upc", "ean")) and not outlet_send
-            and not any_word(w, ("clip", "video"))):
+    # Codes assigned, not a radio track sheet that lists them.
+    if (any_word(w, ("isrc", "upc", "ean")) and axis not in OUTLET_AXES
+            and not any_word(w, ("clip", "video", "fiche", "sheet"))):
         out.add(Kind.CODES)
-    if (to_distributor and any_word(w, DELIVER_VERBS) and not physical and not checking
+    delivering = (any_word(w, DELIVER_VERBS)
+                  or _phrase(action, "mettre en ligne", "mise en ligne"))
+    if (to_distributor and delivering and not physical and not checking
+            and not any_word(w, ("content", "whitelist", "blanche", "allow"))
             and not any_word(both, LYRICS) and not _phrase(action, "pre save", "presave")):
         out.add(Kind.UPLOAD)
     editorial = any_word(w, EDITORIAL) or s4a or _phrase(action, "release radar")
@@ -162,7 +168,8 @@ def _kinds(action: str, platform: str, axis_text: str) -> frozenset[Kind]:
         out.add(Kind.S4A)
     if _phrase(action, "pre save", "presave", "pre enregistrement") and not checking:
         out.add(Kind.PRESAVE)
-    if any_word(w, RIGHTS_BODIES) and not outlet_send and not any_word(w, SET_LIST):
+    if (any_word(w, RIGHTS_BODIES) and any_word(w, REGISTER_VERBS) and not outlet_send
+            and not any_word(w, SET_LIST)):
         out.add(Kind.RIGHTS)
     pressing = any_word(w, ("pressage", "pressing")) or (
         physical and any_word(w, ("fabri", "manufactur", "usine", "plant", "presser")))
@@ -195,3 +202,13 @@ def product(task: Task) -> str:
 
 def is_radio_send(task: Task) -> bool:
     return Kind.SEND in kinds_of(task) and Axis.parse(task.axis) is Axis.RADIO
+
+
+def is_broadcast_send(task: Task) -> bool:
+    """A send to radio or TV: from then on the work may be aired."""
+    return Kind.SEND in kinds_of(task) and Axis.parse(task.axis) in (Axis.RADIO, Axis.TV)
+
+
+def is_mechanical(task: Task) -> bool:
+    """The SDRM authorises reproduction: it comes before the pressing."""
+    return any_word(_words(task.action), ("sdrm",))

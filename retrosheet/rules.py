@@ -201,12 +201,13 @@ RULES: Final[tuple[Rule, ...]] = (
         "and pre-save"), ORDER),
     _r("rights_late", E, ("déclaration Sacem, SDRM, SCPP/SPPF", "Sacem, SDRM, SCPP/SPPF "
                           "registration"),
-       ("après le premier envoi aux médias ou le pressage", "after the first send to the "
-        "media or the pressing"),
-       ("droits déclarés le {day}, après {first} ({what}, {first_day}) : déclarer avant le "
-        "premier envoi ou pressage",
+       ("Sacem, SCPP/SPPF après le premier envoi aux radios ou TV (diffusion) ; SDRM après "
+        "le pressage", "Sacem, SCPP/SPPF after the first radio or TV send (airplay); SDRM "
+        "after the pressing"),
+       ("droits déclarés le {day}, après {first} ({what}, {first_day}) : déclarer avant la "
+        "première diffusion ou le pressage",
         "rights registered on {day}, after {first} ({what}, {first_day}): register before "
-        "the first send or pressing"), RIGHTS),
+        "the first airplay or pressing"), RIGHTS),
     _r("monthlies_late", W, ("presse mensuelle", "monthly magazines"),
        ("démarchée après J-90", "pitched after J-90"),
        ("presse mensuelle démarchée le {day}, après J-90 ({limit}) : les mensuels bouclent "
