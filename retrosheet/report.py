@@ -16,9 +16,10 @@ from .errors import PlanError
 from .followups import contact_followups, parse_rule
 from .labels import Axis, Labeled, Status, TaskType, axis_label
 from .model import Contact, Plan, Scheduled, Task
+from .monday import Monday, build_monday
 from .schedule import calendar_for, compute
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: the Monday sections (schemas/report-v2.json)
 CLOSED = (Status.DONE, Status.CANCELLED)
 
 
@@ -146,6 +147,7 @@ class Report:
     replies: list[ReplyRate] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
     timeline: list[TaskLine] = field(default_factory=list)  # every task, by deadline
+    monday: Monday | None = None  # budget, risks, hard deadlines, blocked, priorities
 
     @property
     def days_to_release(self) -> int:
@@ -236,6 +238,7 @@ def build_report(
     rep.results_by_action, rep.results_by_axis, rep.results_by_platform = _results(
         mine, lang, th)
     rep.replies = _replies(plan, lang)
+    rep.monday = build_monday(plan, dates, lines, as_of, sunday)
     rep.findings = findings if findings is not None else check_plan(plan, as_of, dates=dates)
     return rep
 
