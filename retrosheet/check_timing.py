@@ -13,7 +13,7 @@ from itertools import pairwise
 from typing import TypeVar
 
 from .checker import CLOSED, Checker, axis_key, plural
-from .errors import PlanError
+from .effective import EffectivePlan
 from .kinds import (
     SHOW,
     STEP_LABELS,
@@ -28,7 +28,6 @@ from .kinds import (
 )
 from .labels import Status, TaskType, Unit, axis_label
 from .model import RELEASE, Scheduled, Task
-from .schedule import calendar_for, schedule
 from .workdays import WorkCalendar
 
 # Which steps must be done before each one (issue 10: masters → ISRC/UPC → distributor
@@ -49,19 +48,8 @@ _STOP = frozenset({"le", "la", "les", "de", "des", "du", "a", "au", "aux", "et",
                    "pour", "d", "l", "s", "an"})
 
 
-def timing(c: Checker, known: dict[str, Scheduled] | None = None) -> None:
-    try:
-        cal = calendar_for(c.plan.settings)
-    except PlanError as exc:
-        c.add("bad_calendar", detail=exc.message)
-        return
-    try:
-        dates = known if known is not None else schedule(c.plan.tasks, c.release, cal)
-    except PlanError as exc:
-        # Structure passed, so this is an offset leading out of the calendar.
-        c.add("schedule_error", c.index.get(exc.task or ""), "offset", detail=exc.message)
-        return
-    Timing(c, dates, cal).run()
+def timing(c: Checker, eff: EffectivePlan) -> None:
+    Timing(c, eff.dates, eff.calendar).run()
 
 
 class Timing:
@@ -155,17 +143,16 @@ class Timing:
         near: dict[str, list[tuple[Task, frozenset[str]]]] = defaultdict(list)
         for task in self.live:
             action = fold(task.action)
-            if not action:
-                continue
+            if not action or task.type is TaskType.FOLLOWUP:
+                continue  # a duplicated send is reported on the send, not its follow-ups
             key = (axis_key(task.axis), action, self.d(task))
             if key in first:
                 c.add("duplicate_task", task, "action", day=c.day(key[2]),
                       other=first[key].id)
                 continue
             first[key] = task
-            if task.type is not TaskType.FOLLOWUP:
-                words = frozenset(w for w in action.split() if w not in _STOP)
-                near[key[0]].append((task, words))
+            words = frozenset(w for w in action.split() if w not in _STOP)
+            near[key[0]].append((task, words))
         th = c.th
         for group in near.values():
             if len(group) > 400:

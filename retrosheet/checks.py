@@ -15,10 +15,11 @@ from collections.abc import Iterable
 
 from .check_timing import timing
 from .checker import CLOSED, DEFAULT_THRESHOLDS, Checker, Finding, Thresholds, num_text
+from .effective import EffectivePlan, effective_of
 from .errors import PlanError
 from .followups import MAX_FOLLOWUPS, followup_id, parse_rule
 from .labels import Reply, TaskType
-from .model import RELEASE, Plan, Scheduled, Task
+from .model import RELEASE, Plan, Task
 from .rules import Severity
 
 __all__ = ["Finding", "Severity", "Thresholds", "check_plan", "has_errors"]
@@ -29,24 +30,43 @@ def has_errors(findings: Iterable[Finding]) -> bool:
 
 
 def check_plan(
-    plan: Plan, today: dt.date, thresholds: Thresholds = DEFAULT_THRESHOLDS,
-    dates: dict[str, Scheduled] | None = None,
+    plan: Plan | EffectivePlan, today: dt.date, thresholds: Thresholds = DEFAULT_THRESHOLDS,
 ) -> list[Finding]:
     """Every finding of the rules table, errors first, then warnings, then info, by row.
 
-    `today` keeps weekly runs quiet about the past: an owner's overloaded week or an
-    axis's silence that is already over is not reported. `dates`: the plan's computed
-    dates when the caller has them already (a report), so they are not computed twice.
+    The effective plan is checked (the follow-up rows its rules ask for included). When
+    no date can be computed, the plan as typed is, and every structural problem is
+    listed. `today` keeps weekly runs quiet about the past: an owner's overloaded week or
+    an axis's silence that is already over is not reported.
     """
-    c = Checker(plan, today, thresholds)
-    # Dates computed by the caller prove there is no cycle: no need to look for one.
-    structure(c, look_for_cycles=dates is None)
+    failure: PlanError | None = None
+    try:
+        eff: EffectivePlan | None = effective_of(plan)
+    except PlanError as exc:
+        eff, failure = None, exc
+    target = eff.plan if eff is not None else plan
+    assert isinstance(target, Plan)  # effective_of only fails on a Plan
+    c = Checker(target, today, thresholds)
+    # Computed dates prove there is no cycle: no need to look for one.
+    structure(c, look_for_cycles=eff is None)
     if not c.found:
-        timing(c, dates)
+        if eff is not None:
+            timing(c, eff)
+        elif failure is not None:
+            failed(c, failure)
     content(c)
     contacts(c)
     c.out.sort(key=lambda item: (item[1].severity.rank, item[0], item[1].row or 0))
     return [f for _, f in c.out]
+
+
+def failed(c: Checker, exc: PlanError) -> None:
+    """No date could be computed though the structure is sound: the calendar (an unknown
+    country or region) or an offset leading out of the calendar."""
+    if exc.task is None:
+        c.add("bad_calendar", detail=exc.message)
+    else:
+        c.add("schedule_error", c.index.get(exc.task), "offset", detail=exc.message)
 
 
 def structure(c: Checker, look_for_cycles: bool = True) -> None:

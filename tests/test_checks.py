@@ -74,10 +74,10 @@ def every_finding_plan(lang: str) -> Plan:
         # J-28 = Fri 16 April, four days before the plan was created.
         Task("T030", "Déclarer le titre à la Sacem", axis="Admin", owner="Manager",
              offset=-28),
-        Task("T040", "Envoyer le communiqué", axis="Presse", owner="Attachée de presse",
-             offset=-21, followup="+7"),
-        Task("T041", "Envoyer  le communiqué ", axis="Press", owner="Attachée de presse",
-             offset=-21, followup="+7"),
+        Task("T040", "Rédiger le communiqué", axis="Presse", owner="Attachée de presse",
+             offset=-21),
+        Task("T041", "Rédiger  le communiqué ", axis="Press", owner="Attachée de presse",
+             offset=-21),
         # Mailing on Friday 7 May; its follow-up's offset was typed over as 0: same day.
         Task("T050", "Mailing radios", axis="Radio", owner="Promo radio", offset=-7,
              followup="+1"),
@@ -93,10 +93,8 @@ def every_finding_plan(lang: str) -> Plan:
              offset=-10),
         Task("T062", "Story pré-save", axis="Social", owner="community  Manager", offset=-9),
         # TV: nothing between 23 April and 19 May.
-        Task("T070", "Envoyer le clip aux chaînes", axis="TV", owner="Label", offset=-20,
-             followup="+7"),
-        Task("T071", "Proposer une interview TV", axis="TV", owner="Label", offset=5,
-             followup="+7"),
+        Task("T070", "Monter la version TV du clip", axis="TV", owner="Label", offset=-20),
+        Task("T071", "Interview TV", axis="TV", owner="Label", offset=5),
         # Typed deadline on a Saturday (computed: Monday 26 April).
         Task("T080", "Tourner le clip", axis="Clip", owner="Réalisatrice", offset=-18,
              deadline=D(2027, 4, 24), typed=frozenset({"deadline"})),

@@ -15,7 +15,6 @@ from retrosheet.monday import Hard, State, Why
 from retrosheet.render import to_markdown, to_text, wrap_phrases
 from retrosheet.render_html import to_html
 from retrosheet.report import Report, build_report
-from retrosheet.schedule import compute
 
 
 def monday_plan(lang: str = "fr") -> Plan:
@@ -35,7 +34,7 @@ def monday_plan(lang: str = "fr") -> Plan:
 
 def report(lang: str = "fr") -> Report:
     p = monday_plan(lang)
-    return build_report(p, AS_OF, dates=compute(p))
+    return build_report(p, AS_OF)
 
 
 def test_budget_total_spent_left() -> None:
@@ -106,7 +105,7 @@ def test_every_format_has_the_monday_sections(lang: str) -> None:
 
 def test_owner_report_counts_only_their_money_and_tasks() -> None:
     p = monday_plan()
-    rep = build_report(p, AS_OF, owner="Sam", dates=compute(p))
+    rep = build_report(p, AS_OF, owner="Sam")
     assert rep.monday is not None
     assert (rep.monday.budget.total, rep.monday.budget.spent) == (750, 730)
     assert rep.monday.risks == []
