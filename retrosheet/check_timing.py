@@ -292,7 +292,7 @@ class Timing:
         c = self.c
         day_j = [t for t in self.live if t.is_milestone and t.anchors == (RELEASE,)
                  and t.offset == 0 and not t.is_release]
-        show = any(any_word(tuple(fold(t.action).split()), SHOW) for t in day_j)
+        show = any(any_word(fold(t.action), SHOW) for t in day_j)
         dated: list[tuple[Task | None, str, dt.date]] = [] if show else [(None, "J", c.release)]
         dated += [(t, t.id, self.d(t)) for t in self.live if t.is_release]
         for task, what, day in dated:
@@ -364,7 +364,7 @@ class Timing:
         first: dict[tuple[str, bool], Task] = {}
         for task in self.live:
             pressing = Kind.PRESSING in self.kinds[task.id]
-            if pressing or is_broadcast_send(task):
+            if pressing or is_broadcast_send(task, self.kinds[task.id]):
                 key = (self.release_of[task.id], pressing)
                 if key not in first or self.d(task) < self.d(first[key]):
                     first[key] = task
@@ -393,7 +393,7 @@ class Timing:
                       limit=c.day(r - dt.timedelta(days=th.stock_days)))
         radio: dict[str, list[Task]] = defaultdict(list)
         for task in self.live:
-            if is_radio_send(task):
+            if is_radio_send(task, self.kinds[task.id]):
                 radio[self.release_of[task.id]].append(task)
         early, late = th.radio_first_days
         for rid, tasks in radio.items():

@@ -57,8 +57,16 @@ def fold(text: str) -> str:
     return _NON_WORD.sub(" ", text.lower()).strip()
 
 
-def any_word(words: tuple[str, ...], stems: frozenset[str] | tuple[str, ...]) -> bool:
-    return any(w.startswith(s) for w in words for s in stems)
+@functools.cache
+def _pattern(stems: frozenset[str] | tuple[str, ...]) -> re.Pattern[str]:
+    """One regex for a family of stems: a word of the text starts with one of them."""
+    return re.compile("(?:^| )(?:" + "|".join(sorted(map(re.escape, stems))) + ")")
+
+
+def any_word(words: tuple[str, ...] | str, stems: frozenset[str] | tuple[str, ...]) -> bool:
+    """A word starts with one of `stems` (`words`: folded words, or a folded text)."""
+    text = words if isinstance(words, str) else " ".join(words)
+    return _pattern(stems).search(text) is not None
 
 
 def _s(*stems: str) -> frozenset[str]:
@@ -111,14 +119,10 @@ AFTER_WORDS = _s("remerci", "thank", "bilan", "recap", "debrief", "apres", "afte
                  "lendemain", "retombee", "aftermovie")
 
 
-@functools.lru_cache(maxsize=4096)
-def _words(text: str) -> tuple[str, ...]:
-    return tuple(fold(text).split())
-
-
-def _phrase(text: str, *phrases: str) -> bool:
-    folded = f" {fold(text)} "
-    return any(f" {p} " in folded for p in phrases)
+def _phrase(folded: str, *phrases: str) -> bool:
+    """One of `phrases` (folded words) appears in the folded text."""
+    padded = f" {folded} "
+    return any(f" {p} " in padded for p in phrases)
 
 
 def kinds_of(task: Task) -> frozenset[Kind]:
@@ -128,14 +132,13 @@ def kinds_of(task: Task) -> frozenset[Kind]:
     return _kinds(task.action, task.platform, task.axis)
 
 
-@functools.lru_cache(maxsize=4096)
+@functools.lru_cache(maxsize=65536)
 def _kinds(action: str, platform: str, axis_text: str) -> frozenset[Kind]:
-    w = _words(action)
-    p = _words(platform)
-    both = w + p
+    w = fold(action)  # one folded text, searched by one regex per family of stems
+    both = f"{w} {fold(platform)}"
     axis = Axis.parse(axis_text)
     out: set[Kind] = set()
-    s4a = _phrase(f"{action} {platform}", "spotify for artists", "s4a")
+    s4a = _phrase(both, "spotify for artists", "s4a")
     spotify = s4a or any_word(both, ("spotify",))
     physical = any_word(w, PHYSICAL)
     checking = any_word(w, CHECK_VERBS)
@@ -148,25 +151,25 @@ def _kinds(action: str, platform: str, axis_text: str) -> frozenset[Kind]:
     if (any_word(w, ("master",)) and not any_word(w, ("masterclass", "broadcast", "clip", "video"))
             and axis is not Axis.VIDEO and not outlet_send and not any_word(w, PLANT)
             and not (to_distributor and any_word(w, DELIVER_VERBS)
-                     and not {"livre", "livres", "delivered"} & set(w))):
+                     and not {"livre", "livres", "delivered"} & set(w.split()))):
         out.add(Kind.MASTERS)
     # Codes assigned, not a radio track sheet that lists them.
     if (any_word(w, ("isrc", "upc", "ean")) and axis not in OUTLET_AXES
             and not any_word(w, ("clip", "video", "fiche", "sheet"))):
         out.add(Kind.CODES)
     delivering = (any_word(w, DELIVER_VERBS)
-                  or _phrase(action, "mettre en ligne", "mise en ligne"))
+                  or _phrase(w, "mettre en ligne", "mise en ligne"))
     if (to_distributor and delivering and not physical and not checking
             and not any_word(w, ("content", "whitelist", "blanche", "allow"))
-            and not any_word(both, LYRICS) and not _phrase(action, "pre save", "presave")):
+            and not any_word(both, LYRICS) and not _phrase(w, "pre save", "presave")):
         out.add(Kind.UPLOAD)
-    editorial = any_word(w, EDITORIAL) or s4a or _phrase(action, "release radar")
+    editorial = any_word(w, EDITORIAL) or s4a or _phrase(w, "release radar")
     if (spotify and any_word(w, PITCH_VERBS) and not any_word(both, INDEPENDENT)
             and (editorial or not any_word(w, ("playlist",)))):
         out.add(Kind.PITCH)
     elif s4a and checking:
         out.add(Kind.S4A)
-    if _phrase(action, "pre save", "presave", "pre enregistrement") and not checking:
+    if _phrase(w, "pre save", "presave", "pre enregistrement") and not checking:
         out.add(Kind.PRESAVE)
     if (any_word(w, RIGHTS_BODIES) and any_word(w, REGISTER_VERBS) and not outlet_send
             and not any_word(w, SET_LIST)):
@@ -183,10 +186,10 @@ def _kinds(action: str, platform: str, axis_text: str) -> frozenset[Kind]:
     if any_word(w, MONTHLY) and (axis is Axis.PRESS or any_word(w, SEND_VERBS)):
         out.add(Kind.MONTHLIES)
     if any_word(w, SALE_WORDS) and not checking:
-        if any_word(w, ("prevente", "presale")) or _phrase(action, "pre sale", "pre vente") or (
+        if any_word(w, ("prevente", "presale")) or _phrase(w, "pre sale", "pre vente") or (
                 any_word(w, FAN_ONLY) and any_word(w, OPEN_VERBS)):
             out.add(Kind.PRESALE)
-        elif any_word(w, OPEN_VERBS) or _phrase(action, "en vente", "on sale"):
+        elif any_word(w, OPEN_VERBS) or _phrase(w, "en vente", "on sale"):
             out.add(Kind.SALE)
     if any_word(w, AFTER_WORDS):
         out.add(Kind.AFTER_EVENT)
@@ -195,20 +198,20 @@ def _kinds(action: str, platform: str, axis_text: str) -> frozenset[Kind]:
 
 def product(task: Task) -> str:
     """What a sale sells, so a ticket presale is compared with the ticket sale."""
-    w = _words(task.action)
+    w = fold(task.action)
     return "tickets" if any_word(w, ("billet", "ticket", "concert", "show", "party", "place",
                                   "tour", "date")) else "records"
 
 
-def is_radio_send(task: Task) -> bool:
-    return Kind.SEND in kinds_of(task) and Axis.parse(task.axis) is Axis.RADIO
+def is_radio_send(task: Task, kinds: frozenset[Kind]) -> bool:
+    return Kind.SEND in kinds and Axis.parse(task.axis) is Axis.RADIO
 
 
-def is_broadcast_send(task: Task) -> bool:
+def is_broadcast_send(task: Task, kinds: frozenset[Kind]) -> bool:
     """A send to radio or TV: from then on the work may be aired."""
-    return Kind.SEND in kinds_of(task) and Axis.parse(task.axis) in (Axis.RADIO, Axis.TV)
+    return Kind.SEND in kinds and Axis.parse(task.axis) in (Axis.RADIO, Axis.TV)
 
 
 def is_mechanical(task: Task) -> bool:
     """The SDRM authorises reproduction: it comes before the pressing."""
-    return any_word(_words(task.action), ("sdrm",))
+    return any_word(fold(task.action), ("sdrm",))
