@@ -43,7 +43,8 @@ class Finding:
     def __str__(self) -> str:
         where = self.where
         head = f"{where} " if where else ""
-        return f"{head}{self.severity.label(self.lang)}: {self.message}"
+        colon = " :" if self.lang == "fr" else ":"  # French sets a space before the colon
+        return f"{head}{self.severity.label(self.lang)}{colon} {self.message}"
 
 
 # Social accounts go cold fast; press, radio and the rest work in longer waves. Work

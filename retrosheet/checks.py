@@ -155,8 +155,7 @@ def content(c: Checker) -> None:
     budgeted = sum(1 for t in c.plan.tasks if t.budget)
     if budgeted > 1 and total_spent > total_budget:
         c.add("total_over_budget", spent=num_text(total_spent, lg),
-              budget=num_text(total_budget, lg), over=num_text(total_spent - total_budget, lg),
-              s="s" if total_spent >= 2 else "")
+              budget=num_text(total_budget, lg), over=num_text(total_spent - total_budget, lg))
 
 
 def orphan(c: Checker, task: Task) -> None:

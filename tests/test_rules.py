@@ -258,7 +258,7 @@ def test_total_budget() -> None:
     result = check_plan(p, D(2027, 1, 4))
     assert [(f.code, f.task) for f in result] == [("total_over_budget", None)]
     assert result[0].message == (
-        "budget total dépassé : 210 dépensés pour 150 budgétés, 60 de plus")
+        "budget total dépassé : 210 € dépensés pour 150 € budgétés, 60 € de plus")
 
 
 def test_done_and_cancelled_tasks_are_left_alone() -> None:
