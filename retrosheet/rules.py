@@ -29,7 +29,8 @@ _RANK = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}
 E, W, INFO = Severity.ERROR, Severity.WARNING, Severity.INFO
 
 # Sources, named once (docs cite only what the repository holds: docs/checks.md copies them).
-SPEC = "SPEC §3 / §5 (retrosheet's contract, README « Date rules » and « Checks »)"
+SPEC = ("retrosheet's contract: a date that cannot be computed, or a plan that contradicts "
+        "itself (README « Date rules », « Checks »)")
 PRACTICE = "common practice: an expert release manager's review of the templates (issue 10)"
 SPOTIFY = ("Spotify: pitch at least 7 days before release to reach followers' Release "
            "Radar; one unreleased track per release (musically.com, 2018-07-19, quoting "
