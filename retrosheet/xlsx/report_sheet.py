@@ -20,10 +20,8 @@ import zipfile
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from xml.sax.saxutils import escape, quoteattr
-
-from lxml import etree
 
 from ..errors import WorkbookError
 from ..labels import (
@@ -45,6 +43,9 @@ from ..values import EXCEL_EPOCH, EXCEL_EPOCH_1904, column_letter
 from .package import NS_MAIN, NS_REL, Package, Writer
 from .safe import atomic_path
 from .sheetxml import SheetXml, col_index, grow_table
+
+if TYPE_CHECKING:
+    from lxml import etree
 
 NS_PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
 REL_WORKSHEET = NS_REL + "/worksheet"
@@ -92,6 +93,8 @@ class _Xf:
 
 
 def _parse_xml(data: bytes, what: str) -> etree._Element:
+    from lxml import etree  # only the file backend parses XML (xlwings Lite has no lxml)
+
     try:
         return etree.fromstring(data, parser=etree.XMLParser(resolve_entities=False))
     except etree.XMLSyntaxError as exc:
