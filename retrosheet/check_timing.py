@@ -215,6 +215,12 @@ class Timing:
             d = self.d(task)
             if task.status in CLOSED or d >= created:
                 continue
+            if c.today > created:
+                # Used since its creation (the release may have moved): the task is late,
+                # nothing says the release was too close when the plan was made.
+                c.add("late", task, "deadline", day=c.day(d),
+                      late=plural((c.today - d).days, "jour", "day", c.lang))
+                continue
             c.add("past_at_creation", task, "deadline", day=c.day(d), created=c.day(created),
                   late=plural((created - d).days, "jour", "day", c.lang))
 

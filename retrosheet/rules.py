@@ -140,6 +140,10 @@ RULES: Final[tuple[Rule, ...]] = (
         "est trop proche pour ce modèle",
         "deadline {day} already {late} past when the plan was created ({created}): the "
         "release is too close for this template")),
+    _r("late", W, DEADLINE, ("échéance passée depuis la création du plan, tâche ouverte",
+                             "deadline passed since the plan was created, task open"),
+       ("en retard : échéance {day} dépassée de {late}",
+        "late: deadline {day} passed {late} ago")),
     _r("typed_non_working_day", W, ("Planning : Début, Échéance", "Planning: Start, "
                                     "Deadline"),
        ("date tapée à la main un jour non travaillé", "hand-typed date on a day off"),
