@@ -1,8 +1,11 @@
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from clirun import invoke
+from click.testing import Result
 
 SMALL_CSV = """\
 ID,Type,Axe,Action,Action (en),Responsable,Référence,Décalage,Unité,Durée,Relance,Plateforme,Objectif,Budget,Notes
@@ -21,3 +24,9 @@ def small_csv(tmp_path: Path) -> Path:
     path = tmp_path / "mini.csv"
     path.write_text(SMALL_CSV, encoding="utf-8")
     return path
+
+
+@pytest.fixture
+def run_cli() -> Callable[..., Result]:
+    """The shared CLI runner (tests/clirun.py): `run_cli("export", path).stdout`."""
+    return invoke
