@@ -4,8 +4,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from clirun import invoke
 from click.testing import Result
+from clirun import invoke
 
 SMALL_CSV = """\
 ID,Type,Axe,Action,Action (en),Responsable,Référence,Décalage,Unité,Durée,Relance,Plateforme,Objectif,Budget,Notes
