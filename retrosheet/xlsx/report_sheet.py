@@ -30,7 +30,6 @@ from ..labels import (
     normalize,
     sheet_name,
 )
-from ..report import Report
 
 # The layout moved to the core (retrosheet.report_cells); the names this module had.
 from ..report_cells import (
@@ -602,16 +601,3 @@ def save_with_parts(pkg: Package, replaced: dict[str, bytes | Writer],
                 info = zipfile.ZipInfo(name, stamp)
                 info.compress_type = zipfile.ZIP_DEFLATED
                 z.writestr(info, data)
-
-
-def write_report_sheet(path: Path, report: Report) -> None:
-    """Write `report` on the plan's Report sheet and append its run to History.
-
-    Nothing else in the file changes (a workbook without these sheets gets them added);
-    the write is atomic and refused when the file is open (lock file beside it), so on
-    any error the file is as it was.
-    """
-    from ..actions import write_report
-    from .store import XlsxStore
-
-    write_report(XlsxStore(path), report)
