@@ -1,4 +1,4 @@
-"""Checks on a plan (SPEC §5): redundancy, incoherence, timing, platform lead times.
+"""Checks on a plan (docs/contract.md §5): redundancy, incoherence, timing, platform lead times.
 
 Pure: takes a Plan, returns findings. Never raises on what the plan contains, since a
 broken plan is exactly what `check` has to describe. Structural problems (IDs, anchors,
@@ -96,7 +96,7 @@ class Thresholds:
     silent_days: dict[str, int] = field(default_factory=_default_silent_days)
     default_silent_days: int = 21
     # The campaign window, for silences: from 6 weeks before J (radio and press waves rarely
-    # start earlier, domain.md) to this many days after J.
+    # start earlier, docs/lead-times.md) to this many days after J.
     campaign_days_before_release: int = 42
     campaign_days_after_release: int = 14
     spotify_pitch_days: int = 7  # Spotify: pitch at least 7 days ahead for Release Radar
@@ -126,7 +126,7 @@ def has_errors(findings: Iterable[Finding]) -> bool:
 def check_plan(
     plan: Plan | EffectivePlan, today: dt.date, thresholds: Thresholds = DEFAULT_THRESHOLDS,
 ) -> list[Finding]:
-    """Every finding of SPEC §5, errors first, then warnings, then info, by row.
+    """Every finding of docs/contract.md §5, errors first, then warnings, then info, by row.
 
     The effective plan is checked (the follow-up rows its rules ask for included). When
     no date can be computed, the plan as typed is, and every structural problem is
@@ -249,7 +249,7 @@ class _Checker:
     # ------------------------------------------------------------------ structure
 
     def structure(self, look_for_cycles: bool = True) -> None:
-        """What makes dates impossible; all of it, not just the first (SPEC §3)."""
+        """What makes dates impossible; all of it, not just the first (docs/dates.md)."""
         E = Severity.ERROR
         first: dict[str, Task] = {}
         for task in self.plan.tasks:
@@ -523,7 +523,7 @@ class _Checker:
 
     def lead_times(self, tasks: list[Task], dates: dict[str, Scheduled],
                    nominal: dict[str, int]) -> None:
-        """Platform deadlines from domain.md; follow-ups and milestones are not sends."""
+        """Platform deadlines from docs/lead-times.md; follow-ups and milestones are not sends."""
         th = self.th
         for task in tasks:
             if task.status in _CLOSED or task.is_milestone or task.type is TaskType.FOLLOWUP:

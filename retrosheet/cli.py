@@ -110,12 +110,16 @@ def templates_cmd(lang: str) -> None:
     Example:
         retrosheet templates --lang en
     """
-    from .templates import BUILTIN, builtin_rows
+    from .new import new_plan
+    from .templates import BUILTIN
 
     for name, (fr, en) in BUILTIN.items():
-        rows = builtin_rows(name)
-        unit = "tâches" if lang == "fr" else "tasks"
-        click.echo(f"{name:<9} {fr if lang == 'fr' else en} ({rows} {unit})")
+        made = new_plan(name, dt.date(2027, 1, 1), lang=lang)  # any day: rows, not dates
+        followups = len(made.effective.added)
+        tasks = len(made.plan.tasks) - followups
+        text = (f"{tasks} tâches + {followups} relances" if lang == "fr"
+                else f"{tasks} tasks + {followups} follow-ups")
+        click.echo(f"{name:<9} {fr if lang == 'fr' else en} ({text})")
 
 
 @cli.command(name="new")
@@ -206,13 +210,16 @@ def new_cmd(template: str | None, release: str, output: str | None, lang: str, c
 
 def _say_new(made: Any, where: str, release_date: dt.date, now: dt.date, lang: str) -> None:
     n = len(made.plan.tasks)
+    k = len(made.effective.added)  # rows the template's follow-up rules add
     template = made.plan.settings.template
     fmt = "%d/%m/%Y" if lang == "fr" else "%Y-%m-%d"
     j = release_date.strftime(fmt)
     if lang == "fr":
-        click.echo(f"{where} : {n} tâches, sortie (J) le {j}, modèle {template}")
+        rows = f"{n} tâches dont {k} relances" if k else f"{n} tâches"
+        click.echo(f"{where} : {rows}, sortie (J) le {j}, modèle {template}")
     else:
-        click.echo(f"{where}: {n} tasks, release (J) on {j}, template {template}")
+        rows = f"{n} tasks including {k} follow-ups" if k else f"{n} tasks"
+        click.echo(f"{where}: {rows}, release (J) on {j}, template {template}")
     late = made.past_deadlines(now)
     if late:
         ids = ", ".join(f"{tid} ({days} j de retard)" if lang == "fr" else f"{tid} ({days} d late)"

@@ -14,7 +14,7 @@ from .labels import PLANNING_KEYS, SETTINGS_FIELDS, Axis, Reply, Status, TaskTyp
 from .model import RELEASE, Scheduled, Settings
 from .values import column_letter
 
-# Planning: one column per key, in SPEC order, then the week strip.
+# Planning: one column per key, in the contract's order, then the week strip.
 COL: Final[dict[str, int]] = {k: i for i, k in enumerate(PLANNING_KEYS)}
 LETTER: Final[dict[str, str]] = {k: column_letter(i) for k, i in COL.items()}
 # A narrow column whose cells hold ="" stops long notes from spilling over the strip.
@@ -98,7 +98,7 @@ def _lookup(anchor_id_expr: str, cols: Mapping[str, str]) -> str:
 
 def deadline_formula(row: int, anchors: tuple[str, ...], refs: Refs,
                      cols: Mapping[str, str] = LETTER) -> str:
-    """Live deadline for a Planning row (SPEC §3), the same rule as the engine.
+    """Live deadline for a Planning row (docs/dates.md), the same rule as the engine.
 
     A single anchor is read from the row's Référence cell, so editing it moves the date;
     several anchors are written into the formula (recompute rewrites it).

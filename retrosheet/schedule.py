@@ -1,4 +1,4 @@
-"""The scheduler: every task's start and deadline from J, anchors and offsets (SPEC §3)."""
+"""The scheduler: every task's start and deadline from J, anchors and offsets (docs/dates.md)."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """The workbook's live formulas in a real spreadsheet (LibreOffice), against the engine.
 
-SPEC §3: when a user changes the release date, an offset or a single anchor in the sheet,
+docs/dates.md: when a user changes the release date, an offset or a single anchor in the sheet,
 the dates update by themselves, and retrosheet's engine and the spreadsheet give the same
 dates row for row. Each case below edits a generated plan with openpyxl (which drops the
 cached values), lets LibreOffice recalculate it, and compares every Planning row's Début /

@@ -1,4 +1,4 @@
-"""The HTML report (SPEC §6): one self-contained page with charts, in French and English,
+"""The HTML report (docs/contract.md §6): one self-contained page with charts, fr and en,
 checked as text and rendered by a real headless Chromium at phone and desktop widths.
 
 The Chromium tests skip when `chromium` is not on PATH (Debian package `chromium`).

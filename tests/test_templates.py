@@ -1,4 +1,4 @@
-"""The built-in templates: complete, bilingual, and true to the lead times of domain.md."""
+"""The built-in templates: complete, bilingual, and true to the lead times of docs/lead-times.md."""
 
 from __future__ import annotations
 

@@ -9,7 +9,7 @@ made before these sheets existed (or by hand) gets them added as new parts.
 Cells are written as inline strings, so sharedStrings.xml is never touched. Dates are
 date serials shown with a date style the workbook already has (a plan written by
 retrosheet always has one); only a workbook with no date style at all gets one, added to
-styles.xml, so that dates stay real dates (SPEC §3) rather than text.
+styles.xml, so that dates stay real dates (docs/dates.md) rather than text.
 """
 
 from __future__ import annotations
