@@ -23,6 +23,7 @@ from .errors import PlanError
 from .followups import MAX_FOLLOWUPS, followup_id, parse_rule
 from .labels import Axis, Labeled, Reply, Status, TaskType, Unit, axis_label, normalize
 from .model import RELEASE, Contact, Plan, Scheduled, Task
+from .schedule import anchor_order
 from .workdays import WorkCalendar
 
 
@@ -295,37 +296,12 @@ class _Checker:
 
     def cycles(self) -> None:
         """Each cycle of anchors once, named in full, on the row that closes it."""
-        seen: set[frozenset[str]] = set()
-        done: set[str] = set()
-        for root in self.index:
-            if root in done:
-                continue
-            path: list[str] = []
-            on_path: set[str] = set()
-            stack: list[tuple[str, int]] = [(root, 0)]
-            while stack:
-                tid, i = stack.pop()
-                if i == 0:
-                    path.append(tid)
-                    on_path.add(tid)
-                anchors = [a for a in self.index[tid].anchors if a in self.index]
-                if i < len(anchors):
-                    stack.append((tid, i + 1))
-                    nxt = anchors[i]
-                    if nxt in on_path:
-                        cycle = path[path.index(nxt):]
-                        if frozenset(cycle) not in seen:
-                            seen.add(frozenset(cycle))
-                            text = " → ".join([*cycle, nxt])
-                            self.add(Severity.ERROR, "anchor_cycle", self.t(
-                                f"les références forment un cycle : {text}",
-                                f"anchors form a cycle: {text}"), self.index[tid], "anchor")
-                    elif nxt not in done:
-                        stack.append((nxt, 0))
-                    continue
-                path.pop()
-                on_path.discard(tid)
-                done.add(tid)
+        _, cycles = anchor_order({tid: t.anchors for tid, t in self.index.items()})
+        for cycle in cycles:
+            text = " → ".join(cycle)
+            self.add(Severity.ERROR, "anchor_cycle", self.t(
+                f"les références forment un cycle : {text}",
+                f"anchors form a cycle: {text}"), self.index[cycle[-2]], "anchor")
 
     # ---------------------------------------------------------------------- dates
 

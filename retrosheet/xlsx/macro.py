@@ -25,15 +25,13 @@ import datetime as dt
 import posixpath
 import re
 import tempfile
-import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 from xml.sax.saxutils import escape
 
 from ..errors import WorkbookError
-from .package import NS_REL, Package, Writer
-from .safe import atomic_path
+from .package import NS_REL, Package, Writer, save_with_parts
 from .vba import (
     CAPTIONS,
     ENTRY_POINTS,
@@ -563,23 +561,11 @@ def add_macros(src: Path, dest: Path, place: Place | None = None) -> Macros:
             added[srels_part] = new_rels.encode("utf-8")
         replaced[planning] = _with_legacy_drawing(sheet_bytes, rid)
 
-    _save(pkg, dest, replaced, added)
-    return Macros(installed_xlwings(), [sub for sub, _ in ENTRY_POINTS.values()], refreshed)
-
-
-def _save(pkg: Package, dest: Path, replaced: dict[str, bytes | Writer],
-          added: dict[str, bytes]) -> None:
-    stamp = pkg.infos[0].date_time if pkg.infos else (1980, 1, 1, 0, 0, 0)
     try:
-        with atomic_path(dest) as tmp:
-            pkg.save(replaced, tmp)
-            with zipfile.ZipFile(tmp, "a") as z:
-                for name, data in added.items():
-                    info = zipfile.ZipInfo(name, stamp)
-                    info.compress_type = zipfile.ZIP_DEFLATED
-                    z.writestr(info, data)
+        save_with_parts(pkg, replaced, added, dest)
     except OSError as exc:
         raise WorkbookError(f"{dest.name} cannot be written: {exc}") from exc
+    return Macros(installed_xlwings(), [sub for sub, _ in ENTRY_POINTS.values()], refreshed)
 
 
 def reanchor_with_macros(src: Path, dest: Path, release: dt.date) -> Edited:

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import zipfile
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -42,7 +41,6 @@ from ..store import Row, SheetSpec, Val
 from ..updates import CellUpdate
 from ..values import EXCEL_EPOCH, EXCEL_EPOCH_1904, column_letter
 from .package import NS_MAIN, NS_REL, Package, Writer
-from .safe import atomic_path
 from .sheetxml import SheetXml, col_index, grow_table
 
 NS_PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
@@ -585,19 +583,3 @@ def _append(data: bytes, part: str, spec: SheetSpec, rows: Sequence[Row], st: St
     sheet.apply(updates)
     sheet.restyle(headers, header_style)
     return sheet
-
-
-def save_with_parts(pkg: Package, replaced: dict[str, bytes | Writer],
-                    added: dict[str, bytes], dest: Path | None = None) -> None:
-    """Package.save, plus parts the package did not have (appended at the end)."""
-    if not added:
-        pkg.save(replaced, dest)
-        return
-    stamp = pkg.infos[0].date_time if pkg.infos else (1980, 1, 1, 0, 0, 0)
-    with atomic_path(dest or pkg.path) as tmp:
-        pkg.save(replaced, tmp)
-        with zipfile.ZipFile(tmp, "a") as z:
-            for name, data in added.items():
-                info = zipfile.ZipInfo(name, stamp)
-                info.compress_type = zipfile.ZIP_DEFLATED
-                z.writestr(info, data)
