@@ -30,3 +30,14 @@ def small_csv(tmp_path: Path) -> Path:
 def run_cli() -> Callable[..., Result]:
     """The shared CLI runner (tests/clirun.py): `run_cli("export", path).stdout`."""
     return invoke
+
+
+# What starts another program (LibreOffice, Chromium, TaskJuggler) is slow: `-m "not slow"`
+# leaves it out.
+HEAVY = ("libreoffice", "chromium", "taskjuggler")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if any(item.get_closest_marker(m) for m in HEAVY):
+            item.add_marker(pytest.mark.slow)

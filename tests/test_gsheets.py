@@ -639,7 +639,7 @@ def test_xlsx_and_google_sheet_give_the_same_export_and_report(
 
 # ---- requests per command, whatever the row count (docs/contract.md §9) -----------------------
 
-@pytest.mark.parametrize("tasks", [46, 4546])  # 50 and 5,000 rows with their follow-ups
+@pytest.mark.parametrize("tasks", [46, pytest.param(4546, marks=pytest.mark.slow)])  # 50, 5000
 def test_request_counts(api: Sheets, store: Store, tmp_path: Path, tasks: int) -> None:
     m = new_plan(big_template(tmp_path, tasks), RELEASE)
     rows = len(m.plan.tasks)

@@ -291,6 +291,7 @@ def html_file(rep: Report, page: str) -> Path:
 
 
 @requires_chromium
+@pytest.mark.chromium
 @pytest.mark.parametrize(("device", "width"), [("phone", 390), ("desktop", 1280)])
 def test_screenshot(html_file: Path, rep: Report, device: str, width: int) -> None:
     png = ARTIFACTS / f"report-{rep.lang}-{device}.png"
@@ -303,6 +304,7 @@ def test_screenshot(html_file: Path, rep: Report, device: str, width: int) -> No
 
 
 @requires_chromium
+@pytest.mark.chromium
 def test_chromium_parses_sections_and_svgs(html_file: Path) -> None:
     done = _chromium(html_file, "--dump-dom")
     dom = done.stdout
