@@ -19,7 +19,10 @@ import click
 from .errors import PlanError, RetrosheetError
 
 if TYPE_CHECKING:
+    from .checks import Finding
     from .model import Plan
+    from .new import NewPlan
+    from .updates import CellUpdate
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -208,7 +211,7 @@ def new_cmd(template: str | None, release: str, output: str | None, lang: str, c
     _say_new(made, str(path), release_date, now, lang)
 
 
-def _say_new(made: Any, where: str, release_date: dt.date, now: dt.date, lang: str) -> None:
+def _say_new(made: NewPlan, where: str, release_date: dt.date, now: dt.date, lang: str) -> None:
     n = len(made.plan.tasks)
     k = len(made.effective.added)  # rows the template's follow-up rules add
     template = made.plan.settings.template
@@ -325,7 +328,7 @@ def _say(lang: str, fr: str, en: str) -> str:
     return fr if lang == "fr" else en
 
 
-def _show_value(update: Any, text: str, lang: str) -> str:
+def _show_value(update: CellUpdate, text: str, lang: str) -> str:
     """A cell's raw text as a person reads it: dates as dates, empty as (vide)."""
     from .values import from_serial
 
@@ -340,7 +343,7 @@ def _show_value(update: Any, text: str, lang: str) -> str:
     return text
 
 
-def _print_findings(findings: list[Any]) -> None:
+def _print_findings(findings: list[Finding]) -> None:
     for f in findings:
         click.echo(str(f))
 
@@ -598,7 +601,7 @@ def _is_sheet(spec: str) -> bool:
         return False  # a malformed address: read_all lists it as unreadable
 
 
-def _open_one(spec: str, credentials: str | None) -> Any:
+def _open_one(spec: str, credentials: str | None) -> Plan:
     """One plan of a label report: a usage error there is that plan's, not the run's."""
     try:
         return _open_plan(spec, credentials)

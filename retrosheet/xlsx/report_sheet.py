@@ -18,8 +18,6 @@ import datetime as dt
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from pathlib import Path
-from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
 from lxml import etree
@@ -331,16 +329,6 @@ class AppendSheet(SheetXml):
                 tag = tag.replace(ref, f'{ref} s="{style}"', 1)
             self.rows[i] = (text[:start] + tag + text[end:]).encode("utf-8")
             self.changed = True
-
-
-def _read_grid(path: Path, sheet: str) -> list[list[Any]]:
-    from python_calamine import CalamineWorkbook
-
-    try:
-        wb = CalamineWorkbook.from_path(str(path))
-        return list(wb.get_sheet_by_name(sheet).to_python(skip_empty_area=False))
-    except Exception as exc:  # calamine raises its own error types
-        raise WorkbookError(f"{path.name}: sheet {sheet!r} cannot be read: {exc}") from exc
 
 
 # ---- adding the sheets to a workbook that lacks them ------------------------------------
