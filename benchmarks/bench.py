@@ -164,7 +164,7 @@ def _measure(code: str, *args: str) -> tuple[float, float]:
 
 
 def recompute_vs_openpyxl(plan: Path, d: Path, rep: int) -> None:
-    """docs/contract.md §9: recompute of a 10,000-row plan whose release moved, against openpyxl's own
+    """docs/contract.md §9: recompute of a 10,000-row plan whose release moved, against openpyxl's
     load + save of that same file."""
     import openpyxl
 
