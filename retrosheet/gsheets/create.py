@@ -267,7 +267,7 @@ class _Builder:
         self.width("planning", c0, c1, style.px(L.STRIP_WIDTH))
         first = column_letter(c0)
         s, k, t = L.LETTER["start"], L.LETTER["deadline"], L.LETTER["type"]
-        milestone = f'OR(${t}2="Jalon",${t}2="Milestone")'
+        milestone = L.is_event_formula(f"${t}2")
         in_week = f"AND(${s}2<={first}$1+6,${k}2>={first}$1)"
         sid = self.id("planning")
         self.rule("planning", [grid_range(sid, 0, None, c0, c1)],

@@ -187,7 +187,7 @@ class _Writer:
         first = column_letter(c0)
         s, k = L.LETTER["start"], L.LETTER["deadline"]
         t = L.LETTER["type"]
-        milestone = f'OR(${t}2="Jalon",${t}2="Milestone")'
+        milestone = L.is_event_formula(f"${t}2")
         in_week = f"AND(${s}2<={first}$1+6,${k}2>={first}$1)"
         ws.conditional_format(0, c0, n, c1, {
             "type": "formula", "criteria": f"=AND({first}$1<=TODAY(),TODAY()<{first}$1+7)",
