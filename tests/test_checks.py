@@ -396,9 +396,9 @@ def test_structural_errors_are_all_listed_without_raising() -> None:
         ("missing_anchor", "T090", "F15"),
         ("no_owner", "T100", "E16"),
     ]
-    assert found[0].message == "duplicate ID T010 (also row 2)"
+    assert found[0].message == "duplicate ID 'T010' (also row 2)"
     assert found[3].message == "anchors form a cycle: T030 → T040 → T030"
-    assert found[4].message == "unknown anchor T999: no task has that ID"
+    assert found[4].message == "unknown anchor 'T999': no task has that ID"
     assert [f.severity for f in found[:-1]] == [Severity.ERROR] * 11
 
 
