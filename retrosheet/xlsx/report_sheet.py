@@ -18,9 +18,8 @@ import datetime as dt
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 from xml.sax.saxutils import escape, quoteattr
-
-from lxml import etree
 
 from ..errors import WorkbookError
 from ..labels import (
@@ -40,6 +39,9 @@ from ..updates import CellUpdate
 from ..values import EXCEL_EPOCH, EXCEL_EPOCH_1904, column_letter
 from .package import NS_MAIN, NS_REL, Package, Writer
 from .sheetxml import SheetXml, col_index, grow_table
+
+if TYPE_CHECKING:
+    from lxml import etree
 
 NS_PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
 REL_WORKSHEET = NS_REL + "/worksheet"
@@ -87,6 +89,8 @@ class _Xf:
 
 
 def _parse_xml(data: bytes, what: str) -> etree._Element:
+    from lxml import etree  # only the file backend parses XML (xlwings Lite has no lxml)
+
     try:
         return etree.fromstring(data, parser=etree.XMLParser(resolve_entities=False))
     except etree.XMLSyntaxError as exc:
