@@ -30,15 +30,22 @@ class EffectivePlan:
     calendar: WorkCalendar
     added: list[Task] = field(default_factory=list)  # follow-up rows the sheet lacks
     rules: dict[str, Rule | None] = field(default_factory=dict)  # task ID → its rule
+    _by_id: dict[str, Task] | None = field(default=None, repr=False)
 
     @property
     def tasks(self) -> list[Task]:
         return self.plan.tasks
 
+    def _index(self) -> dict[str, Task]:
+        """The tasks by ID, built once (a rule per contact must not scan the plan)."""
+        if self._by_id is None or len(self._by_id) > len(self.plan.tasks):
+            self._by_id = self.plan.by_id()
+        return self._by_id
+
     def rule(self, task_id: str) -> Rule | None:
         """A task's follow-up rule (None: no rule, or one the checks report as wrong)."""
         if task_id not in self.rules:
-            task = self.plan.by_id().get(task_id)
+            task = self._index().get(task_id)
             try:
                 self.rules[task_id] = parse_rule(task) if task is not None else None
             except PlanError:
@@ -56,7 +63,7 @@ class EffectivePlan:
 
     def orphans(self) -> list[Task]:
         """Follow-up rows whose task no longer has a rule asking for them."""
-        index = self.plan.by_id()
+        index = self._index()
         out = []
         for t in self.plan.tasks:
             if t.type is not TaskType.FOLLOWUP or not t.anchors:

@@ -14,12 +14,15 @@ PACKAGE = Path(__file__).resolve().parents[1] / "retrosheet"
 # Where a plan lives: each backend is a package or a module.
 BACKENDS = {
     "retrosheet.xlsx": "xlsx", "retrosheet.gsheets": "gsheets",
-    "retrosheet.xlwings_store": "xlwings", "retrosheet.openpyxl_store": "openpyxl",
+    # Excel through xlwings, on the desktop or as the Lite add-in: one xlwings Range API.
+    "retrosheet.xlwings_store": "xlwings", "retrosheet.xlwings_lite": "xlwings",
+    "retrosheet.openpyxl_store": "openpyxl",
     "retrosheet.libreoffice": "libreoffice",
 }
 # The layer that picks a backend for the user's PLAN or button (and builds the LibreOffice
 # extension, which packages every layer).
-ENTRY = {"retrosheet.cli", "retrosheet.__main__", "retrosheet.surfaces", "retrosheet.excel",
+ENTRY = {"retrosheet.cli", "retrosheet.cli_new", "retrosheet.cli_label", "retrosheet.__main__",
+         "retrosheet.surfaces", "retrosheet.excel",
          "retrosheet.libreoffice.oxt"}
 # Known crossings being removed in the same issue (the workbook design shared by both
 # writers, item 3; a past plan read as a template). No new one may appear.
@@ -27,6 +30,8 @@ PENDING = {
     ("retrosheet.gsheets.create", "retrosheet.xlsx.create"),
     ("retrosheet.gsheets.style", "retrosheet.xlsx.create"),
     ("retrosheet.templates", "retrosheet.xlsx.read"),
+    # the .xlsx writer embeds the Lite add-in's script and settings, defined beside it
+    ("retrosheet.xlsx.lite", "retrosheet.xlwings_lite"),
 }
 
 

@@ -568,10 +568,7 @@ def add_macros(src: Path, dest: Path, place: Place | None = None) -> Macros:
             added[srels_part] = new_rels.encode("utf-8")
         replaced[planning] = _with_legacy_drawing(sheet_bytes, rid)
 
-    try:
-        save_with_parts(pkg, replaced, added, dest)
-    except OSError as exc:
-        raise WorkbookError(f"{dest.name} cannot be written: {exc}") from exc
+    save_with_parts(pkg, replaced, added, dest)
     return Macros(installed_xlwings(), [sub for sub, _ in ENTRY_POINTS.values()], refreshed)
 
 
