@@ -23,7 +23,7 @@ from .errors import PlanError
 from .followups import MAX_FOLLOWUPS, followup_id, parse_rule
 from .labels import Axis, Labeled, Reply, Status, TaskType, Unit, axis_label, normalize
 from .model import RELEASE, Contact, Plan, Scheduled, Task
-from .schedule import anchor_order, task_problems
+from .schedule import anchor_order
 from .workdays import WorkCalendar
 
 
@@ -69,7 +69,8 @@ class Finding:
     def __str__(self) -> str:
         where = self.where
         head = f"{where} " if where else ""
-        return f"{head}{self.severity.label(self.lang)}: {self.message}"
+        colon = " :" if self.lang == "fr" else ":"  # French sets a space before the colon
+        return f"{head}{self.severity.label(self.lang)}{colon} {self.message}"
 
 
 # Social accounts go cold fast; press, radio and the rest work in longer waves. Work
@@ -252,9 +253,37 @@ class _Checker:
     def structure(self, look_for_cycles: bool = True) -> None:
         """What makes dates impossible; all of it, not just the first (docs/dates.md)."""
         E = Severity.ERROR
-        for p in task_problems(self.plan.tasks)[1]:
-            self.add(E, p.code, self.t(p.fr, p.en), p.task, p.key)
+        first: dict[str, Task] = {}
         for task in self.plan.tasks:
+            if not task.id:
+                self.add(E, "missing_id", self.t("tâche sans ID", "the task has no ID"),
+                         task, "id")
+            elif task.id == RELEASE:
+                self.add(E, "reserved_id", self.t(
+                    f"l'ID {RELEASE} est réservé au jour de sortie",
+                    f"ID {RELEASE} is reserved for release day"), task, "id")
+            elif task.id in first:
+                prev = first[task.id].source
+                also = (self.t(f" (déjà ligne {prev.row})", f" (also row {prev.row})")
+                        if prev else "")
+                self.add(E, "duplicate_id", self.t(
+                    f"ID {task.id} en double{also}", f"duplicate ID {task.id}{also}"),
+                    task, "id")
+            else:
+                first[task.id] = task
+            if not task.is_milestone and task.duration is not None and task.duration < 1:
+                self.add(E, "bad_duration", self.t(
+                    f"durée {task.duration} : au moins 1 jour ouvré",
+                    f"duration {task.duration} is below 1 working day"), task, "duration")
+            if not task.anchors:
+                self.add(E, "missing_anchor", self.t(
+                    f"aucune référence : écrire {RELEASE} ou un ID de tâche",
+                    f"no anchor: write {RELEASE} or a task ID"), task, "anchor")
+            for a in task.anchors:
+                if a != RELEASE and a not in self.index:
+                    self.add(E, "unknown_anchor", self.t(
+                        f"référence inconnue {a} : aucune tâche n'a cet ID",
+                        f"unknown anchor {a}: no task has that ID"), task, "anchor")
             if task.type is not TaskType.FOLLOWUP and task.followup:
                 try:
                     parse_rule(task)
@@ -389,6 +418,16 @@ class _Checker:
         for task in tasks:
             d = dates[task.id].deadline
             if task.status in _CLOSED or d >= created:
+                continue
+            if self.today > created:
+                # Used since its creation (the release may have moved): the task is late,
+                # nothing says the release was too close when the plan was made.
+                late = (self.today - d).days
+                self.add(Severity.WARNING, "late", self.t(
+                    f"en retard : échéance {self.day(d)} dépassée de "
+                    f"{_plural(late, 'jour', 'day', 'fr')}",
+                    f"late: deadline {self.day(d)} passed {_plural(late, 'jour', 'day', 'en')} "
+                    "ago"), task, "deadline")
                 continue
             late = (created - d).days
             self.add(Severity.WARNING, "past_at_creation", self.t(
@@ -525,10 +564,10 @@ class _Checker:
                 pct = (f" (+{round(100 * over / budget)}{' %' if lg == 'fr' else '%'})"
                        if budget > 0 else "")
                 self.add(Severity.WARNING, "over_budget", self.t(
-                    f"dépensé {_num(spent, lg)} pour un budget de {_num(budget, lg)} : "
-                    f"{_num(over, lg)} de plus{pct}",
-                    f"spent {_num(spent, lg)} against a budget of {_num(budget, lg)}: "
-                    f"{_num(over, lg)} over{pct}"), task, "spent")
+                    f"dépensé {_num(spent, lg)} € pour un budget de {_num(budget, lg)} € : "
+                    f"{_num(over, lg)} € de plus{pct}",
+                    f"spent €{_num(spent, lg)} against a budget of €{_num(budget, lg)}: "
+                    f"€{_num(over, lg)} over{pct}"), task, "spent")
             self.orphan(task)
 
     def orphan(self, task: Task) -> None:

@@ -109,7 +109,7 @@ def deadline_formula(row: int, anchors: tuple[str, ...], refs: Refs,
                      cols: Mapping[str, str] = LETTER) -> str:
     """Live deadline for a Planning row (docs/dates.md), the same rule as the engine.
 
-    A single anchor is read from the row's Référence cell, so editing it moves the date;
+    A single anchor is read from the row's Dépend de cell, so editing it moves the date;
     several anchors are written into the formula (recompute rewrites it).
     """
     f, g, h = (f"${cols[k]}{row}" for k in ("anchor", "offset", "unit"))
@@ -122,7 +122,7 @@ def deadline_formula(row: int, anchors: tuple[str, ...], refs: Refs,
     working = f'(ISNUMBER(SEARCH("ouvr",{h}))+ISNUMBER(SEARCH("work",{h}))>0)'
     # An event or a fixed-day offset keeps its day: WORKDAY(x,0) is x.
     kept = f'OR({is_event_formula(b)},ISNUMBER(SEARCH("fix",{h})))'
-    # Calendar days round away from the anchor (SPEC §3): after it, the first working day
+    # Calendar days round away from the anchor (docs/dates.md): after it, the first working day
     # on or after x is WORKDAY(x-1,1); before it (or on it), the last one on or before x is
     # WORKDAY(x+1,-1). The anchor appears once to keep the formula short.
     away = f"IF({g}>0,1,-1)"

@@ -4,68 +4,47 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 
+from .errors import RetrosheetError, raise_all
 from .labels import Unit
 from .model import RELEASE, Plan, Scheduled, Settings, Task
 from .workdays import WorkCalendar
 
 
-@dataclass(frozen=True)
-class Problem:
-    """Something in a task that makes its dates impossible, at the cell of `key`."""
-
-    task: Task
-    key: str
-    code: str  # the finding's code (checks)
-    fr: str
-    en: str
-
-
-def task_problems(tasks: list[Task]) -> tuple[dict[str, Task], list[Problem]]:
-    """The first task of each usable ID, and every problem no date survives: a missing,
-    reserved or duplicate ID, a duration below 1, a missing or unknown anchor. The one
-    task validation of the code: the engine stops at the first, `check` lists them all."""
+def check_tasks(tasks: list[Task]) -> dict[str, Task]:
+    """Index tasks by ID, refusing what no date can be computed for: every such task at
+    once (`PlanErrors`)."""
     index: dict[str, Task] = {}
-    found: list[Problem] = []
+    folded: dict[str, Task] = {}  # MATCH in the sheet does not tell "a1" from "A1"
+    problems: list[RetrosheetError] = []
     for task in tasks:
         if not task.id:
-            found.append(Problem(task, "id", "missing_id", "tâche sans ID", "the task has no ID"))
-        elif task.id == RELEASE:
-            found.append(Problem(task, "id", "reserved_id",
-                                 f"l'ID {RELEASE} est réservé au jour de sortie",
-                                 f"ID {RELEASE!r} is reserved for the release day"))
-        elif task.id in index:
-            first = index[task.id].source
-            fr = f" (déjà ligne {first.row})" if first else ""
-            en = f" (also row {first.row})" if first else ""
-            found.append(Problem(task, "id", "duplicate_id", f"ID {task.id} en double{fr}",
-                                 f"duplicate ID {task.id!r}{en}"))
-        else:
-            index[task.id] = task
+            problems.append(task.error("id", "the task has no ID"))
+            continue
+        if task.id == RELEASE:
+            problems.append(task.error("id", f"ID {RELEASE!r} is reserved for the release day"))
+            continue
+        twin = index.get(task.id) or folded.get(task.id.casefold())
+        if twin is not None:
+            first = twin.source
+            where = f" (also row {first.row})" if first else ""
+            case = "" if twin.id == task.id else \
+                f": {twin.id!r} differs only by case, which the sheet's MATCH ignores"
+            problems.append(task.error("id", f"duplicate ID {task.id!r}{where}{case}"))
+            continue
         if not task.is_milestone and task.duration is not None and task.duration < 1:
-            found.append(Problem(task, "duration", "bad_duration",
-                                 f"durée {task.duration} : au moins 1 jour ouvré",
-                                 f"duration {task.duration} is below 1 working day"))
+            problems.append(task.error("duration",
+                                       f"duration {task.duration} is below 1 working day"))
         if not task.anchors:
-            found.append(Problem(task, "anchor", "missing_anchor",
-                                 f"aucune référence : écrire {RELEASE} ou un ID de tâche",
-                                 f"no anchor: write {RELEASE} or a task ID"))
+            problems.append(task.error("anchor", "no anchor: write J or a task ID"))
+        index[task.id] = task
+        folded[task.id.casefold()] = task
     for task in tasks:
         for a in task.anchors:
             if a != RELEASE and a not in index:
-                found.append(Problem(task, "anchor", "unknown_anchor",
-                                     f"référence inconnue {a} : aucune tâche n'a cet ID",
-                                     f"unknown anchor {a!r}: no task has that ID"))
-    return index, found
-
-
-def check_tasks(tasks: list[Task]) -> dict[str, Task]:
-    """Index tasks by ID, refusing what no date can be computed for."""
-    index, problems = task_problems(tasks)
-    if problems:
-        p = problems[0]
-        raise p.task.error(p.key, p.en)
+                problems.append(task.error("anchor",
+                                           f"unknown anchor {a!r}: no task has that ID"))
+    raise_all(problems)
     return index
 
 

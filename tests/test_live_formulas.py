@@ -356,7 +356,7 @@ def test_spreadsheet_dates_equal_engine_after_edit(
 def test_spreadsheet_rounds_away_from_the_anchor(
     recalculated: dict[tuple[str, str, str], Recalculated], lang: str,
 ) -> None:
-    """SPEC §3 in LibreOffice itself: after an anchor forward, before it back, fixed and
+    """docs/dates.md in LibreOffice itself: after an anchor forward, before it back, fixed and
     release days kept (J = Fri 14 May 2027; Whit Monday 17 May)."""
     rc = recalculated["test", lang, "as-generated"]
     got = {t: as_date(d) for t, (_, d) in spreadsheet_dates(rc.path, rc.base.planning).items()}
