@@ -45,6 +45,11 @@ def _builtin_text(name: str) -> str:
     )
 
 
+def builtin_rows(name: str) -> int:
+    """Number of task rows in a built-in template."""
+    return sum(1 for row in csv.reader(io.StringIO(_builtin_text(name))) if any(row)) - 1
+
+
 def from_csv_text(text: str, sheet: str, lang: str) -> list[Task]:
     text = text.lstrip("\ufeff")
     first = text.split("\n", 1)[0]
