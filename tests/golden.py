@@ -17,11 +17,14 @@ from pathlib import Path
 from click.testing import CliRunner
 
 GOLDEN = Path(__file__).resolve().parent / "golden"
+# The frozen `single` template (tests/fixtures): the built-in templates' content may change
+# without touching the workbook's design, which is what this copy guards.
+SINGLE = str(Path(__file__).resolve().parent / "fixtures" / "single.csv")
 # case → the `retrosheet new` arguments (a fixed --today: the plan does not depend on it)
 CASES = {
-    "single-fr": ["single", "--release", "2027-05-14", "--today", "2027-03-01",
+    "single-fr": [SINGLE, "--release", "2027-05-14", "--today", "2027-03-01",
                   "--title", "Nuit blanche", "--artist", "Léa"],
-    "clip-en": ["clip", "--release", "2027-05-14", "--today", "2027-03-01", "--lang", "en"],
+    "single-en": [SINGLE, "--release", "2027-05-14", "--today", "2027-03-01", "--lang", "en"],
 }
 _STAMP = re.compile(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(</dcterms:)")
 

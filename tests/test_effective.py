@@ -20,6 +20,7 @@ from typing import Any
 import openpyxl
 import pytest
 from clirun import invoke
+from conftest import SINGLE
 from icalendar import Calendar
 from sheets_standin import StandIn, Store
 
@@ -64,7 +65,7 @@ def rule_column(headers: list[Any]) -> int:
 
 def file_with_typed_rule(tmp_path: Path) -> Path:
     path = tmp_path / "plan.xlsx"
-    ok("new", "single", "--release", "2027-05-14", "-o", path, "--today", TODAY)
+    ok("new", SINGLE, "--release", "2027-05-14", "-o", path, "--today", TODAY)
     wb = openpyxl.load_workbook(path)
     ws = wb["Planning"]
     col = rule_column([c.value for c in ws[1]])
@@ -76,8 +77,7 @@ def file_with_typed_rule(tmp_path: Path) -> Path:
 
 
 def sheet_with_typed_rule(sheets: Store) -> str:
-    out = ok("new", "single", "--release", "2027-05-14", "--gsheet-new", "Plan", "--today",
-             TODAY)
+    out = ok("new", SINGLE, "--release", "2027-05-14", "--gsheet-new", "Plan", "--today", TODAY)
     m = re.search(r"/spreadsheets/d/([A-Za-z0-9_-]+)/edit", out)
     assert m, out
     key = m.group(1)
