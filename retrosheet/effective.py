@@ -30,22 +30,18 @@ class EffectivePlan:
     calendar: WorkCalendar
     added: list[Task] = field(default_factory=list)  # follow-up rows the sheet lacks
     rules: dict[str, Rule | None] = field(default_factory=dict)  # task ID → its rule
-    _by_id: dict[str, Task] | None = field(default=None, repr=False)
+    _index: dict[str, Task] = field(default_factory=dict, repr=False)
 
     @property
     def tasks(self) -> list[Task]:
         return self.plan.tasks
 
-    def _index(self) -> dict[str, Task]:
-        """The tasks by ID, built once (a rule per contact must not scan the plan)."""
-        if self._by_id is None or len(self._by_id) > len(self.plan.tasks):
-            self._by_id = self.plan.by_id()
-        return self._by_id
-
     def rule(self, task_id: str) -> Rule | None:
         """A task's follow-up rule (None: no rule, or one the checks report as wrong)."""
         if task_id not in self.rules:
-            task = self._index().get(task_id)
+            if len(self._index) != len(self.plan.tasks):  # built once, not once a task
+                self._index = self.plan.by_id()
+            task = self._index.get(task_id)
             try:
                 self.rules[task_id] = parse_rule(task) if task is not None else None
             except PlanError:
@@ -63,7 +59,7 @@ class EffectivePlan:
 
     def orphans(self) -> list[Task]:
         """Follow-up rows whose task no longer has a rule asking for them."""
-        index = self._index()
+        index = self.plan.by_id()
         out = []
         for t in self.plan.tasks:
             if t.type is not TaskType.FOLLOWUP or not t.anchors:

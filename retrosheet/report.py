@@ -15,8 +15,9 @@ from .checks import Finding, check_plan
 from .effective import EffectivePlan, effective_of
 from .labels import Axis, Labeled, Status, TaskType, axis_label
 from .model import Contact, Plan, Task
+from .monday import Monday, build_monday
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: the Monday sections (schemas/report-v2.json)
 CLOSED = (Status.DONE, Status.CANCELLED)
 
 
@@ -144,6 +145,7 @@ class Report:
     replies: list[ReplyRate] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
     timeline: list[TaskLine] = field(default_factory=list)  # every task, by deadline
+    monday: Monday | None = None  # budget, risks, hard deadlines, blocked, priorities
 
     @property
     def days_to_release(self) -> int:
@@ -235,6 +237,7 @@ def build_report(
     rep.results_by_action, rep.results_by_axis, rep.results_by_platform = _results(
         mine, lang, th)
     rep.replies = _replies(plan, lang)
+    rep.monday = build_monday(plan, dates, lines, as_of, sunday)
     rep.findings = findings if findings is not None else check_plan(eff, as_of)
     return rep
 
