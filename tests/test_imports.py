@@ -65,8 +65,10 @@ def imports(mods: dict[str, Path]) -> dict[str, tuple[set[str], set[str]]]:
 
         every: set[str] = set()
         at_import: set[str] = set()
-        top = {id(n) for stmt in tree.body if not isinstance(stmt, ast.FunctionDef | ast.ClassDef)
-               for n in ast.walk(stmt)}
+        top = {id(n) for stmt in tree.body
+               if not isinstance(stmt, ast.FunctionDef | ast.ClassDef) and not (
+                   isinstance(stmt, ast.If) and "TYPE_CHECKING" in ast.unparse(stmt.test))
+               for n in ast.walk(stmt)}  # what runs at import (not type-checking blocks)
         for node in ast.walk(tree):
             if isinstance(node, ast.Import | ast.ImportFrom):
                 found = targets(node)
