@@ -7,10 +7,8 @@ import re
 
 EXCEL_EPOCH = dt.date(1899, 12, 30)
 EXCEL_EPOCH_1904 = dt.date(1904, 1, 1)
-MIN_DATE = dt.date(1900, 3, 1)
-MAX_DATE = dt.date(9999, 12, 31)
-# Dates given for a whole plan (release, report day): a year inside MIN_DATE..MAX_DATE, so
-# the tasks before and after J stay dates a spreadsheet can store.
+# Dates given for a whole plan (release, report day): a year inside the dates a
+# spreadsheet stores (1900-03-01 to 9999-12-31), so the tasks before and after J stay dates.
 DAY_RANGE = (dt.date(1901, 1, 1), dt.date(9998, 12, 31))
 
 
