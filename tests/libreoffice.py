@@ -108,6 +108,17 @@ def recalc_many(srcs: Sequence[Path], out_dir: Path) -> list[Path]:
     return outs
 
 
+def to_pdf(src: Path, out_dir: Path) -> Path:
+    """`src` printed to PDF by LibreOffice with the workbook's own page setup."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    pdf = out_dir / f"{src.stem}.pdf"
+    pdf.unlink(missing_ok=True)
+    said = _convert([src], out_dir, "pdf:calc_pdf_Export")
+    if not pdf.exists():
+        raise AssertionError(f"soffice wrote no PDF for {src.name}: {said}")
+    return pdf
+
+
 def recalc(src: Path, out_dir: Path) -> Path:
     """`src` opened in LibreOffice, every formula recalculated, saved as .xlsx in `out_dir`."""
     return recalc_many([src], out_dir)[0]
@@ -117,8 +128,9 @@ def sheet_first(src: Path, dst: Path, sheet: str) -> Path:
     """A copy of `src` where `sheet` comes first and is the active sheet.
 
     Only xl/workbook.xml changes (the order of <sheet> entries, sheet-local defined
-    names' indexes, the active tab); every other part is copied byte for byte, so
-    formulas, charts and formats are as in `src` (formulas name sheets, not positions).
+    names' indexes, the active tab) and the sheets lose their manual page breaks; every
+    other part is copied byte for byte, so formulas, charts and formats are as in `src`
+    (formulas name sheets, not positions).
     """
     with zipfile.ZipFile(src) as zin:
         xml = zin.read("xl/workbook.xml").decode("utf-8")
@@ -145,6 +157,10 @@ def sheet_first(src: Path, dst: Path, sheet: str) -> Path:
                 data = zin.read(item.filename)
                 if item.filename == "xl/workbook.xml":
                     data = xml.encode("utf-8")
+                elif item.filename.startswith("xl/worksheets/sheet"):
+                    # Manual page breaks make LibreOffice 7.4 crash in a one-page export.
+                    data = re.sub(rb"<(colBreaks|rowBreaks)\b.*?</\1>", b"", data,
+                                  flags=re.DOTALL)
                 zout.writestr(item, data)
     return dst
 

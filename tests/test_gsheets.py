@@ -18,6 +18,7 @@ from typing import Any
 
 import openpyxl
 import pytest
+from openpyxl.worksheet.formula import ArrayFormula
 from sheets_standin import Sheet, StandIn, Store, col_letter, parse_a1
 
 from retrosheet import layout as L
@@ -205,6 +206,10 @@ def test_move_formula_rebuilds_the_row_references() -> None:
 # ---- new: the workbook of SPEC §2 in Sheets --------------------------------------------------
 
 def _xlsx_value(v: Any) -> Any:
+    if isinstance(v, ArrayFormula):  # Sheets spells an array formula ARRAYFORMULA(…)
+        v = f"=ARRAYFORMULA({str(v.text)[1:]})"
+    if isinstance(v, str):
+        v = v.replace("_xlfn.", "")  # Excel's prefix for functions newer than 2007
     if isinstance(v, dt.datetime):
         return float(to_serial(v.date()))
     if isinstance(v, str) and v.startswith("="):

@@ -332,9 +332,9 @@ def write_requests(placed: Sequence[CellUpdate], book: Book, now: Now, loaded: L
         formats: dict[tuple[int, int], Json] = {}
         for u in ups:
             if u.kind == "date":
-                formats[(u.row - 1, u.col)] = style.date(lang)
+                formats[(u.row - 1, u.col)] = style.number("date", lang)
             elif u.row in added_rows and u.col == offset_col and title == loaded.planning.sheet:
-                formats[(u.row - 1, u.col)] = style.offset()
+                formats[(u.row - 1, u.col)] = style.role("offset", lang)
         plain = [u for u in ups if (u.row - 1, u.col) not in formats]
         styled = [u for u in ups if (u.row - 1, u.col) in formats]
         out += update_cells(sheet.id, cells_of(plain, book.locale), "userEnteredValue")
@@ -417,13 +417,13 @@ def report_requests(book: Book, report: Report, remember: bool = False) -> list[
     formats: dict[tuple[int, int], Json] = {}
     for u in updates:
         if u.row == header_row:
-            formats[(u.row - 1, u.col)] = style.header()
+            formats[(u.row - 1, u.col)] = style.role("header", lang)
         elif keys.get(u.col) == "date":
-            formats[(u.row - 1, u.col)] = style.date(lang)
+            formats[(u.row - 1, u.col)] = style.number("date", lang)
         elif keys.get(u.col) in ("budget", "spent"):
-            formats[(u.row - 1, u.col)] = style.money(lang)
+            formats[(u.row - 1, u.col)] = style.number("money", lang)
         elif u.kind == "number":
-            formats[(u.row - 1, u.col)] = style.integer()
+            formats[(u.row - 1, u.col)] = style.number("int", lang)
     need = max((u.row for u in updates), default=0)
     if need > hsheet.row_count:
         out.append({"appendDimension": {"sheetId": hsheet.id, "dimension": "ROWS",
