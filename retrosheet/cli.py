@@ -455,7 +455,7 @@ _STYLES: dict[str, dict[str, Any]] = {
 
 
 @cli.command(name="report")
-@click.argument("plan", metavar="PLAN")
+@click.argument("plans", metavar="PLAN…", nargs=-1, required=True)
 @click.option("--as-of", "as_of", metavar="DATE", help="Report as of DATE (default: today).")
 @click.option("--format", "fmt", type=click.Choice(["text", "md", "html", "json"]),
               default="text", show_default=True)
@@ -470,18 +470,28 @@ _STYLES: dict[str, dict[str, Any]] = {
               help="With --mail --dry-run: where the .eml files go.")
 @_credentials_option
 @_today_option
-def report_cmd(plan: str, as_of: str | None, fmt: str, output: str | None, owner: str | None,
-               write_sheet: bool, mail: bool, dry_run: bool, eml_dir: str,
+def report_cmd(plans: tuple[str, ...], as_of: str | None, fmt: str, output: str | None,
+               owner: str | None, write_sheet: bool, mail: bool, dry_run: bool, eml_dir: str,
                credentials: str | None, today: str | None) -> None:
     """The weekly report: late, due, who does what, follow-ups to send, what worked.
+
+    Several PLANs (files, folders of plans, Google Sheets) give one label report: every
+    release side by side, and what no single plan shows.
 
     \b
     Example:
         retrosheet report "Nuit blanche.xlsx" --as-of 2027-04-19 --format html -o semaine.html
+        retrosheet report plans/ --owner Léa
     """
     from .report import build_report
 
     day = _parse_date(as_of, "--as-of") or _today(today)
+    if len(plans) > 1 or Path(plans[0]).is_dir():
+        if write_sheet or mail:
+            raise click.UsageError("--write-sheet and --mail take one PLAN")
+        _label_report(list(plans), day, fmt, output, owner, credentials)
+        return
+    plan = plans[0]
     key = _sheet(plan)
     try:
         if key is not None:
@@ -518,25 +528,93 @@ def report_cmd(plan: str, as_of: str | None, fmt: str, output: str | None, owner
                                 f"{sent} message(s) sent"), err=True)
     except RetrosheetError as exc:
         raise _fail(exc) from exc
+    _write_text(_render(rep, fmt, output, "render", "render_html"), output)
+
+
+def _render(rep: Any, fmt: str, output: str | None, text_module: str,
+            html_module: str) -> str:
+    """A report (one plan's or the label's) in `fmt`; the renderers are imported by name
+    so that only the one asked for is loaded."""
+    import importlib
+
     if fmt == "json":
-        import json
+        from .report_json import json_text
 
-        text = json.dumps(rep.to_dict(), ensure_ascii=False, indent=2) + "\n"
-    elif fmt == "md":
-        from .render import to_markdown
+        return json_text(rep.to_dict())
+    if fmt == "html":
+        return str(importlib.import_module(f"retrosheet.{html_module}").to_html(rep))
+    module = importlib.import_module(f"retrosheet.{text_module}")
+    if fmt == "md":
+        return str(module.to_markdown(rep))
+    to_terminal = output in (None, "-") and sys.stdout.isatty()
+    return str(module.to_text(rep, (lambda t, role: click.style(t, **_STYLES.get(role, {})))
+                              if to_terminal else (lambda t, role: t)))
 
-        text = to_markdown(rep)
-    elif fmt == "html":
-        from .render_html import to_html
 
-        text = to_html(rep)
-    else:
-        from .render import to_text
+def _label_report(specs: list[str], day: dt.date, fmt: str, output: str | None,
+                  owner: str | None, credentials: str | None) -> None:
+    """`report PLAN PLAN…`: the label's report; exit 2 when a plan could not be read."""
+    import threading
 
-        to_terminal = output in (None, "-") and sys.stdout.isatty()
-        text = to_text(rep, (lambda t, role: click.style(t, **_STYLES.get(role, {})))
-                       if to_terminal else (lambda t, role: t))
-    _write_text(text, output)
+    from .label import build_label_report, known_people, release_of
+    from .portfolio import display_name, expand, read_all
+
+    paths = expand(specs)
+    if not paths:
+        raise UserError(f"no plan (.xlsx, .xlsm) in {', '.join(specs)}")
+    lock = threading.Lock()
+    show_bar = len(paths) > 5 and sys.stderr.isatty()
+    with click.progressbar(length=len(paths), file=sys.stderr, label="plans",
+                           hidden=not show_bar) as bar:
+        def tick(_: str) -> None:
+            with lock:
+                bar.update(1)
+
+        read, failed = read_all(paths, lambda s: _open_one(s, credentials), on_done=tick,
+                                is_sheet=_is_sheet)
+    lang = read[0][1].settings.lang if read else "fr"
+    if owner is not None and read:
+        known = known_people([p for _, p in read])
+        if not any(_same_person(owner, k) for k in known):
+            import difflib
+
+            close = difflib.get_close_matches(owner, sorted(known), n=3, cutoff=0.5)
+            hint = _say(lang, f" ; vouliez-vous dire {', '.join(close)} ?",
+                        f"; did you mean {', '.join(close)}?") if close else ""
+            raise UserError(_say(lang, f"{owner!r} n'a aucune tâche dans ces plans{hint}",
+                                 f"{owner!r} owns no task in these plans{hint}"))
+    try:
+        releases = [release_of(display_name(spec), p, day) for spec, p in read]
+    except RetrosheetError as exc:
+        raise _fail(exc) from exc
+    rep = build_label_report(releases, day, lang=lang, owner=owner, unreadable=failed)
+    _write_text(_render(rep, fmt, output, "render_label", "render_label_html"), output)
+    if failed:
+        for u in failed:
+            click.echo(_say(lang, f"Illisible : {u.name} : {u.error}",
+                            f"Unreadable: {u.name}: {u.error}"), err=True)
+        sys.exit(EXIT_BAD_INPUT)
+
+
+def _is_sheet(spec: str) -> bool:
+    try:
+        return _sheet(spec) is not None
+    except UserError:
+        return False  # a malformed address: read_all lists it as unreadable
+
+
+def _open_one(spec: str, credentials: str | None) -> Any:
+    """One plan of a label report: a usage error there is that plan's, not the run's."""
+    try:
+        return _open_plan(spec, credentials)
+    except UserError as exc:
+        raise RetrosheetError(exc.message) from exc
+
+
+def _same_person(a: str, b: str) -> bool:
+    from .label import fold
+
+    return fold(a) == fold(b)
 
 
 @cli.command(name="ics")

@@ -1,0 +1,328 @@
+"""A label's Monday: one report over every release it runs (pure, no file).
+
+Each release keeps its own weekly report (report.build_report); this module puts them side
+by side and looks for what no single plan can see:
+
+- two releases by the same team within a few days (the same day is an error): they
+  compete for the same press, radio and playlist attention, and for the team's time;
+- a person carrying too many open tasks in one week across releases;
+- the same outlet (a radio, a magazine, a curator) contacted for two releases in the same
+  week;
+- budget per release and in total.
+
+A "person" is one member of a plan's team table, known by e-mail when it is given, else by
+name; a task's owner is matched to a member by name or by role (« Manager »), and an owner
+the team table does not know is taken as a person of that name. Two plans have "the same
+team" when they share a person or the same artist.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import unicodedata
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from .checks import Finding, Severity
+from .labels import Labeled, Status
+from .model import Plan, Scheduled
+from .report import CLOSED, Report, TaskLine, build_report
+from .schedule import compute
+
+LABEL_SCHEMA_VERSION = 1
+
+
+class State(Labeled):
+    """Where a release stands this week, worst first."""
+
+    BLOCKED = ("bloquée", "blocked")
+    LATE = ("en retard", "behind")
+    ON_TRACK = ("dans les temps", "on track")
+    RELEASED = ("sortie", "released")
+
+
+@dataclass(frozen=True)
+class LabelThresholds:
+    # Releases by one team closer than this compete for the same attention and people.
+    release_gap_days: int = 7
+    # Open tasks one person can carry in a week, all releases together (the per-plan check
+    # uses the same default, so a label sees overload where each plan alone looks fine).
+    max_tasks_per_person_week: int = 8
+
+
+@dataclass(frozen=True)
+class Release:
+    """One plan of the label, with what its own weekly report says."""
+
+    name: str  # where it was read: a file name or a Google Sheets title
+    plan: Plan
+    dates: dict[str, Scheduled]
+    report: Report
+
+    @property
+    def title(self) -> str:
+        st = self.plan.settings
+        return " — ".join(x for x in (st.title, st.artist) if x) or self.name
+
+    @property
+    def budget(self) -> float:
+        return sum(t.budget or 0.0 for t in self.plan.tasks if t.status is not Status.CANCELLED)
+
+    @property
+    def spent(self) -> float:
+        return sum(t.spent or 0.0 for t in self.plan.tasks)
+
+    @property
+    def state(self) -> State:
+        rep = self.report
+        if rep.blocked:
+            return State.BLOCKED
+        if rep.late:
+            return State.LATE
+        return State.RELEASED if rep.as_of >= rep.release else State.ON_TRACK
+
+    @property
+    def done_share(self) -> float:
+        total = sum(p.total - p.cancelled for p in self.report.progress)
+        return sum(p.done for p in self.report.progress) / total if total else 0.0
+
+
+@dataclass(frozen=True)
+class ReleaseTask:
+    """A task line of the label report: which release it belongs to, then the task."""
+
+    release: str  # Release.title
+    line: TaskLine
+
+
+@dataclass(frozen=True)
+class Unreadable:
+    """A plan that could not be read: listed at the end, the others still reported."""
+
+    name: str
+    error: str
+
+
+@dataclass
+class LabelReport:
+    as_of: dt.date
+    lang: str
+    owner: str | None
+    releases: list[Release]
+    late: list[ReleaseTask] = field(default_factory=list)
+    due_this_week: list[ReleaseTask] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+    unreadable: list[Unreadable] = field(default_factory=list)
+
+    @property
+    def week(self) -> tuple[dt.date, dt.date]:
+        monday = self.as_of - dt.timedelta(days=self.as_of.weekday())
+        return monday, monday + dt.timedelta(days=6)
+
+    @property
+    def budget(self) -> float:
+        return sum(r.budget for r in self.releases)
+
+    @property
+    def spent(self) -> float:
+        return sum(r.spent for r in self.releases)
+
+    def to_dict(self) -> dict[str, object]:
+        from .label_json import label_to_dict
+
+        return label_to_dict(self)
+
+
+def release_of(name: str, plan: Plan, as_of: dt.date) -> Release:
+    """A plan of the label with its own weekly report as of `as_of`."""
+    dates = compute(plan)
+    return Release(name, plan, dates, build_report(plan, as_of, dates=dates))
+
+
+def fold(text: str) -> str:
+    """Names as people mean them: no case, accents or extra spaces."""
+    plain = unicodedata.normalize("NFKD", text.strip()).encode("ascii", "ignore").decode()
+    return " ".join(plain.casefold().split())
+
+
+def outlet_key(text: str) -> str:
+    """An outlet however it is spelled: « F.I.P. », « fip », « FIP »."""
+    return "".join(ch for ch in fold(text) if ch.isalnum())
+
+
+def person_of(plan: Plan, owner: str) -> str:
+    """The person behind a task's owner (see the module's doc): a stable key."""
+    key = fold(owner)
+    if not key:
+        return ""
+    for m in plan.settings.team:
+        if key in (fold(m.name), fold(m.role)) and (m.name or m.email):
+            return fold(m.email) if m.email.strip() else fold(m.name)
+    return key
+
+
+def known_people(plans: list[Plan]) -> set[str]:
+    """Every name an `--owner` may give: task owners, team names, roles and e-mails."""
+    out = {t.owner.strip() for p in plans for t in p.tasks if t.owner.strip()}
+    for p in plans:
+        out |= {x.strip() for m in p.settings.team for x in (m.name, m.role, m.email)
+                if x.strip()}
+    return out
+
+
+def _people(plan: Plan) -> set[str]:
+    return {fold(m.email) if m.email.strip() else fold(m.name)
+            for m in plan.settings.team if m.name.strip() or m.email.strip()}
+
+
+def _shown_name(plans: list[Plan], person: str) -> str:
+    """A person's name as a team table writes it (the key may be an e-mail)."""
+    for plan in plans:
+        for m in plan.settings.team:
+            if person in (fold(m.email), fold(m.name)) and m.name.strip():
+                return m.name.strip()
+    return person
+
+
+def _say(lang: str, fr: str, en: str) -> str:
+    return fr if lang == "fr" else en
+
+
+def _day(d: dt.date, lang: str) -> str:
+    return d.strftime("%d/%m/%Y") if lang == "fr" else d.isoformat()
+
+
+def build_label_report(releases: list[Release], as_of: dt.date, *, lang: str = "fr",
+                       owner: str | None = None,
+                       thresholds: LabelThresholds | None = None,
+                       unreadable: list[Unreadable] | None = None) -> LabelReport:
+    """The label's report over `releases` (each already reported alone), as of `as_of`.
+
+    With `owner`, the tasks are that person's across releases (matched as `person_of`
+    matches an owner: by name, role or e-mail).
+    """
+    th = thresholds or LabelThresholds()
+    ordered = sorted(releases, key=lambda r: (r.plan.settings.release, r.title))
+    rep = LabelReport(as_of, lang, owner, ordered, unreadable=list(unreadable or []))
+    for r in ordered:
+        wanted = _owner_filter(r.plan, owner)
+        for x in r.report.late:
+            if wanted(x.owner):
+                rep.late.append(ReleaseTask(r.title, x))
+        for group in r.report.due_this_week.values():
+            rep.due_this_week.extend(ReleaseTask(r.title, x) for x in group if wanted(x.owner))
+    rep.late.sort(key=lambda t: (-t.line.days_late, t.line.deadline, t.release, t.line.id))
+    rep.due_this_week.sort(key=lambda t: (t.line.deadline, t.release, t.line.id))
+    rep.findings = (_release_clashes(ordered, th, lang) + _overloads(ordered, as_of, th, lang)
+                    + _same_outlet(ordered, as_of, lang))
+    rep.findings.sort(key=lambda f: f.severity.rank)
+    return rep
+
+
+def _owner_filter(plan: Plan, owner: str | None) -> Callable[[str], bool]:
+    if owner is None:
+        return lambda name: True
+    target = fold(owner)
+    wanted = {target, person_of(plan, owner)}
+    return lambda name: bool(name) and (fold(name) in wanted or person_of(plan, name) in wanted)
+
+
+def _release_clashes(releases: list[Release], th: LabelThresholds,
+                     lang: str) -> list[Finding]:
+    out = []
+    for i, a in enumerate(releases):
+        for b in releases[i + 1:]:
+            gap = (b.plan.settings.release - a.plan.settings.release).days
+            if gap >= th.release_gap_days:
+                break  # sorted by release date: every later one is further away
+            shared = _people(a.plan) & _people(b.plan)
+            same_artist = fold(a.plan.settings.artist) and (
+                fold(a.plan.settings.artist) == fold(b.plan.settings.artist))
+            if not shared and not same_artist:
+                continue
+            who = ", ".join(sorted(_shown_name([a.plan, b.plan], p) for p in shared)) or (
+                a.plan.settings.artist.strip())
+            when = _day(a.plan.settings.release, lang)
+            if gap == 0:
+                out.append(Finding(Severity.ERROR, "label_same_release_day", _say(
+                    lang,
+                    f"« {a.title} » et « {b.title} » sortent le même jour ({when}) avec la "
+                    f"même équipe ({who}) : décalez l'une des deux",
+                    f"“{a.title}” and “{b.title}” are released the same day ({when}) by the "
+                    f"same team ({who}): move one of them"), lang=lang))
+            else:
+                out.append(Finding(Severity.WARNING, "label_close_releases", _say(
+                    lang,
+                    f"« {a.title} » ({when}) et « {b.title} » "
+                    f"({_day(b.plan.settings.release, lang)}) sortent à {gap} jour(s) "
+                    f"d'écart avec la même équipe ({who})",
+                    f"“{a.title}” ({when}) and “{b.title}” "
+                    f"({_day(b.plan.settings.release, lang)}) are released {gap} day(s) apart "
+                    f"by the same team ({who})"), lang=lang))
+    return out
+
+
+def _open_deadlines(r: Release) -> list[tuple[TaskLine, dt.date]]:
+    return [(x, x.deadline) for x in r.report.timeline if x.status not in CLOSED]
+
+
+def _overloads(releases: list[Release], as_of: dt.date, th: LabelThresholds,
+               lang: str) -> list[Finding]:
+    """A person over the limit in a week from this one on, counting every release, when
+    the load spans two releases or more (one plan's own overload is its own check)."""
+    monday0 = as_of - dt.timedelta(days=as_of.weekday())
+    weeks: dict[tuple[str, dt.date], dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for r in releases:
+        for x, deadline in _open_deadlines(r):
+            person = person_of(r.plan, x.owner)
+            monday = deadline - dt.timedelta(days=deadline.weekday())
+            if person and monday >= monday0:
+                weeks[(person, monday)][r.title] += 1
+    out = []
+    for (person, monday), per_release in sorted(weeks.items(), key=lambda kv: (kv[0][1],
+                                                                               kv[0][0])):
+        total = sum(per_release.values())
+        if len(per_release) < 2 or total <= th.max_tasks_per_person_week:
+            continue
+        name = _shown_name([r.plan for r in releases], person)
+        parts = ", ".join(f"{n} ({title})" for title, n in sorted(per_release.items()))
+        out.append(Finding(Severity.WARNING, "label_person_overloaded", _say(
+            lang,
+            f"{name} a {total} tâches la semaine du {_day(monday, lang)} sur "
+            f"{len(per_release)} sorties : {parts} (au-delà de "
+            f"{th.max_tasks_per_person_week})",
+            f"{name} has {total} tasks in the week of {_day(monday, lang)} across "
+            f"{len(per_release)} releases: {parts} (over {th.max_tasks_per_person_week})"),
+            lang=lang))
+    return out
+
+
+def _same_outlet(releases: list[Release], as_of: dt.date, lang: str) -> list[Finding]:
+    """One outlet receiving two releases' sends in the same week: the second dilutes the
+    first, and the outlet hears twice from the same label."""
+    monday0 = as_of - dt.timedelta(days=as_of.weekday())
+    seen: dict[tuple[str, dt.date], dict[str, tuple[str, str]]] = defaultdict(dict)
+    for r in releases:
+        for c in r.plan.contacts:
+            outlet = outlet_key(c.outlet)
+            sent = c.sent or (r.dates[c.task].deadline if c.task in r.dates else None)
+            if not outlet or sent is None:
+                continue
+            monday = sent - dt.timedelta(days=sent.weekday())
+            if monday >= monday0:
+                seen[(outlet, monday)].setdefault(r.title, (c.outlet.strip(), c.task))
+    out = []
+    for (_, monday), per_release in sorted(seen.items(), key=lambda kv: (kv[0][1], kv[0][0])):
+        if len(per_release) < 2:
+            continue
+        outlet = next(iter(per_release.values()))[0]
+        parts = ", ".join(f"{title} ({task})" for title, (_, task) in sorted(
+            per_release.items()))
+        out.append(Finding(Severity.WARNING, "label_same_outlet_week", _say(
+            lang,
+            f"{outlet} est contacté pour {len(per_release)} sorties la semaine du "
+            f"{_day(monday, lang)} : {parts} ; espacez les envois",
+            f"{outlet} is contacted for {len(per_release)} releases in the week of "
+            f"{_day(monday, lang)}: {parts}; space the sends out"), lang=lang))
+    return out

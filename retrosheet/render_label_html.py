@@ -1,0 +1,69 @@
+"""The label report as one self-contained HTML page (same look as the weekly report's)."""
+
+from __future__ import annotations
+
+from html import escape
+
+from .label import LabelReport, ReleaseTask
+from .render import day
+from .render_html import CSS, _finding, _section, _table
+from .render_label import budget_line, heading, lw, release_head, release_rows
+
+_STATE_COLOURS = {"BLOCKED": ("#b71c1c", "#fdecea"), "LATE": ("#b71c1c", "#fdecea"),
+                  "ON_TRACK": ("#1b5e20", "#e3f2e4"), "RELEASED": ("#33405f", "#e8eaf0")}
+
+
+def _e(text: object) -> str:
+    return escape(str(text), quote=True)
+
+
+def _tasks(ts: list[ReleaseTask], lang: str, late: bool) -> str:
+    if not ts:
+        return f'<p class="nothing">{_e(lw("nothing", lang))}</p>'
+    head = [lw("release", lang), "ID", lw("date", lang), "Action",
+            "Responsable" if lang == "fr" else "Owner"]
+    rows = [[_e(t.release), _e(t.line.id), _e(day(t.line.deadline, lang)),
+             _e(t.line.action), _e(t.line.owner or "—")] for t in ts]
+    return _table(head, rows, cols=["", "id", "d", "blk act", "own"], kind="tasks cards",
+                  row_classes=["late" if late else "" for _ in ts],
+                  labels={0: lw("release", lang)})
+
+
+def to_html(rep: LabelReport) -> str:
+    lang = rep.lang
+    rows = release_rows(rep)
+    cells = []
+    for i, row in enumerate(rows):
+        out = [_e(c) for c in row]
+        if i < len(rep.releases):
+            fg, bg = _STATE_COLOURS[rep.releases[i].state.name]
+            out[3] = (f'<span class="badge" style="color:{fg};background:{bg};'
+                      f'border-radius:10px;padding:1px 8px">{out[3]}</span>')
+        else:
+            out = [f"<strong>{c}</strong>" for c in out]
+        cells.append(out)
+    releases = _table(release_head(lang), cells,
+                      cols=["", "d", "", "", "n", "n", "n", "n", "n", "n"], kind="wide")
+    findings = "".join(_finding(f, lang) for f in rep.findings)
+    body = "".join((
+        f'<header class="top" style="background:#1f2a44;color:#fff"><h1>'
+        f"{_e(heading(rep))}</h1></header>",
+        _section("releases", lw("releases", lang),
+                 releases + f"<p>{_e(budget_line(rep))}</p>"),
+        _section("late", f"{lw('late', lang)} ({len(rep.late)})",
+                 _tasks(rep.late, lang, True), hot=bool(rep.late)),
+        _section("due-this-week", f"{lw('this_week', lang)} ({len(rep.due_this_week)})",
+                 _tasks(rep.due_this_week, lang, False)),
+        _section("findings", f"{lw('findings', lang)} ({len(rep.findings)})",
+                 f'<ul class="findings">{findings}</ul>' if findings else
+                 f'<p class="nothing">{_e(lw("nothing", lang))}</p>',
+                 hot=any(f.severity.name == "ERROR" for f in rep.findings)),
+        _section("unreadable", lw("unreadable", lang),
+                 "<ul>" + "".join(f"<li>{_e(u.name)}: {_e(u.error)}</li>"
+                                  for u in rep.unreadable) + "</ul>", hot=True)
+        if rep.unreadable else "",
+    ))
+    return (f'<!DOCTYPE html>\n<html lang="{_e(lang)}">\n<head>\n<meta charset="utf-8">\n'
+            f'<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+            f"<title>{_e(heading(rep))}</title>\n<style>\n{CSS}\n</style>\n</head>\n"
+            f'<body>\n<div class="wrap">\n{body}\n</div>\n</body>\n</html>\n')
