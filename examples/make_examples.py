@@ -77,6 +77,7 @@ RESULT: dict[str, float] = {
     "T110": 3,  # interviews, of 3
     "T150": 62,  # pre-saves, of 150: behind, hence the Meta Ads push (T290)
     "T160": 6200,  # views, of 5,000
+    "T170": 6,  # radio plays after the mailing, of 20: it did not work
     "T190": 3400,  # views, of 3,000
     "T260": 1,  # playlist adds so far, of 8
     "T290": 35,  # pre-saves from the ads so far, of 100

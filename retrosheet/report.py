@@ -19,7 +19,7 @@ from .model import Contact, Plan, Scheduled, Task
 from .results import by_indicator, counted, measure, window_end
 from .schedule import calendar_for, compute
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # schemas/report-v2.json
 CLOSED = (Status.DONE, Status.CANCELLED)
 
 

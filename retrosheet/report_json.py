@@ -1,4 +1,4 @@
-"""The report as JSON-ready data: a stable, versioned schema (schemas/report-v1.json)."""
+"""The report as JSON-ready data: a stable, versioned schema (schemas/report-v2.json)."""
 
 from __future__ import annotations
 
@@ -31,6 +31,8 @@ def result_dict(r: Result, lang: str) -> dict[str, Any]:
         "result": r.result, "reached": r.reached, "budget": r.budget, "spent": r.spent,
         "cost_per_unit": r.cost_per_unit, "verdict": _code(r.verdict),
         "verdict_label": r.verdict.label(lang),
+        "measured_on": r.measured_on.isoformat() if r.measured_on else None,
+        "cumulative": r.cumulative,
     }
 
 
@@ -40,6 +42,8 @@ def finding_dict(f: Finding, lang: str) -> dict[str, Any]:
 
 
 def report_to_dict(rep: Report) -> dict[str, Any]:
+    from .report import SCHEMA_VERSION
+
     lang = rep.lang
     monday, sunday = rep.week
 
@@ -49,7 +53,7 @@ def report_to_dict(rep: Report) -> dict[str, Any]:
 
     return {
         "schema": "retrosheet-report",
-        "version": 1,
+        "version": SCHEMA_VERSION,
         "title": rep.title,
         "artist": rep.artist,
         "lang": lang,
@@ -81,6 +85,7 @@ def report_to_dict(rep: Report) -> dict[str, Any]:
             "by_action": [result_dict(r, lang) for r in rep.results_by_action],
             "by_axis": [result_dict(r, lang) for r in rep.results_by_axis],
             "by_platform": [result_dict(r, lang) for r in rep.results_by_platform],
+            "by_indicator": [result_dict(r, lang) for r in rep.results_by_indicator],
         },
         "replies": [
             {"axis": r.axis, "contacts": r.contacts, "replied": r.replied, "yes": r.yes,

@@ -183,11 +183,11 @@ def test_json_validates_against_the_published_schema(lang: str) -> None:
     p = plan(lang)
     doc = json.loads(json.dumps(build_report(p, AS_OF, dates=compute(p)).to_dict()))
     schema = json.loads(resources.files("retrosheet").joinpath(
-        "schemas/report-v1.json").read_text(encoding="utf-8"))
+        "schemas/report-v2.json").read_text(encoding="utf-8"))
     jsonschema.Draft202012Validator.check_schema(schema)
     jsonschema.validate(doc, schema, format_checker=jsonschema.FormatChecker())
     assert doc["late"][0]["id"] == "T030" and doc["late"][0]["status"] == "in_progress"
     assert doc["followups_due"][0]["chase"][0]["followup"] == "2027-04-30"
-    bad = dict(doc, version=2)
+    bad = dict(doc, version=1)
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.validate(bad, schema)
