@@ -18,11 +18,11 @@ from dataclasses import dataclass, field
 from itertools import pairwise
 from typing import Final
 
+from .effective import EffectivePlan, effective_of
 from .errors import PlanError
 from .followups import MAX_FOLLOWUPS, followup_id, parse_rule
 from .labels import Axis, Labeled, Reply, Status, TaskType, Unit, axis_label, normalize
 from .model import RELEASE, Contact, Plan, Scheduled, Task
-from .schedule import calendar_for, schedule
 from .workdays import WorkCalendar
 
 
@@ -124,20 +124,30 @@ def has_errors(findings: Iterable[Finding]) -> bool:
 
 
 def check_plan(
-    plan: Plan, today: dt.date, thresholds: Thresholds = DEFAULT_THRESHOLDS,
-    dates: dict[str, Scheduled] | None = None,
+    plan: Plan | EffectivePlan, today: dt.date, thresholds: Thresholds = DEFAULT_THRESHOLDS,
 ) -> list[Finding]:
     """Every finding of SPEC §5, errors first, then warnings, then info, by row.
 
-    `today` keeps weekly runs quiet about the past: an owner's overloaded week or an
-    axis's silence that is already over is not reported. `dates`: the plan's computed
-    dates when the caller has them already (a report), so they are not computed twice.
+    The effective plan is checked (the follow-up rows its rules ask for included). When
+    no date can be computed, the plan as typed is, and every structural problem is
+    listed. `today` keeps weekly runs quiet about the past: an owner's overloaded week or
+    an axis's silence that is already over is not reported.
     """
-    c = _Checker(plan, today, thresholds)
-    # Dates computed by the caller prove there is no cycle: no need to look for one.
-    c.structure(look_for_cycles=dates is None)
+    failure: PlanError | None = None
+    try:
+        eff: EffectivePlan | None = effective_of(plan)
+    except PlanError as exc:
+        eff, failure = None, exc
+    target = eff.plan if eff is not None else plan
+    assert isinstance(target, Plan)  # effective_of only fails on a Plan
+    c = _Checker(target, today, thresholds)
+    # Computed dates prove there is no cycle: no need to look for one.
+    c.structure(look_for_cycles=eff is None)
     if not c.found:
-        c.dates(dates)
+        if eff is not None:
+            c.dates(eff)
+        elif failure is not None:
+            c.failed(failure)
     c.content()
     c.contacts()
     c.out.sort(key=lambda item: (item[1].severity.rank, item[0], item[1].row or 0))
@@ -319,21 +329,19 @@ class _Checker:
 
     # ---------------------------------------------------------------------- dates
 
-    def dates(self, known: dict[str, Scheduled] | None = None) -> None:
-        try:
-            cal = calendar_for(self.plan.settings)
-        except PlanError as exc:
+    def failed(self, exc: PlanError) -> None:
+        """No date could be computed though the structure is sound: the calendar (an
+        unknown country or region) or an offset leading out of the calendar."""
+        if exc.task is None:
             self.add(Severity.ERROR, "bad_calendar", self.t(
                 f"jours fériés introuvables : {exc.message}", exc.message))
             return
-        try:
-            dates = known if known is not None else schedule(self.plan.tasks, self.release, cal)
-        except PlanError as exc:
-            # Structure passed, so this is an offset leading out of the calendar.
-            task = self.index.get(exc.task or "")
-            self.add(Severity.ERROR, "schedule_error", self.t(
-                f"dates impossibles à calculer : {exc.message}", exc.message), task, "offset")
-            return
+        self.add(Severity.ERROR, "schedule_error", self.t(
+            f"dates impossibles à calculer : {exc.message}", exc.message),
+            self.index.get(exc.task), "offset")
+
+    def dates(self, eff: EffectivePlan) -> None:
+        dates, cal = eff.dates, eff.calendar
         live = [t for t in self.plan.tasks if t.status is not Status.CANCELLED]
         nominal = self.nominal(dates)
         self.duplicates(live, dates)

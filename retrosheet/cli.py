@@ -8,14 +8,18 @@ that `retrosheet --help` starts fast.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
 from .errors import PlanError, RetrosheetError
+
+if TYPE_CHECKING:
+    from .model import Plan
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -299,25 +303,22 @@ def export_cmd(plan: str, fmt: str, output: str | None, credentials: str | None)
     Example:
         retrosheet export "Nuit blanche.xlsx" --format csv -o plan.csv
     """
+    from .effective import effective
     from .export import to_csv, to_json
-    from .followups import expand_followups
-    from .schedule import compute
 
     try:
-        p = _open_plan(plan, credentials)
-        # The plan as recompute would leave it: with the follow-ups its rules ask for.
-        p.tasks = expand_followups(p.tasks, p.settings.lang)
-        dates = compute(p)
+        eff = effective(_open_plan(plan, credentials))
     except RetrosheetError as exc:
         raise _fail(exc) from exc
-    _write_text(to_json(p, dates) if fmt == "json" else to_csv(p, dates), output)
+    _write_text(to_json(eff.plan, eff.dates) if fmt == "json" else to_csv(eff.plan, eff.dates),
+                output)
 
 
 def _say(lang: str, fr: str, en: str) -> str:
     return fr if lang == "fr" else en
 
 
-def _show_value(update: Any, text: str, lang: str, date1904: bool = False) -> str:
+def _show_value(update: Any, text: str, lang: str) -> str:
     """A cell's raw text as a person reads it: dates as dates, empty as (vide)."""
     from .values import from_serial
 
@@ -325,7 +326,7 @@ def _show_value(update: Any, text: str, lang: str, date1904: bool = False) -> st
         return _say(lang, "(vide)", "(empty)")
     if update.kind == "date":
         try:
-            return from_serial(float(text), date1904).strftime(
+            return from_serial(float(text)).strftime(
                 "%d/%m/%Y" if lang == "fr" else "%Y-%m-%d")
         except ValueError:
             return text
@@ -353,30 +354,23 @@ def recompute_cmd(plan: str, dry_run: bool, credentials: str | None,
     Example:
         retrosheet recompute "Nuit blanche.xlsx" --dry-run
     """
+    from .actions import recompute_store
     from .checks import check_plan
+    from .surfaces import open_store
 
-    key = _sheet(plan)
     try:
-        if key is not None:
-            from .gsheets.backend import recompute_sheet
-
-            edited: Any = recompute_sheet(key, dry_run=dry_run, credentials=credentials)
-        else:
-            from .xlsx.edit import recompute_file
-
-            edited = recompute_file(Path(plan), dry_run=dry_run)
+        edited = recompute_store(open_store(plan, credentials), dry_run=dry_run)
     except RetrosheetError as exc:
         raise _fail(exc) from exc
     lang = edited.loaded.plan.settings.lang
-    name = (edited.book.title or key) if key is not None else Path(plan).name
+    name = edited.name
     if dry_run:
         for ch in edited.changes:
             u = ch.update
             from .values import column_letter
 
             where = f"{u.sheet}!{column_letter(u.col)}{u.row}" + (f" ({u.task})" if u.task else "")
-            d1904 = edited.loaded.date1904
-            old, new = _show_value(u, ch.old, lang, d1904), _show_value(u, ch.new, lang, d1904)
+            old, new = _show_value(u, ch.old, lang), _show_value(u, ch.new, lang)
             click.echo(f"{where}{_say(lang, ' :', ':')} {old} → {new}")
     added = edited.result.added
     ids = f" ({', '.join(t.id for t in added)})" if added else ""
@@ -392,14 +386,14 @@ def recompute_cmd(plan: str, dry_run: bool, credentials: str | None,
         click.echo(_say(lang, f"{name} : {n} cellule(s) mises à jour, {len(added)} relance(s) "
                               f"ajoutée(s){ids}",
                         f"{name}: {n} cell(s) updated, {len(added)} follow-up(s) added{ids}"))
-    for skipped in getattr(edited, "skipped", []):
+    for skipped in edited.skipped:
         click.echo(skipped.message(lang), err=True)
     for t in edited.result.orphans:
         click.echo(_say(lang, f"{t.id} : la règle de relance de {t.anchors[0]} ne prévoit plus "
                               "cette ligne ; supprimez-la ou remettez la règle",
                         f"{t.id}: the follow-up rule of {t.anchors[0]} no longer asks for this "
                         "row; delete it or restore the rule"))
-    _print_findings(check_plan(edited.result.plan, _today(today)))
+    _print_findings(check_plan(edited.result.effective or edited.result.plan, _today(today)))
 
 
 @cli.command(name="check")
@@ -413,24 +407,22 @@ def check_cmd(plan: str, credentials: str | None, today: str | None) -> None:
     Example:
         retrosheet check "Nuit blanche.xlsx"
     """
+    from .actions import load_store, recompute_store
     from .checks import check_plan, has_errors
+    from .surfaces import open_store
 
-    key = _sheet(plan)
+    try:
+        store = open_store(plan, credentials)
+    except RetrosheetError as exc:
+        raise _fail(exc) from exc
     try:
         # A dry run marks hand-typed dates and adds the follow-ups recompute would add,
         # so the checks see the plan as recompute would leave it.
-        if key is not None:
-            from .gsheets.backend import recompute_sheet
-
-            edited: Any = recompute_sheet(key, dry_run=True, credentials=credentials)
-        else:
-            from .xlsx.edit import recompute_file
-
-            edited = recompute_file(Path(plan), dry_run=True)
+        edited = recompute_store(store, dry_run=True)
     except PlanError as exc:
         # Structural problems (cycles, duplicate IDs) are findings: list them all.
         try:
-            findings = check_plan(_open_plan(plan, credentials), _today(today))
+            findings = check_plan(load_store(store).plan, _today(today))
         except RetrosheetError:
             raise _fail(exc) from exc
         if not has_errors(findings):
@@ -439,7 +431,7 @@ def check_cmd(plan: str, credentials: str | None, today: str | None) -> None:
         sys.exit(1)
     except RetrosheetError as exc:
         raise _fail(exc) from exc
-    findings = check_plan(edited.result.plan, _today(today))
+    findings = check_plan(edited.result.effective or edited.result.plan, _today(today))
     lang = edited.loaded.plan.settings.lang
     _print_findings(findings)
     if not findings:
@@ -483,7 +475,10 @@ def report_cmd(plans: tuple[str, ...], as_of: str | None, fmt: str, output: str 
         retrosheet report "Nuit blanche.xlsx" --as-of 2027-04-19 --format html -o semaine.html
         retrosheet report plans/ --owner Léa
     """
+    from .actions import load_store, write_report
+    from .effective import effective
     from .report import build_report
+    from .surfaces import open_store
 
     day = _parse_date(as_of, "--as-of") or _today(today)
     if len(plans) > 1 or Path(plans[0]).is_dir():
@@ -492,29 +487,22 @@ def report_cmd(plans: tuple[str, ...], as_of: str | None, fmt: str, output: str 
         _label_report(list(plans), day, fmt, output, owner, credentials)
         return
     plan = plans[0]
-    key = _sheet(plan)
     try:
-        if key is not None:
-            from .gsheets.backend import open_plan
-
-            sheet = open_plan(key, credentials=credentials)  # one request
-            p = sheet.plan
-        else:
-            p = _open_plan(plan)
-        rep = build_report(p, day, owner=owner)
-        if write_sheet and key is not None:
-            sheet.write_report(build_report(p, day) if owner else rep)  # one more request
-        elif write_sheet:
-            from .xlsx.report_sheet import write_report_sheet
-
-            write_report_sheet(Path(plan), build_report(p, day) if owner else rep)
+        store = open_store(plan, credentials)  # a Google Sheet: one request
+        p = load_store(store).plan
+        eff = effective(p)
+        rep = build_report(eff, day, owner=owner)
+        if write_sheet:  # a Google Sheet: one more request
+            write_report(store, build_report(eff, day) if owner else rep)
         if mail:
             from .mail import SmtpConfig, plan_mailing, send, write_eml
 
             lang = p.settings.lang
             # Check the SMTP settings before building anything to send.
-            config = None if dry_run else SmtpConfig.from_env()
-            mailing = plan_mailing(p, day, config.sender if config else None)
+            config = None if dry_run else SmtpConfig.from_env(os.environ)
+            sender = config.sender if config else os.environ.get("RETROSHEET_SMTP_FROM")
+            mailing = plan_mailing(eff, day, (sender or "").strip() or None,
+                                   now=dt.datetime.now(dt.UTC))
             if mailing.skipped:
                 click.echo(_say(lang, "sans e-mail dans l'équipe : ", "no e-mail in the team: ")
                            + ", ".join(mailing.skipped), err=True)
@@ -629,29 +617,23 @@ def ics_cmd(plan: str, owner: str | None, output: str, credentials: str | None) 
     Example:
         retrosheet ics "Nuit blanche.xlsx" --owner Léa -o lea.ics
     """
+    from .effective import effective
     from .ics import plan_to_ics
-    from .schedule import compute
 
     try:
-        p = _open_plan(plan, credentials)
-        data = plan_to_ics(p, compute(p), owner=owner)
+        eff = effective(_open_plan(plan, credentials))
+        data = plan_to_ics(eff.plan, eff.dates, owner=owner, now=dt.datetime.now(dt.UTC))
     except RetrosheetError as exc:
         raise _fail(exc) from exc
     Path(output).write_bytes(data)
 
 
-def _open_plan(spec: str, credentials: str | None = None) -> Any:
-    key = _sheet(spec)
-    if key is not None:
-        from .gsheets.backend import open_plan
+def _open_plan(spec: str, credentials: str | None = None) -> Plan:
+    """The plan PLAN names, as typed (read through its store)."""
+    from .actions import load_store
+    from .surfaces import open_store
 
-        return open_plan(key, credentials=credentials).plan
-    from .xlsx.read import read_plan
-
-    path = Path(spec)
-    if not path.exists():
-        raise RetrosheetError(f"{spec}: no such file")
-    return read_plan(path)
+    return load_store(open_store(spec, credentials)).plan
 
 
 def main() -> None:

@@ -209,13 +209,13 @@ def plan_to_ics(
     dates: dict[str, Scheduled],
     owner: str | None = None,
     *,
-    now: dt.datetime | None = None,
+    now: dt.datetime,
 ) -> bytes:
     """The plan's deadlines as an .ics file: one event per task not cancelled.
 
     `owner` keeps one owner's tasks (case-insensitive, as `report --owner`); an owner
     who has no task is an error, so a typo does not give an empty calendar. `now` is the
-    DTSTAMP (default: the current time, UTC); it also sets SEQUENCE, so each export
+    DTSTAMP (the caller's clock); it also sets SEQUENCE, so each export
     supersedes the previous one in calendars that imported it.
     """
     try:
@@ -224,7 +224,7 @@ def plan_to_ics(
         raise RetrosheetError("calendar export needs the icalendar package: "
                               "pip install 'retrosheet[report]'") from exc
     st = plan.settings
-    stamp = (now or dt.datetime.now(dt.UTC)).astimezone(dt.UTC).replace(microsecond=0)
+    stamp = now.astimezone(dt.UTC).replace(microsecond=0)
     sequence = max(0, int((stamp - _SEQUENCE_EPOCH).total_seconds() // 60))
     tasks = plan.tasks
     if owner is not None:

@@ -25,10 +25,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from .checks import Finding, Severity
+from .effective import effective
 from .labels import Labeled, Status
 from .model import Plan, Scheduled
 from .report import CLOSED, Report, TaskLine, build_report
-from .schedule import compute
 
 LABEL_SCHEMA_VERSION = 1
 
@@ -135,9 +135,10 @@ class LabelReport:
 
 
 def release_of(name: str, plan: Plan, as_of: dt.date) -> Release:
-    """A plan of the label with its own weekly report as of `as_of`."""
-    dates = compute(plan)
-    return Release(name, plan, dates, build_report(plan, as_of, dates=dates))
+    """A plan of the label with its own weekly report as of `as_of` (its effective plan:
+    follow-up rows its rules ask for included)."""
+    eff = effective(plan)
+    return Release(name, eff.plan, eff.dates, build_report(eff, as_of))
 
 
 def fold(text: str) -> str:

@@ -9,7 +9,6 @@ and HTML alternatives, subject in the plan's language. Messages are sent over SM
 from __future__ import annotations
 
 import datetime as dt
-import os
 import re
 import smtplib
 import ssl
@@ -20,13 +19,13 @@ from email.utils import format_datetime, formataddr, getaddresses, make_msgid, p
 from pathlib import Path
 
 from .checks import Finding, check_plan
+from .effective import EffectivePlan, effective_of
 from .errors import RetrosheetError
 from .ics import find_member, plan_owner
 from .labels import sheet_name, word
-from .model import Member, Plan, Scheduled
+from .model import Member, Plan
 from .render import day, to_text
 from .report import Report, build_report
-from .schedule import compute
 
 DEFAULT_SENDER = "retrosheet@localhost"
 ENV_PREFIX = "RETROSHEET_SMTP_"
@@ -46,10 +45,9 @@ class SmtpConfig:
     sender: str = DEFAULT_SENDER
 
     @classmethod
-    def from_env(cls, env: Mapping[str, str] | None = None) -> SmtpConfig:
+    def from_env(cls, env: Mapping[str, str]) -> SmtpConfig:
         """The configuration in RETROSHEET_SMTP_HOST, _PORT, _USER, _PASSWORD, _STARTTLS
-        (1/0, true/false) and _FROM; HOST is required."""
-        env = os.environ if env is None else env
+        (1/0, true/false) and _FROM of `env` (the caller's environment); HOST is required."""
 
         def get(name: str) -> str | None:
             value = env.get(ENV_PREFIX + name, "").strip()
@@ -152,29 +150,29 @@ def _message(rep: Report, to: Member, address: str, sender: str,
 
 
 def plan_mailing(
-    plan: Plan,
+    source: Plan | EffectivePlan,
     as_of: dt.date,
     sender: str | None = None,
     *,
-    dates: dict[str, Scheduled] | None = None,
-    now: dt.datetime | None = None,
+    now: dt.datetime,
 ) -> Mailing:
     """One message per member with an e-mail who owns tasks, the whole report to the
     plan's owner; the owners without an e-mail in `skipped`.
 
-    `sender` defaults to RETROSHEET_SMTP_FROM, else retrosheet@localhost.
+    `sender` defaults to retrosheet@localhost; `now` dates the messages.
     """
+    eff = effective_of(source)
+    plan = eff.plan
     st = plan.settings
-    sender = sender or os.environ.get(ENV_PREFIX + "FROM", "").strip() or DEFAULT_SENDER
-    stamp = (now or dt.datetime.now(dt.UTC)).replace(microsecond=0)
-    dates = dates if dates is not None else compute(plan)
-    findings = check_plan(plan, as_of)
+    sender = sender or DEFAULT_SENDER
+    stamp = now.replace(microsecond=0)
+    findings = check_plan(eff, as_of)
     boss = plan_owner(st.team)
     messages: list[EmailMessage] = []
     skipped: list[str] = []
     if boss is not None:
         if boss.email.strip():
-            rep = build_report(plan, as_of, dates=dates, findings=findings)
+            rep = build_report(eff, as_of, findings=findings)
             messages.append(_message(rep, boss, _check_address(plan, boss), sender, stamp))
         else:
             skipped.append(_display(boss))
@@ -188,8 +186,8 @@ def plan_mailing(
             skipped.append(_display(member))
             continue
         mine = set(ids)
-        rep = build_report(_member_plan(plan, member, mine), as_of, owner=_display(member),
-                           dates=dates, findings=_findings_for(findings, mine))
+        rep = build_report(replace(eff, plan=_member_plan(plan, member, mine)), as_of,
+                           owner=_display(member), findings=_findings_for(findings, mine))
         messages.append(_message(rep, member, _check_address(plan, member), sender, stamp))
     # Owners the team table does not list: nobody to write to.
     strangers = {t.owner.strip() for t in plan.tasks
@@ -203,18 +201,17 @@ def _findings_for(findings: list[Finding], ids: set[str]) -> list[Finding]:
 
 
 def build_messages(
-    plan: Plan,
+    source: Plan | EffectivePlan,
     as_of: dt.date,
     sender: str | None = None,
     *,
-    dates: dict[str, Scheduled] | None = None,
-    now: dt.datetime | None = None,
+    now: dt.datetime,
 ) -> list[EmailMessage]:
     """The report's messages (see `plan_mailing`). Nobody with an e-mail is an error:
     the command would otherwise do nothing without saying why."""
-    mailing = plan_mailing(plan, as_of, sender, dates=dates, now=now)
+    mailing = plan_mailing(source, as_of, sender, now=now)
     if not mailing.messages:
-        st = plan.settings
+        st = source.plan.settings if isinstance(source, EffectivePlan) else source.settings
         raise RetrosheetError(
             f"{sheet_name('settings', st.lang)}, {word('team', st.lang)}: no team member "
             "with tasks has an e-mail; fill the Email column to mail the report")

@@ -5,18 +5,25 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from .followups import expand_followups
+from .effective import EffectivePlan, effective
 from .labels import check_lang
 from .model import Member, Plan, Scheduled, Settings
-from .schedule import compute
 from .templates import load
 from .workdays import subdivision
 
 
 @dataclass
 class NewPlan:
-    plan: Plan
-    dates: dict[str, Scheduled]
+    effective: EffectivePlan
+
+    @property
+    def plan(self) -> Plan:
+        """The plan with its follow-up rows."""
+        return self.effective.plan
+
+    @property
+    def dates(self) -> dict[str, Scheduled]:
+        return self.effective.dates
 
     def past_deadlines(self, today: dt.date) -> list[tuple[str, int]]:
         """Tasks already late on creation: (id, days late). The release is too close."""
@@ -45,5 +52,4 @@ def new_plan(
         artist=artist, template=tpl.name, days_off=days_off,
         team=tuple(Member(name=o, role=o) for o in owners),
     )
-    plan = Plan(settings, expand_followups(tpl.tasks, lang))
-    return NewPlan(plan, compute(plan))
+    return NewPlan(effective(Plan(settings, tpl.tasks)))

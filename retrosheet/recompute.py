@@ -12,12 +12,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from . import layout as L
+from .effective import EffectivePlan, effective
 from .errors import PlanError
-from .followups import Rule, contact_followups, expand_followups, followup_id, parse_rule
 from .grid import Table
 from .labels import Status, TaskType, axis_label, header, normalize, word
 from .model import Plan, Scheduled, Source, Task
-from .schedule import calendar_for, compute
 from .updates import CellUpdate
 from .values import column_letter, to_serial
 
@@ -31,6 +30,7 @@ class Recomputed:
     orphans: list[Task] = field(default_factory=list)  # follow-ups whose rule is gone
     last_row: int = 0  # last task row after the new rows, 1-based
     old_last_row: int = 0
+    effective: EffectivePlan | None = None
 
 
 def _note_prefixes() -> tuple[str, ...]:
@@ -59,51 +59,49 @@ def recompute(
     refs = L.Refs(settings_sheet, plan.settings.cells.get("release", L.RELEASE_CELL),
                   plan.settings.cells.get("days_off", L.DAYS_OFF_RANGE))
 
-    existing = list(plan.tasks)
-    expanded = expand_followups(existing, lang)
-    added = [t for t in expanded if t.source is None]
-    old_last = max((t.source.row for t in existing if t.source), default=planning.header_row + 1)
+    eff = effective(plan)
+    expanded, added, dates = eff.plan.tasks, eff.added, eff.dates
+    old_last = max((t.source.row for t in plan.tasks if t.source),
+                   default=planning.header_row + 1)
     row = old_last
     for t in added:
         row += 1
         t.source = _new_source(planning, row, cols)
-    plan.tasks = expanded
-    dates = compute(plan)
 
     updates: list[CellUpdate] = []
     sheet = planning.sheet
     c = planning.columns
+    new_rows = {id(t) for t in added}
     for t in expanded:
         assert t.source is not None
         r = t.source.row
         d = dates[t.id]
-        if t in added:
+        if id(t) in new_rows:
             updates += _new_row_cells(t, r, c, lang, sheet)
         updates.append(CellUpdate(sheet, r, c["start"], "date", to_serial(d.start),
                                   L.start_formula(r, refs, cols), t.id))
         updates.append(CellUpdate(sheet, r, c["deadline"], "date", to_serial(d.deadline),
                                   L.deadline_formula(r, t.anchors, refs, cols), t.id))
 
-    orphans = _orphans(expanded)
-    updates += _contacts(plan, dates, contacts, c, sheet)
-    updates += _holidays(plan, settings_sheet)
-    return Recomputed(plan, dates, updates, added, orphans, row, old_last)
+    updates += _contacts(eff, contacts, c, sheet)
+    updates += _holidays(eff, settings_sheet)
+    return Recomputed(eff.plan, dates, updates, added, eff.orphans(), row, old_last, eff)
 
 
 # The public holidays the sheet's formulas must know: the years around the release.
 HOLIDAY_MARGIN = (-1, 2)
 
 
-def _holidays(plan: Plan, settings_sheet: str) -> list[CellUpdate]:
+def _holidays(eff: EffectivePlan, settings_sheet: str) -> list[CellUpdate]:
     """Public holidays missing from the Settings list (the release moved to other years),
     appended under it so the sheet's formulas and the engine keep the same days off."""
-    st = plan.settings
+    st = eff.plan.settings
     nxt = st.cells.get("days_off_next")
     if not nxt:
         return []
     years = range(st.release.year + HOLIDAY_MARGIN[0], st.release.year + HOLIDAY_MARGIN[1] + 1)
     listed = set(st.days_off)
-    missing = [(d, name) for d, name in sorted(calendar_for(st).holidays(years, st.lang).items())
+    missing = [(d, name) for d, name in sorted(eff.calendar.holidays(years, st.lang).items())
                if d not in listed]
     row, col = _split_ref(nxt)
     out = []
@@ -137,35 +135,15 @@ def _new_row_cells(t: Task, r: int, c: Mapping[str, int], lang: str,
     return out
 
 
-def _orphans(tasks: list[Task]) -> list[Task]:
-    """Follow-up rows whose task no longer has a rule asking for them."""
-    index = {t.id: t for t in tasks}
-    out = []
-    for t in tasks:
-        if t.type is not TaskType.FOLLOWUP or not t.anchors:
-            continue
-        parent = index.get(t.anchors[0])
-        if parent is None:
-            continue
-        try:
-            rule = parse_rule(parent)
-        except PlanError:
-            rule = None
-        wanted = {followup_id(parent.id, n) for n in range(1, (rule.count if rule else 0) + 1)}
-        if t.id.startswith(followup_id(parent.id, 0)[:-1]) and t.id not in wanted:
-            out.append(t)
-    return out
-
-
-def _contacts(plan: Plan, dates: dict[str, Scheduled], table: Table | None,
+def _contacts(eff: EffectivePlan, table: Table | None,
               planning_cols: Mapping[str, int], planning_sheet: str) -> list[CellUpdate]:
     """Each contact's follow-up dates (none once it answered), and on each follow-up row
     the count of contacts still without reply."""
+    plan = eff.plan
     if table is None or not plan.contacts:
         return []
-    cal = calendar_for(plan.settings)
     index = plan.by_id()
-    rules: dict[str, Rule | None] = {}
+    senders: set[str] = set()  # tasks with contacts
     waiting: dict[str, int] = {}
     out: list[CellUpdate] = []
     cc = table.columns
@@ -173,14 +151,9 @@ def _contacts(plan: Plan, dates: dict[str, Scheduled], table: Table | None,
         task = index.get(contact.task)
         if task is None or contact.source is None:
             continue
-        if task.id not in rules:
-            try:
-                rules[task.id] = parse_rule(task)
-            except PlanError:
-                rules[task.id] = None
-        rule = rules[task.id]
-        sent = contact.sent or dates[task.id].deadline
-        wanted = contact_followups(contact, rule, sent, cal)
+        senders.add(task.id)
+        rule = eff.rule(task.id)
+        wanted = eff.contact_dates(contact)
         if not contact.answered and rule:
             waiting[task.id] = waiting.get(task.id, 0) + 1
         for n, key in enumerate(("followup1", "followup2"), start=1):
@@ -198,7 +171,7 @@ def _contacts(plan: Plan, dates: dict[str, Scheduled], table: Table | None,
             if t.type is not TaskType.FOLLOWUP or (t.parent is None and not t.anchors):
                 continue
             parent = t.anchors[0]
-            rule = rules.get(parent)
+            rule = eff.rule(parent) if parent in senders else None
             if rule is None or t.source is None or not _is_generated_note(t.notes):
                 continue
             n = waiting.get(parent, 0)

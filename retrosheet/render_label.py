@@ -16,6 +16,7 @@ W: dict[str, tuple[str, str]] = {
     "done": ("Fait", "Done"),
     "late": ("En retard", "Late"),
     "this_week": ("À faire cette semaine", "Due this week"),
+    "week": ("Semaine", "This week"),
     "blocked": ("Bloquées", "Blocked"),
     "budget": ("Budget", "Budget"),
     "spent": ("Dépensé", "Spent"),
@@ -60,10 +61,11 @@ def release_rows(rep: LabelReport) -> list[list[str]]:
     return rows
 
 
-def release_head(lang: str) -> list[str]:
+def release_head(lang: str, short: bool = False) -> list[str]:
+    """The releases table's header; `short` where columns must stay narrow (a phone)."""
+    week = "week" if short else "this_week"
     return [lw(k, lang) for k in ("release", "date")] + ["J"] + [
-        lw(k, lang) for k in ("state", "done", "late", "this_week", "blocked", "budget",
-                              "spent")]
+        lw(k, lang) for k in ("state", "done", "late", week, "blocked", "budget", "spent")]
 
 
 def task_line(t: ReleaseTask, lang: str) -> str:

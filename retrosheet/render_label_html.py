@@ -40,10 +40,12 @@ def to_html(rep: LabelReport) -> str:
             out[3] = (f'<span class="badge" style="color:{fg};background:{bg};'
                       f'border-radius:10px;padding:1px 8px">{out[3]}</span>')
         else:
-            out = [f"<strong>{c}</strong>" for c in out]
+            out = [f"<strong>{c}</strong>" if c else "" for c in out]
         cells.append(out)
-    releases = _table(release_head(lang), cells,
-                      cols=["", "d", "", "", "n", "n", "n", "n", "n", "n"], kind="wide")
+    head = release_head(lang, short=True)
+    # On a phone each release becomes a card whose figures keep their column's name.
+    releases = _table(head, cells, cols=["blk", "d", "d", "", "n", "n", "n", "n", "n", "n"],
+                      kind="cards", labels=dict(enumerate(head)) | {0: ""})
     findings = "".join(_finding(f, lang) for f in rep.findings)
     body = "".join((
         f'<header class="top" style="background:#1f2a44;color:#fff"><h1>'
@@ -65,5 +67,7 @@ def to_html(rep: LabelReport) -> str:
     ))
     return (f'<!DOCTYPE html>\n<html lang="{_e(lang)}">\n<head>\n<meta charset="utf-8">\n'
             f'<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-            f"<title>{_e(heading(rep))}</title>\n<style>\n{CSS}\n</style>\n</head>\n"
+            f"<title>{_e(heading(rep))}</title>\n<style>\n{CSS}\n"
+            # The total row's empty cells would show bare column names on a phone card.
+            "table.cards td:empty{display:none}\n</style>\n</head>\n"
             f'<body>\n<div class="wrap">\n{body}\n</div>\n</body>\n</html>\n')

@@ -12,12 +12,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .checks import Finding, check_plan
-from .errors import PlanError
-from .followups import contact_followups, parse_rule
+from .effective import EffectivePlan, effective_of
 from .labels import Axis, Labeled, Status, TaskType, axis_label
 from .model import Contact, Plan, Scheduled, Task
 from .results import by_indicator, counted, measure, window_end
-from .schedule import calendar_for, compute
 
 SCHEMA_VERSION = 2  # schemas/report-v2.json
 CLOSED = (Status.DONE, Status.CANCELLED)
@@ -191,17 +189,18 @@ def _sum(values: list[float | None]) -> float | None:
 
 
 def build_report(
-    plan: Plan,
+    source: Plan | EffectivePlan,
     as_of: dt.date,
     *,
     owner: str | None = None,
-    dates: dict[str, Scheduled] | None = None,
     thresholds: VerdictThresholds | None = None,
     findings: list[Finding] | None = None,
 ) -> Report:
-    """The report of `plan` as of `as_of`, for everyone or for one owner."""
+    """The report of a plan as of `as_of`, for everyone or for one owner: the effective
+    plan's tasks (follow-up rows its rules ask for included) and dates."""
     th = thresholds or VerdictThresholds()
-    dates = dates if dates is not None else compute(plan)
+    eff = effective_of(source)
+    plan, dates = eff.plan, eff.dates
     lang = plan.settings.lang
     st = plan.settings
     rep = Report(title=st.title, artist=st.artist, release=st.release, as_of=as_of, lang=lang,
@@ -236,22 +235,22 @@ def build_report(
             rep.blocked.append(x)
     rep.due_this_week = dict(sorted(rep.due_this_week.items()))
     rep.due_next_week = dict(sorted(rep.due_next_week.items()))
-    rep.followups_due = _followups_due(plan, dates, lines, as_of, sunday)
+    rep.followups_due = _followups_due(eff, lines, sunday)
     rep.progress = _progress(mine, lines, lang)
     (rep.results_by_action, rep.results_by_axis, rep.results_by_platform,
      rep.results_by_indicator) = _results(mine, lang, th, dates, st.release, as_of)
     rep.replies = _replies(plan, lang)
-    rep.findings = findings if findings is not None else check_plan(plan, as_of, dates=dates)
+    rep.findings = findings if findings is not None else check_plan(eff, as_of)
     return rep
 
 
-def _followups_due(plan: Plan, dates: dict[str, Scheduled], lines: list[TaskLine],
-                   as_of: dt.date, sunday: dt.date) -> list[FollowUpDue]:
+def _followups_due(eff: EffectivePlan, lines: list[TaskLine],
+                   sunday: dt.date) -> list[FollowUpDue]:
+    plan = eff.plan
     index = plan.by_id()
     by_task: dict[str, list[Contact]] = defaultdict(list)
     for c in plan.contacts:
         by_task[c.task].append(c)
-    cal = calendar_for(plan.settings)
     out = []
     for x in lines:
         task = index[x.id]
@@ -262,16 +261,12 @@ def _followups_due(plan: Plan, dates: dict[str, Scheduled], lines: list[TaskLine
         waiting: int | None = None
         if sender is not None and by_task.get(sender.id):
             waiting = 0
-            try:
-                rule = parse_rule(sender)
-            except PlanError:
-                rule = None
             for c in by_task.get(sender.id, []):
                 if c.answered:
                     continue
                 waiting += 1
-                sent = c.sent or dates[sender.id].deadline
-                rounds = contact_followups(c, rule, sent, cal)
+                sent = c.sent or eff.dates[sender.id].deadline
+                rounds = eff.contact_dates(c)
                 # The follow-up row R090-2 is round 2: its contacts are chased on their
                 # own round-2 date.
                 n = _round(task.id)

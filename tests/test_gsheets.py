@@ -11,7 +11,6 @@ import datetime as dt
 import json
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -647,7 +646,6 @@ def test_xlsx_and_google_sheet_give_the_same_export_and_report(
 
 @pytest.mark.parametrize("tasks", [46, 4546])  # 50 and 5,000 rows with their follow-ups
 def test_request_counts(api: Sheets, store: Store, tmp_path: Path, tasks: int) -> None:
-    started = time.perf_counter()
     m = new_plan(big_template(tmp_path, tasks), RELEASE)
     rows = len(m.plan.tasks)
     assert rows == {46: 50, 4546: 5000}[tasks]
@@ -682,7 +680,6 @@ def test_request_counts(api: Sheets, store: Store, tmp_path: Path, tasks: int) -
     store.reset_log()
     fill_existing(m, TODAY, key2, api=api)
     assert len(store.log) == 2
-    assert time.perf_counter() - started < 60
 
 
 # ---- retries and errors ------------------------------------------------------------------------

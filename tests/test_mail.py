@@ -257,16 +257,16 @@ def test_subject_in_english_and_nothing_late() -> None:
 
 def test_nobody_with_an_email_is_an_error() -> None:
     made = make(emails={})
-    assert plan_mailing(made.plan, AS_OF).messages == []
+    assert plan_mailing(made.plan, AS_OF, now=NOW).messages == []
     with pytest.raises(RetrosheetError) as err:
-        build_messages(made.plan, AS_OF)
+        build_messages(made.plan, AS_OF, now=NOW)
     assert "Paramètres, Équipe" in str(err.value) and "\n" not in str(err.value)
 
 
 def test_a_malformed_email_is_an_error_naming_the_member() -> None:
     made = make(emails={"Promo radio": ("Zoé", "zoe at example.com")})
     with pytest.raises(RetrosheetError) as err:
-        build_messages(made.plan, AS_OF)
+        build_messages(made.plan, AS_OF, now=NOW)
     assert str(err.value) == ("Paramètres, Équipe: Zoé: 'zoe at example.com' is not an "
                               "e-mail address")
 

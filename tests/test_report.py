@@ -14,7 +14,6 @@ from retrosheet.labels import Reply, Status, TaskType
 from retrosheet.model import Contact, Member, Plan, Settings, Task
 from retrosheet.render import to_markdown, to_text
 from retrosheet.report import Report, Verdict, build_report
-from retrosheet.schedule import compute
 
 J = dt.date(2027, 5, 14)
 AS_OF = dt.date(2027, 4, 28)  # a Wednesday: week of 26/04 to 02/05, J-16
@@ -62,7 +61,7 @@ def plan(lang: str = "fr") -> Plan:
 @pytest.fixture(params=["fr", "en"])
 def rep(request: pytest.FixtureRequest) -> Report:
     p = plan(request.param)
-    return build_report(p, AS_OF, dates=compute(p))
+    return build_report(p, AS_OF)
 
 
 def test_header_and_week(rep: Report) -> None:
@@ -136,14 +135,14 @@ def test_findings_include_overspend(rep: Report) -> None:
 
 def test_owner_filter() -> None:
     p = plan()
-    rep = build_report(p, AS_OF, owner="sam", dates=compute(p))
+    rep = build_report(p, AS_OF, owner="sam")
     assert {x.owner for x in rep.timeline} == {"Sam"}
     assert rep.late == [] and list(rep.due_this_week) == ["Sam"]
 
 
 def test_text_report_fr_exact_lines() -> None:
     p = plan("fr")
-    text = to_text(build_report(p, AS_OF, dates=compute(p)))
+    text = to_text(build_report(p, AS_OF))
     lines = text.splitlines()
     assert lines[0] == ("Rapport — Nuit blanche — Lune Rousse — au 28/04/2027 : J-16 "
                         "(sortie le 14/05/2027)")
@@ -158,7 +157,7 @@ def test_text_report_fr_exact_lines() -> None:
 
 def test_text_report_en_exact_lines() -> None:
     p = plan("en")
-    lines = to_text(build_report(p, AS_OF, dates=compute(p))).splitlines()
+    lines = to_text(build_report(p, AS_OF)).splitlines()
     assert lines[0] == ("Report — Nuit blanche — Lune Rousse — as of 2027-04-28: J-16 "
                         "(release on 2027-05-14)")
     assert "  T030 2027-04-16 Communiqué de presse — Léa (12 d late)" in lines
@@ -168,7 +167,7 @@ def test_text_report_en_exact_lines() -> None:
 
 def test_markdown_has_every_section() -> None:
     p = plan("fr")
-    md = to_markdown(build_report(p, AS_OF, dates=compute(p)))
+    md = to_markdown(build_report(p, AS_OF))
     for title in ("## En retard (2)", "## À faire cette semaine", "## Semaine prochaine",
                   "## Relances à envoyer (1)", "## Bloqué (1)", "## Avancement par axe",
                   "## Résultats par axe", "## Résultats par plateforme",
@@ -181,7 +180,7 @@ def test_markdown_has_every_section() -> None:
 @pytest.mark.parametrize("lang", ["fr", "en"])
 def test_json_validates_against_the_published_schema(lang: str) -> None:
     p = plan(lang)
-    doc = json.loads(json.dumps(build_report(p, AS_OF, dates=compute(p)).to_dict()))
+    doc = json.loads(json.dumps(build_report(p, AS_OF).to_dict()))
     schema = json.loads(resources.files("retrosheet").joinpath(
         "schemas/report-v2.json").read_text(encoding="utf-8"))
     jsonschema.Draft202012Validator.check_schema(schema)

@@ -78,7 +78,7 @@ def report(lang: str = "fr") -> Report:
                 reply=Reply.NO, replied=dt.date(2027, 4, 8)),
         Contact("C5", "Presse", "Télérama", "Dan", "dan@telerama.example", "T090"),
     ]
-    return build_report(made.plan, AS_OF, dates=made.dates)
+    return build_report(made.plan, AS_OF)
 
 
 @pytest.fixture(scope="module", params=["fr", "en"])
@@ -227,7 +227,7 @@ def test_timeline(rep: Report, page: str) -> None:
 def test_timeline_today_far_from_the_tasks(as_of: dt.date, label: str) -> None:
     """Months away, today is an arrow at the axis' edge: the tasks keep their width."""
     made = new_plan("single", J)
-    part = _section(to_html(build_report(made.plan, as_of, dates=made.dates)), "timeline")
+    part = _section(to_html(build_report(made.plan, as_of)), "timeline")
     assert f">{label}</text>" in part
     assert ">J 14/05</text>" in part
 
@@ -260,7 +260,7 @@ def test_user_text_is_escaped() -> None:
 
 def test_empty_report_still_renders() -> None:
     made = new_plan("single", J, lang="en")
-    rep = build_report(made.plan, AS_OF, dates=made.dates, owner="Nobody", findings=[])
+    rep = build_report(made.plan, AS_OF, owner="Nobody", findings=[])
     page = to_html(rep)
     for sid in SECTIONS:
         assert f'<section id="{sid}">' in page

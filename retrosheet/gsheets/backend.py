@@ -18,59 +18,26 @@ import dataclasses
 import datetime as dt
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from .. import layout as L
-from ..book import LoadedPlan, mark_typed_dates
-from ..errors import PlanError
+from ..actions import Recomputation, recompute_store, write_report
+from ..book import LoadedPlan
 from ..grid import Table
-from ..labels import HISTORY_COLUMNS, sheet_name
 from ..model import Plan
-from ..recompute import Recomputed, recompute
 from ..report import Report
-from ..updates import CellUpdate, Change
+from ..store import Growth, Reason, Saved, SheetSpec, Skipped
+from ..updates import CellUpdate
 from ..values import column_letter, to_serial
 from . import style
-from .cells import Json, canonical, cells_of, grid_range, localize, update_cells
+from .cells import Json, cells_of, grid_range, update_cells
 from .client import Sheets, SheetsError, connect
 from .sheet import Book, SheetData, book_of, load, read_book
 
 REREAD_FIELDS = ("sheets(properties(sheetId,title,gridProperties(rowCount,columnCount)),"
                  "data(startRow,startColumn,rowData(values(userEnteredValue,effectiveValue))))")
-
-
-@dataclass(frozen=True)
-class Skipped:
-    """Cells not written because their row is no longer where the task is."""
-
-    sheet: str
-    task: str
-    reason: str  # "deleted", "duplicated", "exists" (a follow-up someone added meanwhile)
-
-    def message(self, lang: str) -> str:
-        fr = {"deleted": "sa ligne a été supprimée pendant le calcul ; rien n'y est écrit",
-              "duplicated": "son ID figure maintenant sur plusieurs lignes ; rien n'y est écrit",
-              "exists": "cette relance a été ajoutée pendant le calcul ; elle est gardée"}
-        en = {"deleted": "its row was deleted while recomputing; nothing written for it",
-              "duplicated": "its ID is now on several rows; nothing written for it",
-              "exists": "this follow-up was added meanwhile; it is kept as it is"}
-        text = (fr if lang == "fr" else en)[self.reason]
-        return f"{self.sheet} ({self.task}) : {text}" if lang == "fr" \
-            else f"{self.sheet} ({self.task}): {text}"
-
-
-@dataclass
-class SheetRecomputed:
-    """What `recompute` did to a Google Sheet."""
-
-    loaded: LoadedPlan
-    result: Recomputed
-    changes: list[Change]  # as read (rows as read); written where their task is now
-    written: bool
-    skipped: list[Skipped] = field(default_factory=list)
-    book: Book | None = None
 
 
 def _api(api: Sheets | None, credentials: str | Path | None) -> Sheets:
@@ -93,7 +60,7 @@ class SheetPlan:
 
     def write_report(self, report: Report) -> None:
         """`report --write-sheet`: the Report sheet replaced, History appended (1 request)."""
-        self.api.batch_update(self.book.key, report_requests(self.book, report, remember=True))
+        write_report(SheetStore(self.book.key, self.api, self.book), report)
 
 
 def open_plan(key: str, *, api: Sheets | None = None,
@@ -114,73 +81,84 @@ def _text(value: Any) -> str:
     return str(value)
 
 
-def _same(old: Any, u: CellUpdate) -> bool:
-    if u.kind == "blank" or u.value is None:
-        return old is None or old == ""
-    if u.kind in ("date", "number"):
-        return isinstance(old, float) and isinstance(u.value, int | float) \
-            and old == float(u.value)
-    return _text(old) == str(u.value)
-
-
-def changes_of(book: Book, updates: Sequence[CellUpdate]) -> list[Change]:
-    """The updates that change a cell as read: what is written, what --dry-run shows.
-
-    A formula is the same when it reads the same (separators and spaces aside): Google
-    keeps its result up to date, so its cached value is never compared.
-    """
-    out: list[Change] = []
-    for u in updates:
-        sheet = book.sheet(u.sheet)
-        old = sheet.value(u.row, u.col)
-        old_formula = sheet.formulas.get((u.row - 1, u.col))
-        if u.formula:
-            same = old_formula is not None and (
-                old_formula == localize(u.formula, book.locale)
-                or canonical(old_formula) == canonical(u.formula))
-        else:
-            same = old_formula is None and _same(old, u)
-        if not same:
-            new = "" if u.value is None else _text(
-                float(u.value) if isinstance(u.value, int) else u.value)
-            out.append(Change(u, _text(old), new))
-    return out
-
-
-def _check_room(loaded: LoadedPlan, planning: SheetData, result: Recomputed) -> None:
-    formula_rows = {r for r, _ in planning.formulas}
-    for r in range(result.old_last_row + 1, result.last_row + 1):
-        row = planning.values[r - 1] if r - 1 < len(planning.values) else []
-        if any(v is not None and v != "" for v in row) or r - 1 in formula_rows:
-            raise PlanError(
-                f"row {r} below the Planning table is not empty: move it to make room "
-                f"for {result.last_row - result.old_last_row} new follow-up row(s)",
-                sheet=loaded.planning.sheet, cell=f"A{r}")
-
-
 def recompute_sheet(key: str, *, dry_run: bool = False, api: Sheets | None = None,
-                    credentials: str | Path | None = None) -> SheetRecomputed:
+                    credentials: str | Path | None = None) -> Recomputation:
     """Recompute the plan in spreadsheet `key`; write only the owned cells that change.
 
     One request when nothing changes (or with dry_run), three otherwise: the read, the
     re-read of where each task is now, the write.
     """
-    api = _api(api, credentials)
-    book = read_book(api, key)
-    loaded = load(book)
-    planning = book.sheet(loaded.planning.sheet)
-    mark_typed_dates(loaded, planning.has_formula)
-    result = recompute(loaded.plan, loaded.planning, loaded.contacts, loaded.settings_sheet)
-    _check_room(loaded, planning, result)
-    changes = changes_of(book, result.updates)
-    if dry_run or not changes:
-        return SheetRecomputed(loaded, result, changes, False, [], book)
-    now = reread(api, book, loaded)
-    placed, skipped = place([c.update for c in changes], loaded, result, book, now)
-    if placed:
-        api.batch_update(key, write_requests([u for _, u in placed], book, now, loaded, result))
-    kept = [changes[i] for i, _ in placed]
-    return SheetRecomputed(loaded, result, kept, bool(placed), skipped, book)
+    return recompute_store(SheetStore(key, _api(api, credentials)), dry_run=dry_run)
+
+
+class SheetStore:
+    """A Google Sheet behind the PlanStore interface: read in one request; `save` sends
+    what was applied in one batchUpdate (after re-reading where each task is now when
+    Planning or Contacts rows are written)."""
+
+    live = True  # Google computes the formulas
+    date1904 = False
+
+    def __init__(self, key: str, api: Sheets, book: Book | None = None) -> None:
+        self.api = api
+        self.book = book if book is not None else read_book(api, key)  # one request
+        self._updates: list[CellUpdate] = []
+        self._growth: Growth | None = None
+        self._specs: list[SheetSpec] = []
+        self._loaded: LoadedPlan | None = None
+
+    @property
+    def name(self) -> str:
+        return self.book.title or self.book.key
+
+    @property
+    def loaded(self) -> LoadedPlan:
+        if self._loaded is None:
+            self._loaded = load(self.book)
+        return self._loaded
+
+    def sheet_names(self) -> list[str]:
+        return self.book.names
+
+    def rows(self, sheet: str) -> list[list[Any]]:
+        return self.book.sheet(sheet).values
+
+    def formula(self, sheet: str, row: int, col: int) -> str | None:
+        return self.book.sheet(sheet).formulas.get((row - 1, col))
+
+    def apply(self, updates: Sequence[CellUpdate], growth: Growth | None = None) -> None:
+        self._updates += updates
+        if growth is not None:
+            self._growth = growth
+
+    def put_sheet(self, spec: SheetSpec) -> None:
+        self._specs.append(spec)
+
+    def save(self) -> Saved:
+        requests: list[Json] = []
+        skipped: list[Skipped] = []
+        not_written: set[int] = set()
+        if self._updates:
+            loaded = self.loaded
+            tables = {loaded.planning.sheet} | (
+                {loaded.contacts.sheet} if loaded.contacts is not None else set())
+            if any(u.sheet in tables for u in self._updates):
+                now = reread(self.api, self.book, loaded)
+            else:
+                now = Now(self.book.sheet(loaded.planning.sheet), None,
+                          {x.title: (x.row_count, x.column_count) for x in self.book.sheets})
+            placed, skipped = place(self._updates, loaded, self._growth, self.book, now)
+            kept = {i for i, _ in placed}
+            not_written = {id(u) for i, u in enumerate(self._updates) if i not in kept}
+            added = _new_rows(self._updates, loaded.planning.sheet, self._growth)
+            requests += write_requests([u for _, u in placed], self.book, now, loaded, added)
+        taken: list[int] = []
+        for spec in self._specs:
+            requests += spec_requests(self.book, spec, taken)
+        if requests:
+            self.api.batch_update(self.book.key, requests)
+        self._updates, self._specs = [], []
+        return Saved(bool(requests), skipped, [], frozenset(not_written))
 
 
 @dataclass
@@ -258,14 +236,22 @@ def move_formula(formula: str | None, old: int, new: int) -> str | None:
     return re.sub(_OWN_ROW.format(row=old), lambda m: f"{m.group(1)}{new}", formula)
 
 
-def place(updates: Sequence[CellUpdate], loaded: LoadedPlan, result: Recomputed, book: Book,
+def _new_rows(updates: Sequence[CellUpdate], sheet: str, growth: Growth | None) -> set[str]:
+    """Tasks of the rows the table grows by (new follow-up rows)."""
+    if growth is None:
+        return set()
+    return {u.task for u in updates
+            if u.sheet == sheet and u.task and u.row > growth.old_last}
+
+
+def place(updates: Sequence[CellUpdate], loaded: LoadedPlan, growth: Growth | None, book: Book,
           now: Now) -> tuple[list[tuple[int, CellUpdate]], list[Skipped]]:
     """Each update moved to the row its task (or contact) is on now, or skipped:
     (index in `updates`, the update on its row now) and what was skipped."""
     t = loaded.planning
     id_rows = _ids(now.planning, t.columns["id"], t.header_row + 1)
     last = max((r for rows in id_rows.values() for r in rows), default=t.header_row + 1)
-    added = {x.id for x in result.added}
+    added = _new_rows(updates, t.sheet, growth)
     contacts_now: dict[tuple[str, ...], list[int]] = {}
     ct = loaded.contacts
     if ct is not None and now.contacts is not None:
@@ -276,7 +262,7 @@ def place(updates: Sequence[CellUpdate], loaded: LoadedPlan, result: Recomputed,
     placed: list[tuple[int, CellUpdate]] = []
     skipped: dict[tuple[str, str, str], Skipped] = {}
 
-    def skip(sheet: str, task: str, reason: str) -> None:
+    def skip(sheet: str, task: str, reason: Reason) -> None:
         skipped.setdefault((sheet, task, reason), Skipped(sheet, task, reason))
 
     for i, u in enumerate(updates):
@@ -286,7 +272,8 @@ def place(updates: Sequence[CellUpdate], loaded: LoadedPlan, result: Recomputed,
                 if u.task in id_rows:
                     skip(u.sheet, u.task, "exists")
                     continue
-                row = last + (u.row - result.old_last_row)
+                assert growth is not None
+                row = last + (u.row - growth.old_last)
             else:
                 rows = id_rows.get(u.task, [])
                 if len(rows) != 1:
@@ -308,15 +295,14 @@ def place(updates: Sequence[CellUpdate], loaded: LoadedPlan, result: Recomputed,
 
 
 def write_requests(placed: Sequence[CellUpdate], book: Book, now: Now, loaded: LoadedPlan,
-                   result: Recomputed) -> list[Json]:
+                   added: set[str]) -> list[Json]:
     """One batchUpdate's requests: rows added if the grid is too short, then the cells.
 
     Dates carry their date format (a plan made by hand may have none), a new follow-up's
     offset the J±n format; nothing else about a cell's look is touched.
     """
     lang = loaded.plan.settings.lang
-    added_rows = {u.row for u in placed if u.sheet == loaded.planning.sheet
-                  and u.task in {x.id for x in result.added}}
+    added_rows = {u.row for u in placed if u.sheet == loaded.planning.sheet and u.task in added}
     offset_col = loaded.planning.columns.get("offset")
     out: list[Json] = []
     by_sheet: dict[str, list[CellUpdate]] = {}
@@ -345,103 +331,61 @@ def write_requests(placed: Sequence[CellUpdate], book: Book, now: Now, loaded: L
 
 # ---- report --write-sheet ------------------------------------------------------------------
 
-def report_requests(book: Book, report: Report, remember: bool = False) -> list[Json]:
-    """The Report sheet replaced by `report`, its History rows appended below the last used
-    row; sheets the plan lacks are added in the same batchUpdate.
-
-    `remember`: the book is updated as if read again after the write, so writing another
-    report with the same book appends below this one."""
-    from ..xlsx.report_sheet import Styles, _history_layout, history_updates, report_rows
-
-    lang = report.lang
+def spec_requests(book: Book, spec: SheetSpec, taken: list[int]) -> list[Json]:
+    """The requests writing `spec` (the sheet added when the book lacks it); the book is
+    then updated as if read again, so a later spec appends below this one."""
+    fmt = style.report_styles(spec.lang)
     out: list[Json] = []
-    taken: list[int] = []
-    fmt = style.report_styles(lang)
-
-    def sheet_for(kind: str) -> tuple[SheetData, bool]:
-        found = book.find(kind, lang)
-        if found is not None:
-            return found, False
+    sheet = book.find(spec.key, spec.lang)
+    new = sheet is None
+    if sheet is None:
         sid = book.new_sheet_id(taken)
         taken.append(sid)
-        new = SheetData(sid, sheet_name(kind, lang), len(book.sheets) + len(taken), 1000, 26)
-        out.append({"addSheet": {"properties": {
-            "sheetId": sid, "title": new.title,
-            "gridProperties": {"rowCount": new.row_count, "columnCount": new.column_count,
-                               **({"frozenRowCount": 1} if kind == "history" else {})}}}})
-        return new, True
-
-    rsheet, rnew = sheet_for("report")
-    rows = report_rows(report, Styles(date="date", int="int", money="money", pct="pct",
-                                      bold="bold", title="title", header="header",
-                                      note="note"))
-    out.append({"updateCells": {"range": grid_range(rsheet.id),
-                                "fields": "userEnteredValue,userEnteredFormat"}})
-    if len(rows) > rsheet.row_count:
-        out.append({"appendDimension": {"sheetId": rsheet.id, "dimension": "ROWS",
-                                        "length": len(rows) - rsheet.row_count}})
-    width = max((len(r) for r in rows), default=1)
-    if width > rsheet.column_count:
-        out.append({"appendDimension": {"sheetId": rsheet.id, "dimension": "COLUMNS",
-                                        "length": width - rsheet.column_count}})
-    data: list[Json] = []
-    for row in rows:
-        values: list[Json] = []
-        for v in row:
+        sheet = SheetData(sid, spec.name, len(book.sheets), 1000, 26)
+        grid: Json = {"rowCount": sheet.row_count, "columnCount": sheet.column_count}
+        if spec.frozen_rows:
+            grid["frozenRowCount"] = spec.frozen_rows
+        out.append({"addSheet": {"properties": {"sheetId": sid, "title": sheet.title,
+                                                "gridProperties": grid}}})
+        book.sheets.append(sheet)
+    elif spec.replace:
+        out.append({"updateCells": {"range": grid_range(sheet.id),
+                                    "fields": "userEnteredValue,userEnteredFormat"}})
+        sheet.values, sheet.formulas = [], {}
+    last = spec.first_row + len(spec.rows) - 1
+    width = max((len(r) for r in spec.rows), default=1)
+    if last > sheet.row_count:
+        out.append({"appendDimension": {"sheetId": sheet.id, "dimension": "ROWS",
+                                        "length": last - sheet.row_count}})
+        sheet.row_count = last
+    if width > sheet.column_count:
+        out.append({"appendDimension": {"sheetId": sheet.id, "dimension": "COLUMNS",
+                                        "length": width - sheet.column_count}})
+        sheet.column_count = width
+    cells: dict[tuple[int, int], Json] = {}
+    for r, row in enumerate(spec.rows, start=spec.first_row):
+        for c, v in enumerate(row):
             if v is None:
-                values.append({})
                 continue
             if v.kind == "date":
                 assert isinstance(v.value, dt.date)
-                cell: Json = {"userEnteredValue": {"numberValue": to_serial(v.value)}}
+                data: Json = {"userEnteredValue": {"numberValue": to_serial(v.value)}}
             elif v.kind == "number":
-                cell = {"userEnteredValue": {"numberValue": v.value}}
+                data = {"userEnteredValue": {"numberValue": v.value}}
             else:
-                cell = {"userEnteredValue": {"stringValue": str(v.value)}}
+                data = {"userEnteredValue": {"stringValue": str(v.value)}}
             if v.style in fmt:
-                cell["userEnteredFormat"] = fmt[v.style]
-            values.append(cell)
-        data.append({"values": values})
-    out.append({"updateCells": {"start": {"sheetId": rsheet.id, "rowIndex": 0,
-                                          "columnIndex": 0},
-                                "rows": data, "fields": "userEnteredValue,userEnteredFormat"}})
-    if rnew:
-        out.append(_width(rsheet.id, 0, 1, style.px(60.7)))
-        out.append(_width(rsheet.id, 1, max(width, 2), style.px(16.7)))
-
-    hsheet, hnew = sheet_for("history")
-    layout = _history_layout([list(r) for r in hsheet.values])
-    updates = history_updates(hsheet.title, layout, report, lang, False)
-    header_row = layout.header_row or (layout.last_row + (2 if layout.last_row else 1))
-    keys = {c: k for k, c in layout.columns.items()}
-    formats: dict[tuple[int, int], Json] = {}
-    for u in updates:
-        if u.row == header_row:
-            formats[(u.row - 1, u.col)] = style.role("header", lang)
-        elif keys.get(u.col) == "date":
-            formats[(u.row - 1, u.col)] = style.number("date", lang)
-        elif keys.get(u.col) in ("budget", "spent"):
-            formats[(u.row - 1, u.col)] = style.number("money", lang)
-        elif u.kind == "number":
-            formats[(u.row - 1, u.col)] = style.number("int", lang)
-    need = max((u.row for u in updates), default=0)
-    if need > hsheet.row_count:
-        out.append({"appendDimension": {"sheetId": hsheet.id, "dimension": "ROWS",
-                                        "length": need - hsheet.row_count}})
-    out += update_cells(hsheet.id, cells_of(updates, book.locale, formats),
-                        "userEnteredValue,userEnteredFormat")
-    if hnew:
-        for c in range(len(HISTORY_COLUMNS)):
-            out.append(_width(hsheet.id, c, c + 1, style.px(14 if c < 2 else 11)))
-    if remember:
-        book.sheets += [s for s, new in ((rsheet, rnew), (hsheet, hnew)) if new]
-        hsheet.row_count = max(hsheet.row_count, need)
-        for u in updates:
-            while len(hsheet.values) < u.row:
-                hsheet.values.append([])
-            line = hsheet.values[u.row - 1]
-            line.extend([None] * (u.col + 1 - len(line)))
-            line[u.col] = u.value
+                data["userEnteredFormat"] = fmt[v.style]
+            cells[(r - 1, c)] = data
+            while len(sheet.values) < r:
+                sheet.values.append([])
+            line = sheet.values[r - 1]
+            line.extend([None] * (c + 1 - len(line)))
+            line[c] = v.value
+    out += update_cells(sheet.id, cells, "userEnteredValue,userEnteredFormat")
+    if new:
+        for c, w in sorted(spec.widths.items()):
+            out.append(_width(sheet.id, c, c + 1, style.px(w)))
     return out
 
 

@@ -17,7 +17,8 @@ from ..model import Plan
 OLE_SIGNATURE = bytes.fromhex("D0CF11E0A1B11AE1")
 
 
-def _workbook(path: Path) -> Any:
+def open_workbook(path: Path) -> Any:
+    """The file opened with calamine, or a WorkbookError saying what it is instead."""
     from python_calamine import CalamineWorkbook
 
     if not path.exists():
@@ -56,7 +57,7 @@ def _grid(wb: Any, path: Path, sheet: str) -> Grid:
 
 def read_planning_grid(path: Path) -> tuple[Grid, str, bool]:
     """The Planning sheet's values, its name, and whether the workbook uses 1904 dates."""
-    wb = _workbook(path)
+    wb = open_workbook(path)
     names: list[str] = list(wb.sheet_names)
     sheet = next((n for n in names if sheet_key(n) == "planning"), names[0] if names else None)
     if sheet is None:
@@ -65,7 +66,7 @@ def read_planning_grid(path: Path) -> tuple[Grid, str, bool]:
 
 
 def load_plan(path: Path) -> LoadedPlan:
-    wb = _workbook(path)
+    wb = open_workbook(path)
 
     def rows_of(sheet: str) -> Iterable[Sequence[Any]]:
         try:

@@ -157,8 +157,12 @@ class SheetXml:
                    for m in _CELL.finditer(self._row_text(i)))
 
     def has_formula(self, row: int, col: int) -> bool:
+        return self.formula(row, col) is not None
+
+    def formula(self, row: int, col: int) -> str | None:
+        """The cell's formula without its "=", or None."""
         c = self._cell(row, col)
-        return c is not None and c.formula is not None
+        return None if c is None else c.formula
 
     # ---- writing ----------------------------------------------------------------
     def _style_above(self, row: int, col: int) -> str | None:

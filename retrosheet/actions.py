@@ -1,0 +1,122 @@
+"""What retrosheet does to a plan, written once over the plan-store interface.
+
+`recompute_store` and `write_report` work the same on an .xlsx file, a Google Sheet and a
+workbook open in Excel or LibreOffice: read through `PlanStore.rows`/`formula`, decide
+with the core (effective plan, recompute, report) and with `store.same`, then hand the
+store the cells to write. The command line and the buttons get back one typed outcome.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from .book import LoadedPlan, load_from_sheets, mark_typed_dates
+from .errors import PlanError
+from .recompute import Recomputed, recompute
+from .report import Report
+from .store import Growth, PlanStore, Saved, Skipped, number_text, same, shown
+from .updates import CellUpdate, Change
+
+
+def load_store(store: PlanStore) -> LoadedPlan:
+    """The plan a store holds, with where its tables sit."""
+    return load_from_sheets(store.sheet_names(), store.rows, date1904=store.date1904,
+                            book=store.name)
+
+
+@dataclass
+class Recomputation:
+    """What `recompute` did (or, with dry_run, would do) to a plan."""
+
+    name: str  # the workbook, as messages name it
+    loaded: LoadedPlan
+    result: Recomputed
+    changes: list[Change]  # cells that change (those written, when written)
+    written: bool
+    skipped: list[Skipped] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)  # cosmetic: formats that did not follow
+
+
+class _Grids:
+    """Values of the sheets updates go to, each read once (Planning's already is)."""
+
+    def __init__(self, store: PlanStore, loaded: LoadedPlan) -> None:
+        self.store = store
+        self.grids: dict[str, Sequence[Sequence[Any]]] = {
+            loaded.planning.sheet: loaded.planning_grid}
+
+    def value(self, sheet: str, row: int, col: int) -> Any:
+        if sheet not in self.grids:
+            self.grids[sheet] = [list(r) for r in self.store.rows(sheet)]
+        grid = self.grids[sheet]
+        if 0 < row <= len(grid) and 0 <= col < len(grid[row - 1]):
+            return grid[row - 1][col]
+        return None
+
+
+def pending(store: PlanStore, loaded: LoadedPlan,
+            updates: Sequence[CellUpdate]) -> list[Change]:
+    """The updates that change a cell: what is written, what --dry-run lists."""
+    grids = _Grids(store, loaded)
+    out: list[Change] = []
+    for u in updates:
+        old = grids.value(u.sheet, u.row, u.col)
+        formula = store.formula(u.sheet, u.row, u.col)
+        if same(u, old, formula, date1904=store.date1904, live=store.live):
+            continue
+        new = "" if u.value is None else (
+            number_text(u.value) if isinstance(u.value, int | float) else str(u.value))
+        out.append(Change(u, shown(u, old, store.date1904), new))
+    return out
+
+
+def _check_room(store: PlanStore, loaded: LoadedPlan, result: Recomputed) -> None:
+    """New follow-up rows go below the table: those rows must be empty, whole rows (a
+    note typed far to the right counts)."""
+    if result.last_row <= result.old_last_row:
+        return
+    sheet = loaded.planning.sheet
+    table = loaded.planning
+    width = max([*table.columns.values(), *table.extra.values()]) + 1
+    first, last = result.old_last_row + 1, result.last_row
+    for r, row in enumerate(store.rows(sheet), start=1):
+        if r > last:
+            break
+        if r >= first and (any(v not in (None, "") for v in row) or any(
+                store.formula(sheet, r, c) is not None for c in range(max(width, len(row))))):
+            raise PlanError(
+                f"row {r} below the Planning table is not empty: move it to make room "
+                f"for {last - first + 1} new follow-up row(s)", sheet=sheet, cell=f"A{r}")
+
+
+def recompute_store(store: PlanStore, *, dry_run: bool = False) -> Recomputation:
+    """Recompute the plan a store holds; write only the owned cells that change."""
+    loaded = load_store(store)
+    psheet = loaded.planning.sheet
+    mark_typed_dates(loaded, lambda r, c: store.formula(psheet, r, c) is not None)
+    result = recompute(loaded.plan, loaded.planning, loaded.contacts, loaded.settings_sheet)
+    _check_room(store, loaded, result)
+    changes = pending(store, loaded, result.updates)
+    if dry_run or not changes:
+        return Recomputation(store.name, loaded, result, changes, False)
+    growth = (Growth(psheet, result.old_last_row, result.last_row)
+              if result.last_row > result.old_last_row else None)
+    store.apply([c.update for c in changes], growth)
+    saved: Saved = store.save()
+    kept = [c for c in changes if id(c.update) not in saved.not_written]
+    return Recomputation(store.name, loaded, result, kept, saved.written, saved.skipped,
+                         saved.problems)
+
+
+def write_report(store: PlanStore, rep: Report) -> Saved:
+    """`report --write-sheet`: the Report sheet replaced by `rep`, one row per axis
+    appended to History; sheets the plan lacks are added."""
+    from .report_cells import history_spec, pick_sheet, report_spec
+
+    hname = pick_sheet(store.sheet_names(), "history", rep.lang)
+    grid = [] if hname is None else [list(r) for r in store.rows(hname)]
+    store.put_sheet(report_spec(rep))
+    store.put_sheet(history_spec(hname, grid, rep))
+    return store.save()

@@ -1,0 +1,121 @@
+"""An .xlsx/.xlsm file as a plan store: lossless, part by part.
+
+Values are read with calamine (fast, low memory); formulas and writes go through the
+sheet parts' XML (`SheetXml`), and `save` replaces only the parts that changed, copying
+every other byte of the file as it was. Nothing is written before `save`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+from ..errors import RetrosheetError, WorkbookError
+from ..grid import HEADER_SCAN_ROWS, find_table
+from ..labels import contact_key, planning_key, sheet_key
+from ..store import DAYS_1900_TO_1904, Growth, Saved, SheetSpec
+from ..updates import CellUpdate
+from .package import Package, Writer
+from .read import is_1904, open_workbook
+from .report_sheet import save_with_parts, write_specs
+from .sheetxml import SheetXml, grow_table
+
+
+def in_date_system(updates: Sequence[CellUpdate], date1904: bool) -> list[CellUpdate]:
+    """The core counts dates from 1900; a 1904 workbook stores them 1,462 days lower."""
+    if not date1904:
+        return list(updates)
+    return [dataclasses.replace(u, value=u.value - DAYS_1900_TO_1904)
+            if u.kind == "date" and isinstance(u.value, int | float) else u for u in updates]
+
+
+class XlsxStore:
+    """A plan file behind the PlanStore interface."""
+
+    live = False  # cached values are what other programs show until they recalculate
+
+    def __init__(self, path: Path, dest: Path | None = None) -> None:
+        self.path = path
+        self.dest = dest  # where save writes (default: over the file)
+        self._wb = open_workbook(path)
+        self.pkg = Package(path)
+        self._date1904 = is_1904(path)
+        self._sheets: dict[str, SheetXml] = {}
+        self._growth: list[Growth] = []
+        self._specs: list[SheetSpec] = []
+
+    @property
+    def name(self) -> str:
+        return self.path.name
+
+    @property
+    def date1904(self) -> bool:
+        return self._date1904
+
+    def sheet_names(self) -> list[str]:
+        return list(self._wb.sheet_names)
+
+    def rows(self, sheet: str) -> Iterable[Sequence[Any]]:
+        try:
+            return self._wb.get_sheet_by_name(sheet).iter_rows()  # type: ignore[no-any-return]
+        except Exception as exc:  # calamine raises its own error types
+            raise WorkbookError(f"{self.path.name}: sheet {sheet!r} cannot be read: {exc}") \
+                from exc
+
+    def sheet(self, name: str) -> SheetXml:
+        """The sheet part's XML, read once."""
+        if name not in self._sheets:
+            if name not in self.pkg.sheets:
+                raise WorkbookError(f"{self.path.name} has no sheet {name!r}")
+            part = self.pkg.sheets[name]
+            self._sheets[name] = SheetXml(self.pkg.read(part), part, self._header_row(name))
+        return self._sheets[name]
+
+    def _header_row(self, sheet: str) -> int:
+        """The 1-based header row of a Planning or Contacts table (0: none): new cells
+        take the style of the data cell above them, never the header's."""
+        key_of = {"planning": planning_key, "contacts": contact_key}.get(sheet_key(sheet) or "")
+        if key_of is None:
+            return 0
+        head = [list(r) for r, _ in zip(self.rows(sheet), range(HEADER_SCAN_ROWS),
+                                        strict=False)]
+        try:
+            return find_table(head, sheet, "fr", key_of).header_row + 1
+        except RetrosheetError:
+            return 0
+
+    def formula(self, sheet: str, row: int, col: int) -> str | None:
+        f = self.sheet(sheet).formula(row, col)
+        return None if f is None else "=" + f
+
+    def apply(self, updates: Sequence[CellUpdate], growth: Growth | None = None) -> None:
+        by_sheet: dict[str, list[CellUpdate]] = {}
+        for u in in_date_system(updates, self._date1904):
+            by_sheet.setdefault(u.sheet, []).append(u)
+        if growth is not None:
+            self._growth.append(growth)
+        for name, ups in by_sheet.items():
+            self.sheet(name).apply(ups)
+
+    def put_sheet(self, spec: SheetSpec) -> None:
+        self._specs.append(spec)
+
+    def save(self) -> Saved:
+        replaced: dict[str, bytes | Writer] = {}
+        for g in self._growth:
+            sheet = self.sheet(g.sheet)
+            sheet.grow_ranges(g.old_last, g.new_last)
+            for table_part in self.pkg.tables_of(self.pkg.sheets[g.sheet]):
+                grown = grow_table(self.pkg.read(table_part), table_part, g.old_last, g.new_last)
+                if grown is not None:
+                    replaced[table_part] = grown
+        for name, sheet in self._sheets.items():
+            if sheet.changed:
+                replaced[self.pkg.sheets[name]] = sheet.write
+        added = write_specs(self.pkg, self._specs, self._date1904, replaced)
+        if not replaced and not added and self.dest is None:
+            return Saved(False)
+        save_with_parts(self.pkg, replaced, added, self.dest)
+        return Saved(True)
