@@ -10,9 +10,11 @@ not calculate. A LibreOffice test holds the computed figures to the report's JSO
 from __future__ import annotations
 
 from .. import layout as L
+from ..effective import EffectivePlan
 from ..labels import Status, axis_label, header, sheet_name, word
 from ..report import Report, Result, build_report
 from ..results import by_indicator, counted, is_cumulative
+from ..schedule import calendar_for
 from ..values import to_serial
 from .context import DONE_OR_CANCELLED, VALIDATION_EXTRA_ROWS, Context
 from .model import Chart, Page, Rule, Series, SheetDesign
@@ -41,7 +43,8 @@ def dashboard(cx: Context) -> SheetDesign:
     lang = cx.lang
     ws = _words(lang)
     sh = SheetDesign("dashboard", sheet_name("dashboard", lang), GRID_ROWS, GRID_COLS)
-    rep = build_report(cx.plan, cx.today, dates=cx.dates, findings=[])
+    eff = EffectivePlan(cx.plan, cx.dates, calendar_for(cx.plan.settings))
+    rep = build_report(eff, cx.today, findings=[])
     p = L.quote_sheet(sheet_name("planning", lang))
     last = len(cx.rows) + 1 + VALIDATION_EXTRA_ROWS
     col = {k: f"{p}!${v}$2:${v}${last}" for k, v in L.LETTER.items()}
@@ -201,7 +204,7 @@ def _due_list(cx: Context, sh: SheetDesign, top: int, col: dict[str, str], k: st
         sh.put(r, 7, None, formula=f'=IFERROR(MOD(SMALL(IF({keep},{order}),{i + 1}),100000),"")',
                cached=rows[x.id] if x else "", array=True)
         h = f"$H{r + 1}"
-        for c, key, look in ((0, "action", "wrap"), (1, "owner", None),
+        for c, key, look in ((0, "action", None), (1, "owner", None),
                              (2, "deadline", "date"), (3, "status", None), (4, "id", None)):
             letter = L.LETTER[key]
             values: dict[str, str | float] = {} if x is None else {
