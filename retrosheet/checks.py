@@ -72,12 +72,12 @@ class Finding:
 
 
 # Social accounts go cold fast; press, radio and the rest work in longer waves. Work
-# nobody outside sees (production, admin, content making, delivery, paid bursts) comes in
-# bursts by nature: off (0).
+# nobody outside sees (production, admin, content making, delivery, paid bursts) and
+# shows (work gathers around each date) come in bursts by nature: off (0).
 SILENT_DAYS: Final[dict[str, int]] = {
     Axis.SOCIAL.name: 10,
     **{a.name: 0 for a in (Axis.PRODUCTION, Axis.ADMIN, Axis.CONTENT, Axis.DISTRIBUTION,
-                           Axis.ADS)},
+                           Axis.ADS, Axis.LIVE)},
 }
 
 

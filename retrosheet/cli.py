@@ -628,6 +628,28 @@ def ics_cmd(plan: str, owner: str | None, output: str, credentials: str | None) 
     Path(output).write_bytes(data)
 
 
+@cli.command(name="libreoffice-extension")
+@click.option("-o", "--output", metavar="PATH", default="retrosheet.oxt", show_default=True,
+              type=click.Path(dir_okay=False), help="The extension (.oxt) to write.")
+def libreoffice_extension_cmd(output: str) -> None:
+    """Write the LibreOffice extension: Recalculer/Rapport buttons in Calc.
+
+    \b
+    Example:
+        retrosheet libreoffice-extension -o retrosheet.oxt
+    Then double-click retrosheet.oxt (or: unopkg add retrosheet.oxt); see
+    docs/libreoffice.md.
+    """
+    from .libreoffice.oxt import build_oxt
+
+    try:
+        built = build_oxt(Path(output))
+    except RetrosheetError as exc:
+        raise _fail(exc) from exc
+    click.echo(f"{built.path}: {built.size / 1e6:.1f} MB, {built.files} files "
+               f"(retrosheet, {', '.join(built.packages)})")
+
+
 def _open_plan(spec: str, credentials: str | None = None) -> Plan:
     """The plan PLAN names, as typed (read through its store)."""
     from .actions import load_store

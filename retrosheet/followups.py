@@ -96,8 +96,9 @@ CONTACT_FOLLOWUPS = 2  # the Contacts sheet has Relance 1 and Relance 2
 
 def contact_followups(contact: Contact, rule: Rule | None, sent: dt.date,
                       cal: WorkCalendar) -> list[dt.date | None]:
-    """A contact's follow-up dates (rolled back to working days); none once it answered."""
+    """A contact's follow-up dates (moved forward to working days, as follow-up rows are);
+    none once it answered."""
     if rule is None or contact.answered:
         return [None] * CONTACT_FOLLOWUPS
-    return [cal.on_or_before(sent + dt.timedelta(days=rule.interval * n))
+    return [cal.round_away(sent, rule.interval * n)
             if n <= rule.count else None for n in range(1, CONTACT_FOLLOWUPS + 1)]

@@ -61,6 +61,9 @@ class Labeled(Enum):
 class TaskType(Labeled):
     TASK = ("Tâche", "Task", "tache")
     MILESTONE = ("Jalon", "Milestone")
+    # A release of its own inside a plan (a lead single in an album campaign): platform
+    # rules count from it for the tasks that depend on it.
+    RELEASE = ("Sortie", "Release")
     FOLLOWUP = ("Relance", "Follow-up", "followup", "follow up")
 
 
@@ -76,6 +79,8 @@ class Unit(Labeled):
     DAYS = ("jours", "days", "j", "d", "jour", "day", "calendar days", "jours calendaires")
     WORKING_DAYS = ("jours ouvrés", "working days", "jo", "wd", "ouvres", "workdays",
                     "working day", "jour ouvré", "business days")
+    # Never moved to a working day: posts and events that belong on a weekend.
+    FIXED_DAYS = ("jours fixes", "fixed days", "jour fixe", "fixed day", "fixe", "fixed")
 
 
 class Reply(Labeled):

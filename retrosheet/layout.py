@@ -97,6 +97,15 @@ def _lookup(anchor_id_expr: str, cols: Mapping[str, str]) -> str:
     return f"OFFSET(${k}$1,MATCH({anchor_id_expr},${a}:${a},0)-1,0)"
 
 
+EVENT_TYPES: Final = (TaskType.MILESTONE, TaskType.RELEASE)
+
+
+def is_event_formula(type_cell: str) -> str:
+    """TRUE when the Type cell names an event (milestone, release): no duration, kept day."""
+    return "OR(" + ",".join(
+        f'{type_cell}="{label}"' for e in EVENT_TYPES for label in (e.fr, e.en)) + ")"
+
+
 def deadline_formula(row: int, anchors: tuple[str, ...], refs: Refs,
                      cols: Mapping[str, str] = LETTER) -> str:
     """Live deadline for a Planning row (SPEC §3), the same rule as the engine.
@@ -112,12 +121,15 @@ def deadline_formula(row: int, anchors: tuple[str, ...], refs: Refs,
         anchor = "MIN(" + ",".join(parts) + ")"
     b = f"${cols['type']}{row}"
     working = f'(ISNUMBER(SEARCH("ouvr",{h}))+ISNUMBER(SEARCH("work",{h}))>0)'
-    event = f'OR({b}="{TaskType.MILESTONE.fr}",{b}="{TaskType.MILESTONE.en}")'
-    # Calendar days: the last working day on or before x is WORKDAY(x+1,-1); a milestone
-    # keeps its day: WORKDAY(x,0) is x. The anchor appears once to keep the formula short.
+    # An event or a fixed-day offset keeps its day: WORKDAY(x,0) is x.
+    kept = f'OR({is_event_formula(b)},ISNUMBER(SEARCH("fix",{h})))'
+    # Calendar days round away from the anchor (SPEC §3): after it, the first working day
+    # on or after x is WORKDAY(x-1,1); before it (or on it), the last one on or before x is
+    # WORKDAY(x+1,-1). The anchor appears once to keep the formula short.
+    away = f"IF({g}>0,1,-1)"
     return (
-        f"=WORKDAY({anchor}+IF({working},0,{g}+IF({event},0,1)),"
-        f"IF({working},{g},IF({event},0,-1)),{refs.days_off})"
+        f"=WORKDAY({anchor}+IF({working},0,{g}-IF({kept},0,{away})),"
+        f"IF({working},{g},IF({kept},0,{away})),{refs.days_off})"
     )
 
 

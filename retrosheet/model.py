@@ -67,7 +67,12 @@ class Task:
 
     @property
     def is_milestone(self) -> bool:
-        return self.type is TaskType.MILESTONE
+        """A point in time (an event, or a release inside the plan): no duration."""
+        return self.type in (TaskType.MILESTONE, TaskType.RELEASE)
+
+    @property
+    def is_release(self) -> bool:
+        return self.type is TaskType.RELEASE
 
     def error(self, key: str, message: str) -> PlanError:
         """An error located at this task's cell for `key`."""

@@ -539,7 +539,7 @@ def timeline_chart(rep: Report) -> str | None:
         ids.append(_text(4, y + 13, x.id, fill=label_fill))
         x0 = x_of(x.start)
         x1 = x_of(x.deadline + dt.timedelta(days=1))
-        if x.type is TaskType.MILESTONE:
+        if x.type in (TaskType.MILESTONE, TaskType.RELEASE):
             cx = (x0 + x1) / 2
             x0, x1 = cx - 6, cx + 6
             bars.append(f'<polygon points="{_diamond(cx, y + row_h / 2, 6)}" fill="{fill}">'

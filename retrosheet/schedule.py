@@ -72,9 +72,10 @@ def deadline_from(
 ) -> dt.date:
     if unit is Unit.WORKING_DAYS:
         return cal.workday(anchor_date, offset)
-    day = anchor_date + dt.timedelta(days=offset)
-    # A milestone is an event (a Saturday concert stays on Saturday); work rolls back.
-    return day if milestone else cal.on_or_before(day)
+    if milestone or unit is Unit.FIXED_DAYS:
+        # An event keeps its day (a Saturday concert stays on Saturday).
+        return anchor_date + dt.timedelta(days=offset)
+    return cal.round_away(anchor_date, offset)
 
 
 def start_from(deadline: dt.date, duration: int | None, cal: WorkCalendar) -> dt.date:

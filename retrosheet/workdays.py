@@ -137,3 +137,14 @@ class WorkCalendar:
     def on_or_before(self, day: dt.date) -> dt.date:
         """The last working day not after `day` (Excel: WORKDAY(day + 1, -1))."""
         return self.workday(day + dt.timedelta(days=1), -1)
+
+    def on_or_after(self, day: dt.date) -> dt.date:
+        """The first working day not before `day` (Excel: WORKDAY(day - 1, 1))."""
+        return self.workday(day - dt.timedelta(days=1), 1)
+
+    def round_away(self, anchor: dt.date, offset: int) -> dt.date:
+        """anchor + offset calendar days on a working day, moved away from the anchor:
+        back before it (offset ≤ 0), forward after it, so what follows an event never
+        lands before it (SPEC §3)."""
+        day = anchor + dt.timedelta(days=offset)
+        return self.on_or_after(day) if offset > 0 else self.on_or_before(day)

@@ -424,11 +424,11 @@ CASES: list[Bad] = [
         at("L", "T020") + ": status 'Peut-être' is not one of À faire, En cours, Fait, "
         "Bloqué, Annulé, To do, In progress, Done, Blocked, Cancelled"),
     Bad("unknown type", planning({"B:T020": "Réunion"}),
-        at("B", "T020") + ": type 'Réunion' is not one of Tâche, Jalon, Relance, Task, "
-        "Milestone, Follow-up"),
+        at("B", "T020") + ": type 'Réunion' is not one of Tâche, Jalon, Sortie, Relance, "
+        "Task, Milestone, Release, Follow-up"),
     Bad("unknown unit", planning({"H:T020": "semaines"}),
-        at("H", "T020") + ": unit 'semaines' is not one of jours, jours ouvrés, days, "
-        "working days"),
+        at("H", "T020") + ": unit 'semaines' is not one of jours, jours ouvrés, jours fixes, "
+        "days, working days, fixed days"),
     Bad("row without ID", planning({"A:T020": None}),
         f"Planning!A{R['T020']}: the task 'Mailing radios' has no ID"),
     Bad("total row below the table where a follow-up must go",

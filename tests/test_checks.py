@@ -78,11 +78,11 @@ def every_finding_plan(lang: str) -> Plan:
              offset=-21),
         Task("T041", "Envoyer  le communiqué ", axis="Press", owner="Attachée de presse",
              offset=-21),
-        # Mailing on Friday 7 May, follow-up +1 lands on Saturday and rolls back to Friday.
+        # Mailing on Friday 7 May; its follow-up's offset was typed over as 0: same day.
         Task("T050", "Mailing radios", axis="Radio", owner="Promo radio", offset=-7,
              followup="+1"),
         Task("R050-1", "Relance 1 : Mailing radios", FOLLOWUP, "Radio", "Promo radio",
-             ("T050",), 1, parent="T050"),
+             ("T050",), 0, parent="T050"),
         # The rule asks for one follow-up: the second row is left over.
         Task("R050-2", "Relance 2 : Mailing radios", FOLLOWUP, "Radio", "Promo radio",
              ("T050",), 14, parent="T050"),

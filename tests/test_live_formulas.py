@@ -44,7 +44,9 @@ RELEASE = dt.date(2027, 5, 14)  # a Friday; May 2027 has four public holidays in
 TODAY = "2027-03-01"
 
 # Calendar and working-day units, task-to-task anchors, two anchors (T040), durations > 1,
-# milestones (J itself, and a Saturday concert), follow-up rules `+14` and `+7 x2`.
+# milestones (J itself, and a Saturday concert), follow-up rules `+14` and `+7 x2`, a
+# release inside the plan on a Saturday (T170), a fixed-day post on that Saturday (T190),
+# offsets after an anchor that move forward to Monday (T110, T200) or back (T180).
 TEST_CSV = """\
 ID,Type,Axe,Action,Responsable,Référence,Décalage,Unité,Durée,Relance,Plateforme,Indicateur,\
 Objectif,Budget,Notes
@@ -66,6 +68,11 @@ T130,Tâche,TV,Envoi aux émissions TV,Sam,J,-21,jours,1,+14,,passages,1,,
 T140,Jalon,Concerts,Release party,Léa,J,8,jours,,,,billets,150,200,Samedi soir
 T150,Tâche,Concerts,Préparer la release party,Léa,T140,-3,jours ouvrés,3,,,,,,
 T160,Tâche,Playlists,Bilan streams et playlists,Léa,J,28,jours,2,,Spotify,streams,100000,,
+T170,Sortie,Distribution,Sortie du premier extrait,Léa,J,-34,jours,,,Spotify,,,,Samedi
+T180,Tâche,Playlists,Pitch éditorial du premier extrait,Léa,T170,-7,jours,1,,Spotify,,,,
+T190,Tâche,Réseaux sociaux,Story le soir de la release party,Nina,T140,0,jours fixes,1,,\
+Instagram,,,,
+T200,Tâche,Concerts,Remercier le public de la release party,Nina,T140,1,jours,1,,,,,,
 """
 
 LANGS = ("fr", "en")
@@ -343,6 +350,21 @@ def test_spreadsheet_dates_equal_engine_after_edit(
     assert not stuck, f"{scenario}: these deadlines should have moved: {stuck}"
     moved = sorted(t for t in sc.still if want[t][1] != before[t])
     assert not moved, f"{scenario}: these deadlines should not have moved: {moved}"
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_spreadsheet_rounds_away_from_the_anchor(
+    recalculated: dict[tuple[str, str, str], Recalculated], lang: str,
+) -> None:
+    """SPEC §3 in LibreOffice itself: after an anchor forward, before it back, fixed and
+    release days kept (J = Fri 14 May 2027; Whit Monday 17 May)."""
+    rc = recalculated["test", lang, "as-generated"]
+    got = {t: as_date(d) for t, (_, d) in spreadsheet_dates(rc.path, rc.base.planning).items()}
+    assert got["T110"] == dt.date(2027, 5, 18)  # J+1 = Sat 15 → Tue 18 (Whit Monday)
+    assert got["T170"] == dt.date(2027, 4, 10)  # a release on Saturday keeps its day
+    assert got["T180"] == dt.date(2027, 4, 2)  # Sat 3 April, before its anchor → Fri 2
+    assert got["T190"] == dt.date(2027, 5, 22)  # fixed days: the party's Saturday
+    assert got["T200"] == dt.date(2027, 5, 24)  # Sun 23 May → Mon 24
 
 
 # ---- the formulas as a dependency graph ---------------------------------------------------

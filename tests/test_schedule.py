@@ -39,7 +39,10 @@ def one(offset: int, unit: Unit = CAL, duration: int | None = 1, *, release: dt.
         (-8, CAL, 1, D(2027, 5, 5), D(2027, 5, 5), "Ascension Thursday rolls back to Wed"),
         (-6, CAL, 1, D(2027, 5, 7), D(2027, 5, 7), "Saturday 8 May rolls back to Friday"),
         (-13, CAL, 1, D(2027, 4, 30), D(2027, 4, 30), "Saturday 1 May rolls back to 30 April"),
-        (3, CAL, 1, D(2027, 5, 14), D(2027, 5, 14), "Whit Monday rolls back past the weekend"),
+        (3, CAL, 1, D(2027, 5, 18), D(2027, 5, 18), "after J: Whit Monday moves forward"),
+        (1, CAL, 1, D(2027, 5, 18), D(2027, 5, 18), "J+1 Saturday: forward past Whit Monday"),
+        (1, CAL, 2, D(2027, 5, 14), D(2027, 5, 18), "2 working days ending Tue 18 start J"),
+        (7, CAL, 1, D(2027, 5, 21), D(2027, 5, 21), "J+7 a Friday: a working day"),
         (4, CAL, 1, D(2027, 5, 18), D(2027, 5, 18), "Tuesday after Whit Monday"),
         (-28, CAL, 1, D(2027, 4, 16), D(2027, 4, 16), "J-28, four weeks"),
         (-5, WD, 1, D(2027, 5, 7), D(2027, 5, 7), "5 working days skip Ascension, weekend"),
@@ -54,6 +57,44 @@ def one(offset: int, unit: Unit = CAL, duration: int | None = 1, *, release: dt.
 def test_offsets_units_durations(offset: int, unit: Unit, duration: int, start: dt.date,
                                  deadline: dt.date, why: str) -> None:
     assert one(offset, unit, duration) == (start, deadline), why
+
+
+@pytest.mark.parametrize(
+    ("offset", "deadline", "why"),
+    [
+        (1, D(2027, 5, 15), "Saturday after J stays Saturday"),
+        (3, D(2027, 5, 17), "Whit Monday stays"),
+        (-6, D(2027, 5, 8), "Saturday 8 May (a holiday too) stays"),
+        (0, J, "J itself"),
+    ],
+)
+def test_fixed_days_never_move(offset: int, deadline: dt.date, why: str) -> None:
+    assert one(offset, Unit.FIXED_DAYS)[1] == deadline, why
+
+
+def test_fixed_days_with_a_duration_start_on_working_days() -> None:
+    # Start = WORKDAY(Sat 15 May, -2) = Thu 13 May, as for any duration.
+    assert one(1, Unit.FIXED_DAYS, 3) == (D(2027, 5, 13), D(2027, 5, 15))
+
+
+def test_rounding_goes_away_from_a_task_anchor_too() -> None:
+    """A thank-you after a Saturday show falls on Monday, not on the Friday before."""
+    show = Task("S", anchors=("J",), offset=15, type=TaskType.MILESTONE, duration=None)
+    thanks = Task("T", anchors=("S",), offset=1)
+    before = Task("B", anchors=("S",), offset=-1)
+    got = schedule([show, thanks, before], J, WorkCalendar("FR"))
+    assert got["S"].deadline == D(2027, 5, 29)  # Saturday
+    assert got["T"].deadline == D(2027, 5, 31)  # Sunday 30 → Monday 31
+    assert got["B"].deadline == D(2027, 5, 28)  # Friday
+
+
+def test_a_release_inside_the_plan_is_an_event() -> None:
+    lead = Task("S1", anchors=("J",), offset=-34, type=TaskType.RELEASE, duration=None)
+    got = schedule([lead], J, WorkCalendar("FR"))["S1"]
+    assert got.start == got.deadline == D(2027, 4, 10)  # a Saturday: kept, no duration
+    assert TaskType.parse("Sortie") is TaskType.RELEASE
+    assert TaskType.parse("release") is TaskType.RELEASE
+    assert Unit.parse("jours fixes") is Unit.parse("Fixed days") is Unit.FIXED_DAYS
 
 
 def test_working_day_offset_from_a_non_working_anchor_follows_excel() -> None:

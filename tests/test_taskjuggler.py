@@ -93,7 +93,10 @@ def _days(n: int) -> str:
 
 
 def _is_event(task: Task, milestones_keep_their_day: bool) -> bool:
-    """A milestone on calendar days keeps its day (README, tests/test_schedule.py)."""
+    """A date that is never moved: fixed days, or a milestone on calendar days (README,
+    tests/test_schedule.py)."""
+    if task.unit is Unit.FIXED_DAYS:
+        return True
     return milestones_keep_their_day and task.is_milestone and task.unit is Unit.DAYS
 
 
@@ -111,8 +114,10 @@ def to_tjp(
     Every date is an instant: `<id>_close` is the close of a task's deadline day and
     `<id>_open` the opening of it (J_open and J_close for the release day). Task bodies are
     ALAP `length` tasks that precede the instants they must end before; ALAP puts them on
-    the last working time at or before that bound, which is the roll-back rule. A milestone
-    that keeps its day is a TaskJuggler milestone placed exactly on the bound instead.
+    the last working time at or before that bound, which is the roll-back rule. After the
+    anchor (calendar days), an ASAP day of work starting at the bound lands on the first
+    working day on or after it, which is the roll-forward rule. A date that keeps its day
+    is a TaskJuggler milestone placed exactly on the bound instead.
     """
     ids = tj_ids(tasks)
     first, last = release - dt.timedelta(days=400), release + dt.timedelta(days=400)
@@ -142,9 +147,23 @@ def to_tjp(
         working = task.unit is Unit.WORKING_DAYS
         helpers: list[str] = []
         precedes: list[str] = []
+        kept = _is_event(task, milestones_keep_their_day)
+        forward = k > 0 and task.unit is Unit.DAYS and not kept
         for i, anchor in enumerate(task.anchors, 1):
             target = ids.get(anchor, f"unknown_{_ident(anchor)}")
-            if k > 0:
+            if forward:
+                # After the anchor, rolled forward: one ASAP working day that may start at
+                # the close of day A + k - 1; its end closes the first working day on or
+                # after A + k. One per anchor; the ALAP close below takes the earliest.
+                gap = f" {{ gapduration {_days(k - 1)} }}" if k > 1 else ""
+                helpers += [
+                    f"task {body}_fwd{i} {_quote(f'{task.id}: {anchor} + {k}, forward')} "
+                    f"{{ length 1d depends {target}_close{gap} }}",
+                    f"task {body}_end{i} {_quote(f'{task.id}: end of {anchor} + {k}')} "
+                    f"{{ milestone depends {body}_fwd{i} }}",
+                ]
+                precedes.append(f"{body}_end{i}")
+            elif k > 0:
                 # After the anchor: an ASAP milestone k (working) days after the close of
                 # the anchor day is the bound; one per anchor, so that ALAP takes the earliest.
                 gap = f"gaplength {_days(k)}" if working else f"gapduration {_days(k)}"
@@ -163,19 +182,34 @@ def to_tjp(
                 precedes.append(f"{target}_close{gap}")
         lines += ["", *helpers]
         label = f"{task.id} {task.action}".strip()
-        if _is_event(task, milestones_keep_their_day):
+        d = _length(task)
+        if kept or forward:
             lines.append(f"task {body}_close {_quote(label)} {{")
             lines.append("  milestone")
             lines.append("  scheduling alap")
             lines += [f"  precedes {p}" for p in precedes]
             lines.append("}")
+        if forward:
+            # The body ends with the day its close ends; it starts d - 1 working days earlier.
+            lines.append(f"task {body} {_quote(label + ' (work)')} {{ scheduling alap "
+                         f"length {_days(d)} precedes {body}_close }}")
+            open_gap = f" gaplength {_days(d - 1)}" if d > 1 else ""
+            lines.append(
+                f"task {body}_open {_quote(f'{task.id} deadline day opens')} "
+                f"{{ milestone depends {body} {{ onstart{open_gap} }} }}"
+            )
+            continue
+        if kept:
             # The opening of a day is, in working time, the close of the day before.
             lines.append(
                 f"task {body}_open {_quote(f'{task.id} day opens')} {{ milestone "
                 f"scheduling alap precedes {body}_close {{ gapduration 1d }} }}"
             )
+            if d > 1:
+                # WORKDAY(deadline, -(d-1)): d - 1 working days before the kept day opens.
+                lines.append(f"task {body} {_quote(label + ' (work)')} {{ scheduling alap "
+                             f"length {_days(d - 1)} precedes {body}_open }}")
             continue
-        d = _length(task)
         lines.append(f"task {body} {_quote(label)} {{")
         lines.append("  scheduling alap")
         lines.append(f"  length {_days(d)}")
@@ -256,7 +290,7 @@ def schedule_with_tj3(
         # `_close` is the instant the deadline day ends (18:00, or 00:00 the next day): the
         # deadline is the day that instant closes, as with TaskJuggler's exclusive ends.
         deadline = (close - dt.timedelta(minutes=1)).date()
-        if _is_event(task, milestones_keep_their_day):
+        if _is_event(task, milestones_keep_their_day) and _length(task) == 1:
             out[task.id] = (deadline, deadline)
         else:
             out[task.id] = (run.report[ids[task.id]][0].date(), deadline)
@@ -336,6 +370,11 @@ def single_release_plan() -> list[Task]:
         t("T440", "Post du jour de sortie", axis="Social"),
         t("T450", "Live Instagram", offset=1, axis="Social"),
         t("T460", "Remerciements et premiers chiffres", offset=3, axis="Social"),
+        t("T470", "Story du samedi", offset=1, unit=Unit.FIXED_DAYS, axis="Social"),
+        # A release inside the plan (a lead single) on Saturday 10 April, its pitch before it
+        t("S480", "Sortie du premier extrait", offset=-34, kind=TaskType.RELEASE,
+          axis="Distribution"),
+        t("T485", "Pitch éditorial du premier extrait", "S480", -7, axis="Playlists"),
         # Video: a 3-deep chain after J, a milestone
         t("T500", "Tournage du clip", offset=-42, duration=2, axis="Clip"),
         t("T510", "Montage du clip", "T500", 10, WD, duration=5, axis="Clip"),
@@ -351,6 +390,9 @@ def single_release_plan() -> list[Task]:
         t("T640", "Dernier rappel billetterie", "M600", -2, WD, axis="Concerts"),
         t("T650", "Photos du concert en ligne", "M600", 1, WD, axis="Concerts"),
         t("T660", "Liste d'invités bouclée", "M600", -1, axis="Concerts"),
+        t("T665", "Montage de la scène", "M600", 0, Unit.FIXED_DAYS, duration=3,
+          axis="Concerts"),
+        t("T670", "Remercier le public", "M600", 1, axis="Concerts"),
         # Ads and admin
         t("T700", "Campagne Meta Ads", offset=-2, unit=WD, duration=5, axis="Publicité"),
         t("T710", "Campagne TikTok Spark Ads", "T700", 0, WD, duration=3, axis="Publicité"),
@@ -391,23 +433,32 @@ def test_release_plan_matches_taskjuggler(
     assert_same(engine_dates(tasks, J, cal), schedule_with_tj3(tj3, tasks, J, cal, hours, tmp_path))
 
 
-# Where the roll-back rule and the calendars bite, written out by hand:
+# Where the rounding rule and the calendars bite, written out by hand:
 # id → (France, Alsace-Moselle with 7 May off) deadlines.
 ROLLED_BACK = {
     "T300": (D(2027, 4, 30), D(2027, 4, 30)),  # J-13 = Sat 1 May → Fri 30 April
     "T310": (D(2027, 5, 5), D(2027, 5, 5)),  # J-8 = Thu 6 May (Ascension) → Wed 5 May
     "T400": (D(2027, 5, 7), D(2027, 5, 5)),  # J-6 = Sat 8 May → Fri 7 (off in Alsace) → Wed 5
     "T410": (D(2027, 4, 30), D(2027, 4, 28)),  # anchor's deadline - 7, not J-13
-    "T450": (D(2027, 5, 14), D(2027, 5, 14)),  # J+1 = Sat 15 May → Fri 14 May, never later
-    "T460": (D(2027, 5, 14), D(2027, 5, 14)),  # J+3 = Whit Monday 17 May → Fri 14 May
-    "T605": (D(2027, 5, 21), D(2027, 5, 21)),  # J+8 = Sat 22 May → Fri 21 May
+    "T450": (D(2027, 5, 18), D(2027, 5, 18)),  # J+1 = Sat 15 May → Tue 18, after J
+    "T460": (D(2027, 5, 18), D(2027, 5, 18)),  # J+3 = Whit Monday 17 May → Tue 18 May
+    "T470": (D(2027, 5, 15), D(2027, 5, 15)),  # fixed days: Saturday 15 May kept
+    "S480": (D(2027, 4, 10), D(2027, 4, 10)),  # a release inside the plan keeps Saturday
+    "T485": (D(2027, 4, 2), D(2027, 4, 2)),  # Sat 3 April, before its anchor → Fri 2
+    "T605": (D(2027, 5, 24), D(2027, 5, 24)),  # J+8 = Sat 22 May → Mon 24 May
+    "T665": (D(2027, 5, 22), D(2027, 5, 22)),  # fixed days on the party's Saturday
+    "T670": (D(2027, 5, 24), D(2027, 5, 24)),  # Sun 23 May → Mon 24: never before the party
     "M600": (D(2027, 5, 22), D(2027, 5, 22)),  # ... but the party itself keeps its Saturday
     "T640": (D(2027, 5, 20), D(2027, 5, 20)),  # WORKDAY(Sat 22 May, -2) = Thu 20 May
     "T650": (D(2027, 5, 24), D(2027, 5, 24)),  # WORKDAY(Sat 22 May, 1) = Mon 24 May
     "T040": (D(2027, 3, 26), D(2027, 3, 25)),  # J-49 = Good Friday 26 March in Alsace
-    "T120": (D(2027, 5, 7), D(2027, 5, 5)),  # earliest anchor T100 (9 April) + 28 = 7 May
+    "T120": (D(2027, 5, 7), D(2027, 5, 10)),  # earliest anchor T100 (9 Apr) + 28 = 7 May,
+    # off in Alsace: forward to Monday 10 May
     "T030": (D(2027, 4, 14), D(2027, 4, 13)),  # WORKDAY(J, -21) skips 6 May (and 7 May off)
 }
+
+
+KEPT = {"M600", "T470", "S480", "T665"}  # dates that never move to a working day
 
 
 @pytest.mark.parametrize(
@@ -425,7 +476,7 @@ def test_roll_back_cases_by_hand(
     assert {tid: engine[tid][1] for tid in expected} == expected
     assert {tid: tj[tid][1] for tid in expected} == expected
     for tid, deadline in expected.items():
-        assert cal.is_working(deadline) is (tid != "M600"), tid
+        assert cal.is_working(deadline) is (tid not in KEPT), tid
 
 
 def test_alsace_calendar_really_differs() -> None:
@@ -459,6 +510,7 @@ def test_release_on_a_non_working_day(tj3: str, tmp_path: Path, hours: Hours) ->
     assert engine["E"][1] == D(2027, 5, 7)
     assert engine["G"][1] == D(2027, 5, 10)
     assert engine["F"] == (D(2027, 5, 3), D(2027, 5, 4))  # 7, 5, 4 May; starts Mon 3
+    assert engine["C"][1] == D(2027, 5, 10)  # Sunday 9 May → Monday 10
     assert_same(engine, schedule_with_tj3(tj3, tasks, release, cal, hours, tmp_path))
 
 
@@ -468,12 +520,13 @@ def test_workday_zero_keeps_a_non_working_anchor_day() -> None:
     assert engine_dates(tasks, D(2027, 5, 8), france())["A"] == (D(2027, 5, 8), D(2027, 5, 8))
 
 
-def test_naive_asap_mapping_rolls_forward(tj3: str, tmp_path: Path) -> None:
-    """Why positive offsets are not plain ASAP tasks: TaskJuggler would move J+1 to Tuesday.
+def test_asap_rolls_forward_like_the_engine(tj3: str, tmp_path: Path) -> None:
+    """Why dates after an anchor are ASAP work in the mapping: TaskJuggler's ASAP moves J+1
+    forward, as SPEC §3 does.
 
     An ASAP `length` task that `depends` on J closing starts at the bound (Saturday 15 May)
     and its first working slot is Tuesday 18 May (Whit Monday in between); retrosheet moves
-    J+1 back to Friday 14 May.
+    J+1 forward to Tuesday 18 May too.
     """
     tjp = to_tjp([], J, france(), WHOLE_DAY).replace(
         "taskreport", 'task naive "J+1, ASAP" { length 1d depends J_close }\n\ntaskreport'
@@ -484,7 +537,7 @@ def test_naive_asap_mapping_rolls_forward(tj3: str, tmp_path: Path) -> None:
     assert start == dt.datetime(2027, 5, 15)  # an ASAP start is not moved onto working time
     assert end == dt.datetime(2027, 5, 19)  # exclusive end: the work is done on Tue 18 May
     engine = engine_dates([t("N", "J+1", offset=1)], J, france())
-    assert engine["N"] == (D(2027, 5, 14), D(2027, 5, 14))
+    assert engine["N"] == (D(2027, 5, 18), D(2027, 5, 18))
 
 
 SATURDAY_PARTY = [
@@ -502,8 +555,8 @@ def test_tj3_milestone_rule_both_ways(tj3: str, tmp_path: Path) -> None:
     )
     assert kept["M600"] == (D(2027, 5, 22), D(2027, 5, 22))
     assert kept["T610"][1] == D(2027, 4, 7)  # Sat 22 May - 45 = Wed 7 April
-    assert rolled["M600"] == (D(2027, 5, 21), D(2027, 5, 21))
-    assert rolled["T610"][1] == D(2027, 4, 6)  # Fri 21 May - 45 = Tue 6 April
+    assert rolled["M600"] == (D(2027, 5, 24), D(2027, 5, 24))  # after J: forward to Monday
+    assert rolled["T610"][1] == D(2027, 4, 9)  # Mon 24 May - 45 = Fri 9 April
     assert engine_dates(SATURDAY_PARTY, J, cal) == kept
 
 

@@ -120,7 +120,7 @@ def _strip(cx: Context, sh: SheetDesign, n: int) -> None:
     sh.width(c0, c1, L.STRIP_WIDTH)
     first = column_letter(c0)
     s, k, t = L.LETTER["start"], L.LETTER["deadline"], L.LETTER["type"]
-    milestone = f'OR(${t}2="Jalon",${t}2="Milestone")'
+    milestone = L.is_event_formula(f"${t}2")
     in_week = f"AND(${s}2<={first}$1+6,${k}2>={first}$1)"
     rows = max(n, 1)
     sh.rules += [

@@ -7,6 +7,7 @@ cached values) can be lost on the way.
 
 from __future__ import annotations
 
+import io
 import posixpath
 import zipfile
 from collections.abc import Callable, Mapping
@@ -17,11 +18,13 @@ from lxml import etree
 
 from ..errors import WorkbookError
 from .safe import atomic_path
+from .spelling import usual
 
 NS_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 NS_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 NS_PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
 REL_TABLE = NS_REL + "/table"
+REL_SHARED_STRINGS = NS_REL + "/sharedStrings"
 
 Writer = Callable[[IO[bytes]], None]
 
@@ -46,6 +49,34 @@ class Package:
         if "xl/workbook.xml" not in self._names:
             raise WorkbookError(f"{path.name} is not an .xlsx/.xlsm workbook (no xl/workbook.xml)")
         self.sheets = self._sheet_parts()
+        self.shared_strings = next((p for t, p in self.rels("xl/workbook.xml").values()
+                                    if t == REL_SHARED_STRINGS and p in self._names), None)
+        self._usual: dict[str, bytes] = {}
+        self.respelled: set[str] = set()  # parts read in another XML spelling
+
+    def usual(self, part: str) -> bytes:
+        """A sheet or shared-strings part in the usual XML spelling (respelled when it is
+        written otherwise), read once."""
+        if part not in self._usual:
+            names = {p: n for n, p in self.sheets.items()}
+            what = (f"{self.path.name}: sheet {names[part]!r}" if part in names
+                    else f"{self.path.name}: {part}")
+            data, respelled = usual(self.read(part), what)
+            if respelled:
+                self.respelled.add(part)
+            self._usual[part] = data
+        return self._usual[part]
+
+    def respelled_copy(self) -> bytes:
+        """The whole package, its respelled parts in the usual spelling (for a reader
+        that knows only that one)."""
+        buf = io.BytesIO()
+        with zipfile.ZipFile(self.path) as src, zipfile.ZipFile(buf, "w") as out:
+            for info in self.infos:
+                data = self._usual[info.filename] if info.filename in self.respelled \
+                    else src.read(info)
+                out.writestr(info.filename, data)  # stored: read once, at once
+        return buf.getvalue()
 
     def read(self, part: str) -> bytes:
         """A part's bytes, read when asked: a big sheet is not held twice."""

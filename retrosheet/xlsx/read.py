@@ -2,25 +2,26 @@
 
 from __future__ import annotations
 
+import io
 import zipfile
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
+
+from lxml import etree
 
 from ..book import LoadedPlan, load_from_sheets
 from ..errors import RetrosheetError, WorkbookError
 from ..grid import Grid
 from ..labels import sheet_key
 from ..model import Plan
+from .package import NS_MAIN, Package
 
 # Encrypted .xlsx files and old .xls files are OLE compound documents, not zips.
 OLE_SIGNATURE = bytes.fromhex("D0CF11E0A1B11AE1")
 
 
-def open_workbook(path: Path) -> Any:
-    """The file opened with calamine, or a WorkbookError saying what it is instead."""
-    from python_calamine import CalamineWorkbook
-
+def _check_file(path: Path) -> None:
     if not path.exists():
         raise WorkbookError(f"{path}: no such file")
     if path.is_dir():
@@ -33,10 +34,41 @@ def open_workbook(path: Path) -> Any:
                 f"{path.name} is password-protected or an old .xls file: save it as .xlsx "
                 "without a password to open it with retrosheet")
         raise WorkbookError(f"{path.name} is not an .xlsx/.xlsm workbook (not a zip file)")
+
+
+def open_package(path: Path) -> Package:
+    """The file as a package of parts, or a one-line refusal naming what it is instead."""
+    _check_file(path)
+    return Package(path)
+
+
+def plan_parts(pkg: Package) -> list[str]:
+    """The parts a plan is read from: Planning, Settings, Contacts and the shared strings."""
+    parts = [p for n, p in pkg.sheets.items()
+             if sheet_key(n) in ("planning", "settings", "contacts") and pkg.has(p)]
+    return parts + [p for p in (pkg.shared_strings,) if p]
+
+
+def open_book(path: Path, pkg: Package | None = None) -> tuple[Any, Package]:
+    """calamine's view of the workbook and its package. The parts a plan is read from are
+    checked for their XML spelling first: one written otherwise is read respelled, so
+    calamine and the sheet editor read the same cells."""
+    from python_calamine import CalamineWorkbook
+
+    pkg = pkg or open_package(path)
+    for part in plan_parts(pkg):
+        pkg.usual(part)
     try:
-        return CalamineWorkbook.from_path(str(path))
+        if pkg.respelled:
+            return CalamineWorkbook.from_filelike(io.BytesIO(pkg.respelled_copy())), pkg
+        return CalamineWorkbook.from_path(str(path)), pkg
     except Exception as exc:  # calamine raises its own error types
         raise WorkbookError(f"{path.name} cannot be read as a workbook: {exc}") from exc
+
+
+def open_workbook(path: Path) -> Any:
+    """The file opened with calamine, or a WorkbookError saying what it is instead."""
+    return open_book(path)[0]
 
 
 def is_1904(path: Path) -> bool:
@@ -45,10 +77,14 @@ def is_1904(path: Path) -> bool:
             xml = z.read("xl/workbook.xml")
         except KeyError:
             return False
-    return b'date1904="1"' in xml or b"date1904='1'" in xml or b'date1904="true"' in xml
+    root = etree.fromstring(xml, parser=etree.XMLParser(resolve_entities=False))
+    pr = next(root.iter(f"{{{NS_MAIN}}}workbookPr"), None)
+    return pr is not None and pr.get("date1904", "").strip() in ("1", "true")
 
 
-def _grid(wb: Any, path: Path, sheet: str) -> Grid:
+def sheet_rows(wb: Any, path: Path, sheet: str) -> Grid:
+    """A sheet's values from A1: calamine leaves out empty leading rows and columns
+    unless asked, and a margin column must not move every column one to the left."""
     try:
         return list(wb.get_sheet_by_name(sheet).to_python(skip_empty_area=False))
     except Exception as exc:
@@ -57,22 +93,19 @@ def _grid(wb: Any, path: Path, sheet: str) -> Grid:
 
 def read_planning_grid(path: Path) -> tuple[Grid, str, bool]:
     """The Planning sheet's values, its name, and whether the workbook uses 1904 dates."""
-    wb = open_workbook(path)
+    wb, _ = open_book(path)
     names: list[str] = list(wb.sheet_names)
     sheet = next((n for n in names if sheet_key(n) == "planning"), names[0] if names else None)
     if sheet is None:
         raise WorkbookError(f"{path.name} has no sheet")
-    return _grid(wb, path, sheet), sheet, is_1904(path)
+    return sheet_rows(wb, path, sheet), sheet, is_1904(path)
 
 
-def load_plan(path: Path) -> LoadedPlan:
-    wb = open_workbook(path)
+def load_plan(path: Path, pkg: Package | None = None) -> LoadedPlan:
+    wb, pkg = open_book(path, pkg)
 
     def rows_of(sheet: str) -> Iterable[Sequence[Any]]:
-        try:
-            return wb.get_sheet_by_name(sheet).iter_rows()  # type: ignore[no-any-return]
-        except Exception as exc:
-            raise WorkbookError(f"{path.name}: sheet {sheet!r} cannot be read: {exc}") from exc
+        return sheet_rows(wb, path, sheet)
 
     try:
         return load_from_sheets(list(wb.sheet_names), rows_of, date1904=is_1904(path),

@@ -296,7 +296,8 @@ def _with_widths(head: str, prefix: str, count: int) -> str:
 def write_report_rows(sheet: SheetXml, rows: list[Row], date1904: bool) -> None:
     """Replace the sheet's rows with `rows`; the rest of the part stays as it was, but for
     widths given to the columns used that had none."""
-    sheet.rows, sheet.numbers = _rows_xml(sheet.prefix, rows, date1904)
+    new_rows, sheet.numbers = _rows_xml(sheet.prefix, rows, date1904)
+    sheet.rows = list(new_rows)
     sheet.index = {n: i for i, n in enumerate(sheet.numbers)}
     width = max(max((len(r) for r in rows), default=1), 1)
     sheet.head = _set_dimension(sheet.head, f"A1:{column_letter(width - 1)}"

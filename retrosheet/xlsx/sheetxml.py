@@ -16,6 +16,7 @@ from xml.sax.saxutils import escape
 from ..errors import WorkbookError
 from ..updates import CellUpdate, Change
 from ..values import column_letter
+from .spelling import usual
 
 _SHEET_DATA_B = re.compile(rb"<((?:[\w.-]+:)?)sheetData\b[^>]*?(/?)>")
 _ROW_B = re.compile(rb"<(?:[\w.-]+:)?row\b[^>]*?/>|<(?:[\w.-]+:)?row\b[^>]*>.*?</(?:[\w.-]+:)?row>",
@@ -37,13 +38,42 @@ def col_index(letters: str) -> int:
     return n - 1
 
 
+_CHARREF = re.compile(r"&#(x[0-9a-fA-F]+|[0-9]+);")
+
+
+def _encoded(row: bytes | str) -> bytes:
+    return row if isinstance(row, bytes) else row.encode("utf-8")
+
+
 def _unescape(text: str) -> str:
+    """Text of an element: references replaced (the usual spelling has no other entity
+    than XML's five)."""
     if "&" not in text:
         return text
-    if "&#" in text:
-        return unescape(text)
+    if "&#" in text:  # a few distinct references, repeated: replace each once
+        for ref in set(_CHARREF.findall(text)):
+            char = chr(int(ref[1:], 16) if ref[0] == "x" else int(ref))
+            if char == "&":
+                return unescape(text)
+            text = text.replace(f"&#{ref};", char)
     return (text.replace("&quot;", '"').replace("&apos;", "'").replace("&lt;", "<")
             .replace("&gt;", ">").replace("&amp;", "&"))
+
+
+# Characters XML 1.0 forbids even as references; Excel stores them as `_xHHHH_` (and a
+# literal `_xHHHH_` as `_x005F_xHHHH_`), which every spreadsheet reads back.
+_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]|_(?=x[0-9A-Fa-f]{4}_)")
+_OOXML_ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
+
+
+def cell_text(text: str) -> str:
+    """Text as a cell's XML holds it: control characters as `_xHHHH_`, then XML-escaped."""
+    return escape(_FORBIDDEN.sub(lambda m: "_x005F_" if m.group(0) == "_"
+                                 else f"_x{ord(m.group(0)):04X}_", text))
+
+
+def _ooxml_text(text: str) -> str:
+    return _OOXML_ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), text) if "_x" in text else text
 
 
 def _number(v: float) -> str:
@@ -69,7 +99,7 @@ class _Cell:
     @property
     def value(self) -> str:
         if self.attrs.get("t") == "inlineStr":
-            return "".join(_unescape(t) for t in _TEXT.findall(self.text))
+            return _ooxml_text("".join(_unescape(t) for t in _TEXT.findall(self.text)))
         m = _VALUE.search(self.text)
         return _unescape(m.group(1)) if m else ""
 
@@ -78,9 +108,15 @@ class SheetXml:
     """A worksheet part. `header_row` (1-based; 0 for none): new cells take the style of the
     data cell above them, or else their column's own style, never the header's."""
 
-    def __init__(self, data: bytes, name: str, header_row: int = 0) -> None:
+    def __init__(self, data: bytes, name: str, header_row: int = 0,
+                 usual_spelling: bool = False) -> None:
         self.name = name
         self.header_row = header_row
+        # The regexes below read the usual spelling only: any other is respelled first
+        # (`usual_spelling`: the caller did it).
+        self.respelled = False
+        if not usual_spelling:
+            data, self.respelled = usual(data, name)
         m = _SHEET_DATA_B.search(data)
         if m is None:
             raise WorkbookError(f"{name} has no sheetData: not a worksheet")
@@ -95,12 +131,12 @@ class SheetXml:
             head, tail = data[:begin], data[close:]
         # Rows stay bytes (UTF-8): half the memory of text for a sheet whose formulas name
         # 'Paramètres'; a row is decoded only when one of its cells is read or written.
-        self.rows: list[bytes] = []
+        self.rows: list[bytes | str] = []  # str once edited: decoded and encoded once
         self.numbers: list[int] = []
         pos, last = begin, 0
         for rm in _ROW_B.finditer(data, begin, close):
             if self.rows:
-                self.rows[-1] += data[pos: rm.start()]  # whitespace between rows
+                self.rows[-1] = _encoded(self.rows[-1]) + data[pos: rm.start()]  # spaces
             else:
                 head += data[pos: rm.start()]
             row = rm.group(0)
@@ -126,8 +162,11 @@ class SheetXml:
 
     # ---- reading ----------------------------------------------------------------
     def _row_text(self, i: int) -> str:
+        row = self.rows[i]
+        if isinstance(row, str):
+            return row
         try:
-            return self.rows[i].decode("utf-8")
+            return row.decode("utf-8")
         except UnicodeDecodeError as exc:
             raise WorkbookError(f"{self.name} is not UTF-8 XML: {exc}") from exc
 
@@ -135,7 +174,9 @@ class SheetXml:
         i = self.index.get(row)
         if i is None:
             return None
-        if f' r="{column_letter(col)}{row}"'.encode() not in self.rows[i]:
+        needle = f' r="{column_letter(col)}{row}"'
+        raw = self.rows[i]
+        if (needle not in raw) if isinstance(raw, str) else (needle.encode() not in raw):
             return None
         text = self._row_text(i)
         # Find the cell by its reference; attributes never hold "<" or ">".
@@ -185,12 +226,12 @@ class SheetXml:
             inner += f"<{p}f>{escape(u.formula[1:])}</{p}f>"
         if u.kind == "text" and not u.formula:
             space = ' xml:space="preserve"' if value != value.strip() else ""
-            return (head + f' t="inlineStr"><{p}is><{p}t{space}>{escape(value)}</{p}t>'
+            return (head + f' t="inlineStr"><{p}is><{p}t{space}>{cell_text(value)}</{p}t>'
                     f"</{p}is></{p}c>")
         if u.kind == "text":
             head += ' t="str"'
         if value != "":
-            inner += f"<{p}v>{escape(value)}</{p}v>"
+            inner += f"<{p}v>{cell_text(value)}</{p}v>"
         return head + ">" + inner + f"</{p}c>"
 
     def _row_index(self, row: int) -> int:
@@ -206,7 +247,7 @@ class SheetXml:
 
     def _put(self, row: int, col: int, cell_text: str | None, old: _Cell | None) -> None:
         i = self._row_index(row)
-        self.rows[i] = self._put_in(self._row_text(i), col, cell_text, old).encode("utf-8")
+        self.rows[i] = self._put_in(self._row_text(i), col, cell_text, old)
 
     def _put_in(self, text: str, col: int, cell_text: str | None, old: _Cell | None) -> str:
         if old is not None:
@@ -279,13 +320,14 @@ class SheetXml:
         self.changed = True
 
     def to_bytes(self) -> bytes:
-        return self.head.encode("utf-8") + b"".join(self.rows) + self.tail.encode("utf-8")
+        return self.head.encode("utf-8") + b"".join(map(_encoded, self.rows)) + \
+            self.tail.encode("utf-8")
 
     def write(self, stream: IO[bytes]) -> None:
         """The part, written row by row: a big sheet is never joined in memory."""
         stream.write(self.head.encode("utf-8"))
         for i in range(0, len(self.rows), 2000):
-            stream.write(b"".join(self.rows[i: i + 2000]))
+            stream.write(b"".join(map(_encoded, self.rows[i: i + 2000])))
         stream.write(self.tail.encode("utf-8"))
 
 

@@ -17,8 +17,8 @@ from ..grid import HEADER_SCAN_ROWS, find_table
 from ..labels import contact_key, planning_key, sheet_key
 from ..store import DAYS_1900_TO_1904, Growth, Saved, SheetSpec
 from ..updates import CellUpdate
-from .package import Package, Writer
-from .read import is_1904, open_workbook
+from .package import Writer
+from .read import is_1904, open_book, open_package, sheet_rows
 from .report_sheet import save_with_parts, write_specs
 from .sheetxml import SheetXml, grow_table
 
@@ -39,8 +39,8 @@ class XlsxStore:
     def __init__(self, path: Path, dest: Path | None = None) -> None:
         self.path = path
         self.dest = dest  # where save writes (default: over the file)
-        self._wb = open_workbook(path)
-        self.pkg = Package(path)
+        self.pkg = open_package(path)
+        self._wb, _ = open_book(path, self.pkg)
         self._date1904 = is_1904(path)
         self._sheets: dict[str, SheetXml] = {}
         self._growth: list[Growth] = []
@@ -58,11 +58,7 @@ class XlsxStore:
         return list(self._wb.sheet_names)
 
     def rows(self, sheet: str) -> Iterable[Sequence[Any]]:
-        try:
-            return self._wb.get_sheet_by_name(sheet).iter_rows()  # type: ignore[no-any-return]
-        except Exception as exc:  # calamine raises its own error types
-            raise WorkbookError(f"{self.path.name}: sheet {sheet!r} cannot be read: {exc}") \
-                from exc
+        return sheet_rows(self._wb, self.path, sheet)
 
     def sheet(self, name: str) -> SheetXml:
         """The sheet part's XML, read once."""
@@ -70,7 +66,8 @@ class XlsxStore:
             if name not in self.pkg.sheets:
                 raise WorkbookError(f"{self.path.name} has no sheet {name!r}")
             part = self.pkg.sheets[name]
-            self._sheets[name] = SheetXml(self.pkg.read(part), part, self._header_row(name))
+            self._sheets[name] = SheetXml(self.pkg.usual(part), part, self._header_row(name),
+                                          usual_spelling=True)
         return self._sheets[name]
 
     def _header_row(self, sheet: str) -> int:
