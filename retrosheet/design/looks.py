@@ -36,6 +36,8 @@ def looks(lang: str) -> dict[str, Look]:
     return {
         "header": Look(bold=True, color=WHITE, fill=HEADER_FILL, border=True, wrap=True,
                        middle=True),
+        "header_num": Look(bold=True, color=WHITE, fill=HEADER_FILL, border=True, wrap=True,
+                           middle=True, align="right"),
         "week": Look(bold=True, size=8, color=WHITE, fill=HEADER_FILL, align="center",
                      rotation=90, number_format=L.week_format(lang), number_kind="DATE"),
         "title": Look(bold=True, size=16, color=HEADER_FILL),

@@ -104,6 +104,11 @@ def report(cx: Context) -> SheetDesign:
     """The Report sheet of a new plan: a hint until `report --write-sheet` fills it."""
     sh = SheetDesign("report", sheet_name("report", cx.lang), GRID_ROWS, GRID_COLS)
     sh.put(0, 0, word("report_hint", cx.lang), "note")
+    # The looks the report will use, on a hidden row: the workbook holds their styles, so
+    # `report --write-sheet` points at them instead of adding styles.
+    for c, look in enumerate(("section", "header_num", "wrap", "header", "bold", "title")):
+        sh.put(2, c, None, look)
+    sh.heights[2] = 0
     sh.width(0, 0, 60)
     sh.page = Page(cx.paper, landscape=True, repeat_rows=None)
     return sh

@@ -121,10 +121,12 @@ class _Builder:
                     "cell": {"userEnteredFormat": self.formats[col.look]},
                     "fields": "userEnteredFormat"}})
         for r, points in sh.heights.items():
+            props: Json = {"pixelSize": style.row_px(points)} if points else {
+                "hiddenByUser": True}
             self.out.append({"updateDimensionProperties": {
                 "range": {"sheetId": sid, "dimension": "ROWS", "startIndex": r,
                           "endIndex": r + 1},
-                "properties": {"pixelSize": style.row_px(points)}, "fields": "pixelSize"}})
+                "properties": props, "fields": next(iter(props))}})
         styled: dict[tuple[int, int], Json] = {}
         plain: dict[tuple[int, int], Json] = {}
         for at, cell in sh.cells.items():

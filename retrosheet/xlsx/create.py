@@ -85,7 +85,10 @@ class _Renderer:
             ws.set_column(col.first, col.last, col.width, self.fmt(col.look),
                           {"hidden": True} if col.width == 0 else None)
         for r, height in sh.heights.items():
-            ws.set_row(r, height)
+            if height:
+                ws.set_row(r, height)
+            else:
+                ws.set_row(r, None, None, {"hidden": True})
         table_header = 0 if sh.table else -1
         if sh.table:
             name, last_row, last_col = sh.table
