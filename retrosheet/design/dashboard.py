@@ -204,7 +204,7 @@ def _due_list(cx: Context, sh: SheetDesign, top: int, col: dict[str, str], k: st
         sh.put(r, 7, None, formula=f'=IFERROR(MOD(SMALL(IF({keep},{order}),{i + 1}),100000),"")',
                cached=rows[x.id] if x else "", array=True)
         h = f"$H{r + 1}"
-        for c, key, look in ((0, "action", None), (1, "owner", None),
+        for c, key, look in ((0, "action", "text"), (1, "owner", None),
                              (2, "deadline", "date"), (3, "status", None), (4, "id", None)):
             letter = L.LETTER[key]
             values: dict[str, str | float] = {} if x is None else {
