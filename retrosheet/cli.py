@@ -138,6 +138,13 @@ def templates_cmd(lang: str) -> None:
 @click.option("--macro", is_flag=True,
               help="Write an .xlsm with Recalculer/Rapport buttons on Planning (Excel on "
                    "Windows or macOS, through xlwings; see docs/excel.md).")
+@click.option("--xlwings-lite", "lite", is_flag=True,
+              help="Add Recalculer/Rapport buttons run by the xlwings Lite add-in (Excel on "
+                   "Windows, macOS and the web, no Python to install; see docs/excel.md).")
+@click.option("--lite-requirement", metavar="SPEC",
+              help="With --xlwings-lite: the retrosheet line of the workbook's "
+                   "requirements.txt (default: this version from PyPI), e.g. the URL of a "
+                   "wheel your team hosts.")
 @click.option("--force", is_flag=True, help="Overwrite PATH if it exists.")
 @click.option("--gsheet", metavar="KEY|URL",
               help="Write the plan into this existing Google Sheet (shared with you or your "
@@ -150,9 +157,10 @@ def templates_cmd(lang: str) -> None:
 @_credentials_option
 @_today_option
 def new_cmd(template: str | None, release: str, output: str | None, lang: str, country: str,
-            region: str, title: str, artist: str, past: str | None, macro: bool, force: bool,
-            gsheet: str | None, gsheet_new: str | None, share: str | None,
-            credentials: str | None, today: str | None) -> None:
+            region: str, title: str, artist: str, past: str | None, macro: bool, lite: bool,
+            lite_requirement: str | None, force: bool, gsheet: str | None,
+            gsheet_new: str | None, share: str | None, credentials: str | None,
+            today: str | None) -> None:
     """Create a plan workbook from a template for a release date.
 
     TEMPLATE is a built-in name (see `retrosheet templates`), a CSV file with the
@@ -162,6 +170,7 @@ def new_cmd(template: str | None, release: str, output: str | None, lang: str, c
     Example:
         retrosheet new single --release 2027-05-14 -o "Nuit blanche.xlsx"
         retrosheet new single --release 2027-05-14 -o "Nuit blanche.xlsm" --macro
+        retrosheet new single --release 2027-05-14 -o "Nuit blanche.xlsx" --xlwings-lite
     """
     from .new import new_plan
     from .templates import WORKBOOK_SUFFIXES
@@ -176,10 +185,14 @@ def new_cmd(template: str | None, release: str, output: str | None, lang: str, c
     release_date = _parse_date(release, "--release")
     assert release_date is not None
     now = _today(today)
+    if macro and lite:
+        raise click.UsageError("give either --macro (classic xlwings) or --xlwings-lite")
+    if lite_requirement and not lite:
+        raise click.UsageError("--lite-requirement goes with --xlwings-lite")
     if gsheet or gsheet_new or share:
-        if macro:
-            raise click.UsageError("--macro writes an .xlsm file: it does not go with "
-                                   "--gsheet/--gsheet-new")
+        if macro or lite:
+            raise click.UsageError("--macro and --xlwings-lite write a file: they do not go "
+                                   "with --gsheet/--gsheet-new")
         _new_in_sheets(template, release_date, now, output, gsheet, gsheet_new, share,
                        credentials, lang=lang, country=country, region=region, title=title,
                        artist=artist)
@@ -193,12 +206,13 @@ def new_cmd(template: str | None, release: str, output: str | None, lang: str, c
     if path.exists() and not force:
         raise UserError(f"{path} exists: choose another name or add --force")
     if from_workbook:
-        _reanchor(Path(template), path, release_date, macro)
+        _reanchor(Path(template), path, release_date, macro, lite, lite_requirement)
         return
     try:
         made = new_plan(template, release_date, lang=lang, country=country, region=region,
                         title=title, artist=artist)
-        write_new(made.plan, made.dates, path, now, macro=macro)
+        write_new(made.plan, made.dates, path, now, macro=macro, lite=lite,
+                  lite_requirement=lite_requirement)
     except RetrosheetError as exc:
         raise _fail(exc) from exc
     _say_new(made, str(path), release_date, now, lang)
@@ -269,7 +283,8 @@ def _new_in_sheets(template: str, release: dt.date, now: dt.date, output: str | 
                         f"{api.identity.email}; add --share YOUR_EMAIL to see it"), err=True)
 
 
-def _reanchor(src: Path, dest: Path, release: dt.date, macro: bool = False) -> None:
+def _reanchor(src: Path, dest: Path, release: dt.date, macro: bool = False,
+              lite: bool = False, lite_requirement: str | None = None) -> None:
     from .xlsx.edit import reanchor_file
 
     if not src.exists():
@@ -279,6 +294,10 @@ def _reanchor(src: Path, dest: Path, release: dt.date, macro: bool = False) -> N
             from .xlsx.macro import reanchor_with_macros
 
             edited = reanchor_with_macros(src, dest, release)
+        elif lite:
+            from .xlsx.lite import reanchor_with_lite
+
+            edited = reanchor_with_lite(src, dest, release, lite_requirement)
         else:
             edited = reanchor_file(src, dest, release)
     except RetrosheetError as exc:

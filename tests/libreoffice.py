@@ -25,8 +25,10 @@ import zlib
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
+from typing import IO
 
 import pytest
+from office_env import office_env
 
 TIMEOUT = 180  # seconds for one soffice run (a batch of files shares one run)
 
@@ -93,7 +95,7 @@ def _convert_once(srcs: Sequence[Path], out_dir: Path, target: str,
         ]
         try:
             done = subprocess.run(cmd, capture_output=True, text=True, timeout=TIMEOUT,
-                                  check=False)
+                                  check=False, env=office_env())
         except subprocess.TimeoutExpired as exc:
             raise AssertionError(f"soffice timed out after {TIMEOUT} s: {cmd}") from exc
     if done.returncode == 134 and "bad_alloc" in done.stderr:
@@ -283,3 +285,14 @@ def _ink_ratio_plain(png: Path) -> float:
                 inked += 1
         prev = line
     return inked / (width * height) if width and height else 0.0
+
+
+def shared_lock() -> IO[bytes]:
+    """Held while the retrosheet extension is installed shared (as root): runs on one
+    machine (tests, benchmarks, screenshots) install and remove the same extension in the
+    same LibreOffice, so they take turns. Closing the file releases it."""
+    import fcntl
+
+    lock = open(Path(tempfile.gettempdir()) / "retrosheet-unopkg-shared.lock", "wb")  # noqa: SIM115
+    fcntl.flock(lock, fcntl.LOCK_EX)
+    return lock

@@ -14,6 +14,7 @@ the two must agree cell for cell.
 from __future__ import annotations
 
 import ast
+import contextlib
 import datetime as dt
 import json
 import os
@@ -26,7 +27,7 @@ from typing import Any
 
 import openpyxl
 import pytest
-from libreoffice import _XCU, requires_soffice
+from libreoffice import _XCU, requires_soffice, shared_lock
 from lxml import etree
 from test_excel_entry import edit_like_a_team, norm, run
 
@@ -84,14 +85,15 @@ def profile(oxt: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Pat
     env = f"-env:UserInstallation={own.as_uri()}"
     unopkg = str(shutil.which("unopkg"))
     add = [unopkg, "add", *(["--shared"] if shared else []), "-f", "-s", env, str(oxt)]
-    done = subprocess.run(add, capture_output=True, text=True, timeout=TIMEOUT)
-    assert done.returncode == 0, done.stdout + done.stderr
-    try:
-        yield user
-    finally:
-        if shared:  # leave the installation as it was
-            subprocess.run([unopkg, "remove", "--shared", IDENTIFIER, env],
-                           capture_output=True, timeout=TIMEOUT)
+    with shared_lock() if shared else contextlib.nullcontext():
+        done = subprocess.run(add, capture_output=True, text=True, timeout=TIMEOUT)
+        assert done.returncode == 0, done.stdout + done.stderr
+        try:
+            yield user
+        finally:
+            if shared:  # leave the installation as it was
+                subprocess.run([unopkg, "remove", "--shared", IDENTIFIER, env],
+                               capture_output=True, timeout=TIMEOUT)
 
 
 def click(profile: Path, tmp: Path, jobs: list[dict[str, Any]]) -> dict[str, Any]:

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import contextlib
 import json
-import os
 import socket
 import subprocess
 import sys
@@ -25,6 +24,7 @@ from typing import Any
 
 import uno  # type: ignore[import-not-found, unused-ignore]
 from com.sun.star.beans import PropertyValue  # type: ignore[import-not-found, unused-ignore]
+from office_env import office_env
 
 ADDONS = "/org.openoffice.Office.Addons/AddonUI"
 TOOLBAR = "org.retrosheet.libreoffice.toolbar"
@@ -93,15 +93,6 @@ def snapshot(doc: Any) -> list[Any]:
         rng = sh.getCellRangeByPosition(0, 0, end.EndColumn, end.EndRow)
         out.append([name, rng.getDataArray(), rng.getFormulaArray()])
     return out
-
-
-def office_env() -> dict[str, str]:
-    """The environment with the system's programs first on PATH: Debian's LibreOffice
-    embeds the system Python, which finds its own files from the first `python3` on
-    PATH; another one first (pytest run by pyenv's Python) makes the office crash."""
-    env = dict(os.environ)
-    env["PATH"] = os.pathsep.join(["/usr/bin", "/bin", env.get("PATH", "")])
-    return env
 
 
 def run(spec: dict[str, Any]) -> dict[str, Any]:

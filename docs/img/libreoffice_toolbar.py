@@ -80,6 +80,9 @@ def main() -> None:
         edit_like_a_team(t / "Nuit blanche.xlsx")
         profile = (t / "profile").as_uri()
         env_arg = f"-env:UserInstallation={(t / 'unopkg') .as_uri() if shared else profile}"
+        from libreoffice import shared_lock  # tests/libreoffice.py: runs take turns
+
+        lock = shared_lock()
         subprocess.run([unopkg, "add", *(["--shared"] if shared else []), "-f", "-s",
                         env_arg, str(t / "retrosheet.oxt")], check=True)
         xvfb = subprocess.Popen(["Xvfb", DISPLAY, "-screen", "0", f"{SIZE[0]}x{SIZE[1]}x24",
@@ -105,6 +108,7 @@ def main() -> None:
             if shared:
                 subprocess.run([unopkg, "remove", "--shared", "org.retrosheet.libreoffice",
                                 env_arg], check=False)
+            lock.close()
     shot.crop((0, 0, SIZE[0], 430)).save(out, optimize=True)
     print(out)
 

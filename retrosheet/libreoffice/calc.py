@@ -17,6 +17,7 @@ on disk, and the user saves it as usual (an .xlsx plan stays an .xlsx plan).
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 from urllib.parse import unquote
@@ -42,6 +43,18 @@ def _struct(name: str, **fields: Any) -> Any:
     return s
 
 
+_REF = re.compile(r"(?<![A-Za-z0-9_.$])(\$?[A-Z]{1,3})(\$?)([0-9]+)(?![0-9A-Za-z_(.])")
+
+
+def shift_rows(formula: str, by: int) -> str:
+    """`formula` with its relative row references moved `by` rows (`K5` → `K7` for 2;
+    `$K$1` stays), string literals left alone."""
+    parts = re.split(r'("(?:[^"]|"")*")', formula)
+    for i in range(0, len(parts), 2):
+        parts[i] = _REF.sub(lambda m: m[0] if m[2] else f"{m[1]}{int(m[3]) + by}", parts[i])
+    return "".join(parts)
+
+
 def char_width_to_hmm(chars: float) -> int:
     """An Excel column width (characters of the default font) in 1/100 mm."""
     return round((7 * chars + 5) * HMM_PER_PX)
@@ -61,6 +74,9 @@ class CalcBook(CellBook):
         self.active: str | None = None
         self._parser: Any = None
         self._formats: dict[str, int] = {}
+        self._sheets: dict[str, Any] = {}
+        self._api: dict[str, dict[tuple[int, int], str]] = {}  # formulas, Calc's grammar
+        self._shapes: dict[tuple[str, int, str], tuple[int, str]] = {}
 
     # ---- reading --------------------------------------------------------------------
 
@@ -80,7 +96,9 @@ class CalcBook(CellBook):
         return [str(n) for n in self.doc.Sheets.ElementNames]
 
     def _sheet(self, name: str) -> Any:
-        return self.doc.Sheets.getByName(name)
+        if name not in self._sheets:
+            self._sheets[name] = self.doc.Sheets.getByName(name)
+        return self._sheets[name]
 
     def _index(self, name: str) -> int:
         return self.sheet_names().index(name)
@@ -131,17 +149,48 @@ class CalcBook(CellBook):
             self._parser = parser
         return self._parser
 
+    def _printed(self, sheet: Any, row0: int, col: int) -> str:
+        cell = sheet.getCellByPosition(col, row0)
+        return "=" + str(self._formula_parser().printFormula(cell.getTokens(),
+                                                             cell.CellAddress))
+
     def formulas(self, sheet: str) -> list[list[str]]:
         rng = self._used(sheet)
         if rng is None:
             return []
         addr = rng.RangeAddress
         grid = [[""] * (addr.EndColumn + 1) for _ in range(addr.EndRow + 1)]
-        parser = self._formula_parser()
         for r, c in self._cells_of(rng.queryContentCells(FORMULA)):
-            cell = rng.getCellByPosition(c, r)
-            grid[r][c] = "=" + parser.printFormula(cell.getTokens(), cell.CellAddress)
+            grid[r][c] = self._printed(rng, r, c)
         return grid
+
+    def formula(self, sheet: str, row: int, col: int) -> str | None:
+        """One cell's formula in the OOXML grammar, or None.
+
+        Printing a formula through the parser costs milliseconds (its tokens cross the
+        bridge as structs), and a column holds the same formula row after row. So the
+        sheet's formulas come in one call in Calc's own grammar; one cell of each shape
+        (the formula with its relative rows made relative) is printed, and the others
+        are that text with its relative rows moved (`shift_rows`)."""
+        if sheet not in self._api:
+            rng = self._used(sheet)
+            texts = () if rng is None else rng.getFormulaArray()
+            self._api[sheet] = {} if rng is None else {
+                (r, c): str(texts[r][c])
+                for r, c in self._cells_of(rng.queryContentCells(FORMULA))}
+        api = self._api[sheet].get((row - 1, col))
+        if api is None:
+            return None
+        shape = (sheet, col, shift_rows(api, -row))
+        if shape not in self._shapes:
+            self._shapes[shape] = (row, self._printed(self._sheet(sheet), row - 1, col))
+        first, text = self._shapes[shape]
+        return shift_rows(text, row - first)
+
+    def _written(self, sheet: str) -> None:
+        super()._written(sheet)
+        self._api.pop(sheet, None)
+        self._shapes = {k: v for k, v in self._shapes.items() if k[0] != sheet}
 
     # ---- writing --------------------------------------------------------------------
 

@@ -16,9 +16,10 @@ an office too old for retrosheet says so instead of failing silently: only synta
 """
 
 import contextlib
+import importlib
 import os
 import sys
-from typing import Any, Optional, Tuple
+from typing import Any, List, Optional, Tuple
 
 import uno  # type: ignore[import-not-found, unused-ignore]
 import unohelper  # type: ignore[import-not-found, unused-ignore]
@@ -65,6 +66,28 @@ from retrosheet.libreoffice.names import (  # noqa: E402
     SERVICE,
 )
 
+PRELOAD = ("holidays", "retrosheet.excel", "retrosheet.actions", "retrosheet.checks",
+           "retrosheet.report_cells", "retrosheet.libreoffice.buttons")
+_preloads: List[Any] = []  # the one thread importing retrosheet ahead of the first click
+
+
+def _preload() -> None:
+    """Import what a click needs while the user looks at the document: the first click
+    would otherwise wait seconds for it (a shared install cannot cache compiled files)."""
+    if _preloads or _too_old() is not None:
+        return
+
+    def work() -> None:
+        with contextlib.suppress(Exception):  # the click imports again and tells
+            for module in PRELOAD:
+                importlib.import_module(module)
+
+    import threading
+
+    thread = threading.Thread(target=work, name="retrosheet-preload", daemon=True)
+    _preloads.append(thread)
+    thread.start()
+
 
 class ProtocolHandler(unohelper.Base, XInitialization, XDispatchProvider,
                       XNotifyingDispatch, XServiceInfo):
@@ -75,6 +98,7 @@ class ProtocolHandler(unohelper.Base, XInitialization, XDispatchProvider,
         self.frame: Any = None
         if args:
             self.initialize(args)
+        _preload()
 
     # XInitialization
     def initialize(self, args: Any) -> None:

@@ -198,11 +198,14 @@ class _Renderer:
 
 
 def write_new(plan: Plan, dates: dict[str, Scheduled], path: Path, today: dt.date, *,
-              macro: bool = False) -> None:
+              macro: bool = False, lite: bool = False,
+              lite_requirement: str | None = None) -> None:
     """Write a new plan workbook at `path` (atomically: a temporary file, then rename).
 
     `macro`: an .xlsm with the Excel buttons (Recalculer/Recompute, Rapport/Report) on
-    Planning and the installed xlwings' VBA (see xlsx/macro.py).
+    Planning and the installed xlwings' VBA (see xlsx/macro.py). `lite`: the same buttons
+    for xlwings Lite, with their scripts in the workbook (see xlsx/lite.py);
+    `lite_requirement` replaces `retrosheet==VERSION` in its requirements.txt.
     """
     design = build_workbook(plan, dates, today)
     with atomic_path(path) as tmp:
@@ -223,3 +226,10 @@ def write_new(plan: Plan, dates: dict[str, Scheduled], path: Path, today: dt.dat
 
             lang = plan.settings.lang
             add_macros(tmp, tmp, Place(sheet_name("planning", lang), 0, L.COL["action"], lang))
+        if lite:
+            from .lite import add_lite
+            from .macro import Place
+
+            lang = plan.settings.lang
+            add_lite(tmp, tmp, Place(sheet_name("planning", lang), 0, L.COL["action"], lang),
+                     lite_requirement)

@@ -28,7 +28,7 @@ import re
 import shutil
 import tempfile
 import zipfile
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -513,6 +513,12 @@ _AFTER_LEGACY = ("legacyDrawingHF", "drawingHF", "picture", "oleObjects", "contr
 
 def _with_legacy_drawing(data: bytes, rid: str) -> bytes:
     """A worksheet part with <legacyDrawing r:id=…/> where the schema puts it."""
+    return with_sheet_ref(data, "legacyDrawing", rid, _AFTER_LEGACY)
+
+
+def with_sheet_ref(data: bytes, tag: str, rid: str, after: Sequence[str]) -> bytes:
+    """A worksheet part with `<tag r:id=rid/>` after sheetData, before the first of the
+    elements `after` (the schema's order)."""
     close = data.rfind(b"sheetData>")
     if close < 0:
         raise WorkbookError("the Planning sheet part has no sheetData")
@@ -523,14 +529,14 @@ def _with_legacy_drawing(data: bytes, rid: str) -> bytes:
     prefix = p.group(1) if p else ""
     r = next((m.group(1) for m in re.finditer(r'\sxmlns:([\w.-]+)="([^"]*)"', root_tag)
               if m.group(2) == NS_REL), None)
-    tag = (f'<{prefix}legacyDrawing {r}:id="{rid}"/>' if r else
-           f'<{prefix}legacyDrawing xmlns:r="{NS_REL}" r:id="{rid}"/>').encode("utf-8")
+    element = (f'<{prefix}{tag} {r}:id="{rid}"/>' if r else
+               f'<{prefix}{tag} xmlns:r="{NS_REL}" r:id="{rid}"/>').encode("utf-8")
     tail_at = close + len(b"sheetData>")
     tail = data[tail_at:]
-    names = b"|".join(re.escape(n.encode()) for n in _AFTER_LEGACY)
+    names = b"|".join(re.escape(n.encode()) for n in after)
     m = re.search(rb"<" + re.escape(prefix.encode()) + rb"(?:" + names + rb")\b", tail)
     at = m.start() if m else tail.rindex(b"</")
-    return data[:tail_at] + tail[:at] + tag + tail[at:]
+    return data[:tail_at] + tail[:at] + element + tail[at:]
 
 
 def _legacy_drawing(data: bytes) -> str | None:
@@ -709,6 +715,13 @@ def _save(pkg: Package, dest: Path, replaced: dict[str, bytes | Writer],
 def reanchor_with_macros(src: Path, dest: Path, release: dt.date) -> Edited:
     """`new --from PAST --macro`: the re-anchored copy of a past plan, as an .xlsm with
     the buttons (a past .xlsm of retrosheet's gets the installed xlwings' VBA)."""
+    return reanchor_then(src, dest, release, add_macros)
+
+
+def reanchor_then(src: Path, dest: Path, release: dt.date,
+                  add: Callable[[Path, Path, Place], object]) -> Edited:
+    """The re-anchored copy of a past plan, then `add(copy, dest, place)` puts buttons on
+    its Planning (over the Action header)."""
     from .edit import reanchor_file
 
     with tempfile.TemporaryDirectory(prefix="retrosheet-") as tmp:
@@ -716,7 +729,6 @@ def reanchor_with_macros(src: Path, dest: Path, release: dt.date) -> Edited:
         edited = reanchor_file(src, middle, release)
         table = edited.loaded.planning
         col = table.columns.get("action", min(table.columns.values(), default=0))
-        add_macros(middle, dest, Place(table.sheet, table.header_row, col,
-                                       edited.loaded.plan.settings.lang))
+        add(middle, dest, Place(table.sheet, table.header_row, col,
+                                edited.loaded.plan.settings.lang))
     return edited
-

@@ -12,9 +12,7 @@ import posixpath
 import zipfile
 from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import IO
-
-from lxml import etree
+from typing import IO, TYPE_CHECKING
 
 from ..errors import WorkbookError
 from .safe import atomic_path
@@ -28,8 +26,13 @@ REL_SHARED_STRINGS = NS_REL + "/sharedStrings"
 
 Writer = Callable[[IO[bytes]], None]
 
+if TYPE_CHECKING:
+    from lxml import etree
+
 
 def _xml(data: bytes, what: str) -> etree._Element:
+    from lxml import etree  # imported when a file is read: Pyodide has no lxml wheel
+
     try:
         return etree.fromstring(data, parser=etree.XMLParser(resolve_entities=False,
                                                              huge_tree=True))

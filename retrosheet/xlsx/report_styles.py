@@ -11,13 +11,15 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-
-from lxml import etree
+from typing import TYPE_CHECKING
 
 from ..design import Look
 from ..errors import WorkbookError
 from ..report_cells import Styles
 from .package import NS_MAIN
+
+if TYPE_CHECKING:
+    from lxml import etree
 
 _BUILTIN_DATE_FORMATS = {14, 15}  # m/d/yyyy (shown in the reader's locale), d-mmm-yy
 _BUILTIN_INT_FORMATS = {1, 3}  # 0, #,##0
@@ -57,6 +59,8 @@ class _Xf:
 
 
 def _parse_xml(data: bytes, what: str) -> etree._Element:
+    from lxml import etree  # only the file backend parses XML (xlwings Lite has no lxml)
+
     try:
         return etree.fromstring(data, parser=etree.XMLParser(resolve_entities=False))
     except etree.XMLSyntaxError as exc:

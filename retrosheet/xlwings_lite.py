@@ -1,0 +1,236 @@
+"""The Python behind the xlwings Lite buttons: recompute and report inside Excel, no Python
+installed on the computer.
+
+xlwings Lite is an Excel add-in running Python (Pyodide) in Excel on Windows, macOS and the
+web. A plan made with `retrosheet new --xlwings-lite` carries a `main.py` whose `@script`
+functions call `recompute(book)` and `report(book)` below, and a `requirements.txt` that
+installs retrosheet (docs/excel.md). Both go through the same entry points as the classic
+xlwings buttons (`retrosheet.excel`), over `LiteBook`: the book xlwings Lite hands to a
+script as a plan store (`cellbook.CellBook`'s primitives and the buttons' `Ui`).
+
+What xlwings Lite's book gives and takes, and how the adapter deals with it:
+
+- reads give values, never formulas: every Début/Échéance formula is written back on each
+  recompute (the values cannot tell a formula from a typed date);
+- formulas are written as values starting with "=" (Excel's JavaScript API reads those as
+  formulas); text that Excel would read as a formula or a number gets an apostrophe;
+- there is no used range: a sheet is read by blocks of rows until a block is empty, and
+  as wide as its content while the right half of what was read holds something;
+- there is no status bar and no column width: the outcome is printed (the add-in's output
+  pane) and shown in a dialog when something needs a person; widths stay as they are;
+- the Planning table grows with new follow-up rows; its conditional formats and dropdowns
+  cannot be extended from there (said to the user).
+
+Only what xlwings Lite documents is called: `book.name`, `book.sheets` (iterate, by name,
+`add`), `sheet.name`, `sheet.range(...)`, `Range.options(ndim=2).value` (read and write),
+`Range.number_format`, `Range.font`, `Range.color`, `Range.row`/`column`/`last_cell`,
+`sheet.clear()`, `sheet.activate()`, `sheet.tables`, `Table.range`, `Table.resize`,
+`book.app.alert`, and `print` (the add-in's output pane). Imports stay light: this
+runs in the browser, where the file backends' libraries (lxml, python-calamine) are absent.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from . import __version__
+from .cellbook import Cell, CellBook, Looks, Value
+from .excel import Outcome
+from .excel import recompute as _recompute
+from .excel import report as _report
+from .xlwings_store import _apply_look, _areas, blocks, excel_text
+
+BLOCK_ROWS = 500  # rows read at a time; reading stops after an empty block
+FIRST_WIDTH = 64  # columns read at first; doubled while the right half holds something
+MAX_COLUMNS = 16384
+
+#: What public xlwings Lite workbooks record, which the format was matched against.
+ADDIN_VERSION = "1.0.0.0-35"
+PYODIDE_VERSION = "0.27.5"
+#: The xlwings version xlwings Lite installs by default since add-in 1.0.0.0-24 (sheet buttons
+#: need 0.33.14 or later); the add-in marks these requirement lines "# required".
+XLWINGS_VERSION = "0.33.20"
+REQUIRED = (f"xlwings=={XLWINGS_VERSION}", "python-dotenv==1.0.1", "pyodide-http", "black")
+
+#: Button shape name and script name (fr, en) of each entry point.
+SCRIPTS: Mapping[str, tuple[str, tuple[str, str]]] = {
+    "recompute": ("RetrosheetRecompute", ("recalculer", "recompute")),
+    "report": ("RetrosheetReport", ("rapport", "report")),
+}
+MAIN_MARK = "# retrosheet-xlwings-lite"  # first line of the main.py retrosheet writes
+
+
+def recompute(book: Any, *, today: dt.date | None = None) -> Outcome:
+    """The "Recalculer"/"Recompute" button: `retrosheet recompute` on the workbook."""
+    return _recompute(LiteBook(book), today=today)
+
+
+def report(book: Any, *, today: dt.date | None = None) -> Outcome:
+    """The "Rapport"/"Report" button: `retrosheet report --write-sheet`, then the Report
+    sheet is shown."""
+    return _report(LiteBook(book), today=today)
+
+
+# ---- what the workbook carries ----------------------------------------------------------
+
+def main_py(buttons: Mapping[str, str], lang: str) -> str:
+    """The workbook's main.py: one `@script` per button, bound to its shape and cell
+    (`buttons`: entry point → "Sheet!A1")."""
+    k = 0 if lang == "fr" else 1
+    head = (
+        f"{MAIN_MARK} {__version__}\n"
+        '"""Recalculer / Rapport (Recompute / Report): retrosheet\'s buttons on Planning.\n\n'
+        "Written by `retrosheet new --xlwings-lite`; requirements.txt installs retrosheet.\n"
+        "Each button is a shape whose link selects the cell named in `button`; xlwings Lite\n"
+        "then runs the script. Same code as `retrosheet recompute` and\n"
+        '`retrosheet report --write-sheet`."""\n\n'
+        "import xlwings as xw\n"
+        "from xlwings import script\n\n"
+        "from retrosheet import xlwings_lite\n"
+    )
+    parts = [head]
+    for entry, cell in buttons.items():
+        shape, names = SCRIPTS[entry]
+        parts.append(
+            f'\n\n@script(button="[{shape}]{cell}", show_taskpane=True)\n'
+            f"def {names[k]}(book: xw.Book):\n"
+            f"    xlwings_lite.{entry}(book)\n")
+    return "".join(parts)
+
+
+def requirements_txt(requirement: str | None = None) -> str:
+    """requirements.txt: the add-in's own lines, then retrosheet (this version from PyPI
+    unless `requirement` says otherwise, e.g. the URL of a wheel a team hosts)."""
+    lines = [f"{r}  # required" for r in REQUIRED]
+    lines.append(requirement or f"retrosheet=={__version__}")
+    return "\n".join(lines) + "\n"
+
+
+# ---- the adapter ------------------------------------------------------------------------
+
+def _blank(v: Any) -> bool:
+    return v is None or v == ""
+
+
+def _width(row: Sequence[Any]) -> int:
+    for i in range(len(row) - 1, -1, -1):
+        if not _blank(row[i]):
+            return i + 1
+    return 0
+
+
+class LiteBook(CellBook):
+    """The book an xlwings Lite script receives, as a plan store with a window."""
+
+    def __init__(self, book: Any) -> None:
+        self.book = book
+        self.printed: list[str] = []
+
+    @property
+    def name(self) -> str:
+        return str(self.book.name)
+
+    @property
+    def date1904(self) -> bool:
+        return False  # not exposed to scripts; Excel's default date system
+
+    def _sheet(self, name: str) -> Any:
+        return self.book.sheets[name]
+
+    def sheet_names(self) -> list[str]:
+        return [str(s.name) for s in self.book.sheets]
+
+    def _block(self, sh: Any, top: int, width: int) -> list[list[Any]]:
+        data = sh.range((top, 1), (top + BLOCK_ROWS - 1, width)).options(ndim=2).value
+        return [list(r) for r in data or []]
+
+    def values(self, sheet: str) -> list[list[Any]]:
+        sh = self._sheet(sheet)
+        rows: list[list[Any]] = []
+        width, top = FIRST_WIDTH, 1
+        while True:
+            block = self._block(sh, top, width)
+            used = max((_width(r) for r in block), default=0)
+            if used > width // 2 and width < MAX_COLUMNS:
+                width = min(width * 2, MAX_COLUMNS)  # something may sit further right
+                continue
+            if used == 0:
+                break
+            rows.extend(block)
+            top += BLOCK_ROWS
+        while rows and _width(rows[-1]) == 0:
+            rows.pop()
+        right = max((_width(r) for r in rows), default=0)
+        return [[None if v == "" else v for v in (r + [None] * right)[:right]] for r in rows]
+
+    def formulas(self, sheet: str) -> list[list[str]]:
+        """Unknown in xlwings Lite (reads give values): no cell is taken as a formula, so
+        recompute writes every formula it owns back (and every date reads as typed)."""
+        return [["" for _ in row] for row in self.values(sheet)]
+
+    @staticmethod
+    def _value(v: Value) -> Any:
+        return excel_text(v) if isinstance(v, str) else v
+
+    def write(self, cells: Sequence[Cell]) -> None:
+        for block in blocks(cells):
+            first, last = block[0][0], block[-1][-1]
+            rng = self._sheet(first.sheet).range((first.row, first.col + 1),
+                                                 (last.row, last.col + 1))
+            # A formula goes in as a value starting with "=": Excel reads it as a formula.
+            rng.options(ndim=2).value = [
+                [c.formula if c.formula is not None else self._value(c.value) for c in row]
+                for row in block]
+
+    def put_rows(self, sheet: str, first_row: int, rows: Sequence[Sequence[Value]]) -> None:
+        if not rows:
+            return
+        width = max(max((len(r) for r in rows), default=1), 1)
+        block = [[self._value(v) for v in r] + [None] * (width - len(r)) for r in rows]
+        self._sheet(sheet).range((first_row, 1), (first_row + len(rows) - 1, width)) \
+            .options(ndim=2).value = block
+
+    def clear(self, sheet: str) -> None:
+        self._sheet(sheet).clear()
+
+    def add_sheet(self, name: str) -> None:
+        sheets = self.book.sheets
+        sheets.add(name=name, after=sheets[len(sheets) - 1])
+
+    def style(self, sheet: str, looks: Looks) -> None:
+        sh = self._sheet(sheet)
+        for look, cells in looks.items():
+            # One rectangle per run of adjacent cells of a row (no multi-area ranges).
+            for ref in _areas(cells, limit=0):
+                _apply_look(sh.range(ref), look)
+
+    def widen(self, sheet: str, widths: Mapping[int, float]) -> None:
+        """Column widths cannot be set from xlwings Lite: they stay as they are."""
+
+    def grow(self, sheet: str, old_last: int, new_last: int) -> list[str]:
+        sh = self._sheet(sheet)
+        problems: list[str] = []
+        try:
+            for table in sh.tables:
+                rng = table.range
+                end = rng.last_cell
+                if end.row == old_last:
+                    table.resize(sh.range((rng.row, rng.column), (new_last, end.column)))
+        except Exception as exc:  # an add-in without table resizing
+            problems.append(f"{type(exc).__name__}: {exc}")
+        problems.append("xlwings Lite cannot extend conditional formats and dropdowns "
+                        f"(rows {old_last + 1}–{new_last})")
+        return problems
+
+    def activate(self, sheet: str) -> None:
+        self._sheet(sheet).activate()
+
+    def alert(self, message: str, title: str, error: bool) -> None:
+        self.book.app.alert(message, title=title, mode="critical" if error else "info")
+
+    def status(self, message: str) -> None:
+        self.printed.append(message)
+        print(message)  # the add-in's output pane
+
