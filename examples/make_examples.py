@@ -62,62 +62,63 @@ TEAM: dict[str, tuple[str, str]] = {
 
 DONE, IN_PROGRESS, BLOCKED = Status.DONE.fr, Status.IN_PROGRESS.fr, Status.BLOCKED.fr
 # Where things stand on Thursday 29 April: what is not listed is still "À faire".
-# T180 (clip edit, due 23/04) is in progress and late; T220 (Deezer/Apple pitch, due 23/04)
-# was never started; the TV pitch waits for the clip.
+# T260 (clip edit, due 16/04) is in progress and late; T300 (Deezer/Apple pitch, due 23/04)
+# was never started; the TV pitch (T450) waits for the clip.
 STATUS: dict[str, str] = {
     **{tid: DONE for tid in (
         "T010", "T020", "T030", "T040", "T050", "T060", "T070", "T080", "T090", "T100",
-        "T110", "T120", "R090-1", "R090-2", "T130", "T140", "T150", "T160", "T170", "T190",
-        "T200", "T210")},
-    "T180": IN_PROGRESS, "T240": BLOCKED, "T250": IN_PROGRESS, "T260": IN_PROGRESS,
-    "T290": IN_PROGRESS,
+        "T110", "T120", "T130", "T140", "R140-1", "R140-2", "T150", "T160", "T170", "T180",
+        "T190", "T200", "T210", "T220", "T230", "T240", "T250", "T270", "T290", "T310",
+        "T320", "R200-1", "R210-1")},
+    "T260": IN_PROGRESS, "T450": BLOCKED, "T280": IN_PROGRESS, "T340": IN_PROGRESS,
+    "T360": IN_PROGRESS, "T380": IN_PROGRESS,
 }
 RESULT: dict[str, float] = {
-    "T090": 3,  # articles, of 5
-    "T110": 3,  # interviews, of 3
-    "T150": 62,  # pre-saves, of 150: behind, hence the Meta Ads push (T290)
-    "T160": 6200,  # views, of 5,000
-    "T170": 6,  # radio plays after the mailing, of 20: it did not work
-    "T190": 3400,  # views, of 3,000
-    "T260": 1,  # playlist adds so far, of 8
-    "T290": 35,  # pre-saves from the ads so far, of 100
+    "T140": 3,  # articles, of 5
+    "T150": 3,  # interviews, of 3
+    "T210": 6,  # plays after the associative and campus mailing, of 20: it did not work
+    "T240": 62,  # pre-saves, of 150: behind, hence the Meta campaign (T380)
+    "T250": 6200,  # views, of 5,000
+    "T270": 3400,  # views, of 3,000
+    "T340": 1,  # playlist adds so far, of 8
+    "T380": 35,  # pre-saves from the ads so far, of 100
 }
 SPENT: dict[str, float] = {
-    "T020": 800, "T030": 450, "T040": 250, "T060": 150, "T120": 1350, "T170": 600,
-    "T260": 60, "T290": 40,
+    "T060": 800, "T070": 450, "T040": 250, "T090": 150, "T180": 1350, "T210": 600,
+    "T340": 60, "T380": 40,
 }
 NOTES: dict[str, str] = {
-    "T240": "En attente de la version finale du clip (T180).",
-    "T180": "Étalonnage refait : livraison prévue le 03/05.",
+    "T450": "En attente de la version finale du clip (T260).",
+    "T260": "Étalonnage refait : livraison prévue le 03/05.",
 }
 
 YES, NO, NONE = Reply.YES.fr, Reply.NO.fr, Reply.NONE.fr
 # (axis, outlet, name, e-mail, sending task, sent on, reply, replied on, outcome)
 CONTACTS: list[tuple[str, str, str, str, str, str, str, str, str]] = [
     ("Presse", "Le Bruit Blanc (webzine)", "Julie Verdier", "julie@bruitblanc.example",
-     "T090", "2027-04-02", YES, "2027-04-06", "Chronique publiée le 20/04"),
+     "T140", "2027-04-02", YES, "2027-04-06", "Chronique publiée le 20/04"),
     ("Presse", "Ondes Urbaines (magazine)", "Marc Olivier", "marc@ondes-urbaines.example",
-     "T090", "2027-04-02", YES, "2027-04-12", "Interview le 11/05"),
+     "T140", "2027-04-02", YES, "2027-04-12", "Interview le 11/05"),
     ("Presse", "La Gazette du Sud", "Anne Rivière", "redaction@gazette-sud.example",
-     "T090", "2027-04-02", NO, "2027-04-09", "Pas de place avant juin"),
+     "T140", "2027-04-02", NO, "2027-04-09", "Pas de place avant juin"),
     ("Presse", "Pop Fiction (blog)", "Samir Haddad", "samir@popfiction.example",
-     "T090", "2027-04-02", NONE, "", ""),
+     "T140", "2027-04-02", NONE, "", ""),
     ("Radio", "Radio Cactus", "Pauline Girard", "prog@radiocactus.example",
-     "T170", "2027-04-16", YES, "2027-04-21", "En rotation à partir du 03/05"),
+     "T210", "2027-04-12", YES, "2027-04-21", "En rotation à partir du 03/05"),
     ("Radio", "Fréquence Garonne", "Thomas Blanc", "thomas@frequence-garonne.example",
-     "T170", "2027-04-16", NO, "2027-04-20", "Hors format"),
+     "T210", "2027-04-12", NO, "2027-04-20", "Hors format"),
     ("Radio", "Ondes Nord FM", "Claire Dupuis", "claire@ondesnord.example",
-     "T170", "2027-04-16", NONE, "", ""),
+     "T210", "2027-04-12", NONE, "", ""),
     ("Radio", "Radio Lune", "Karim Benaissa", "karim@radiolune.example",
-     "T170", "2027-04-16", NONE, "", ""),
+     "T210", "2027-04-12", NONE, "", ""),
     ("Radio", "Campus Tolosa", "Emma Faure", "emma@campustolosa.example",
-     "T170", "2027-04-16", NONE, "", ""),
+     "T210", "2027-04-12", NONE, "", ""),
     ("Playlists", "Indé Fraîche (playlist)", "Lucas Meyer", "lucas@indefraiche.example",
-     "T260", "2027-04-27", YES, "2027-04-28", "Ajouté en playlist"),
+     "T340", "2027-04-27", YES, "2027-04-28", "Ajouté en playlist"),
     ("Playlists", "Chill FR (playlist)", "Chloé Martin", "chloe@chillfr.example",
-     "T260", "2027-04-27", NONE, "", ""),
+     "T340", "2027-04-27", NONE, "", ""),
     ("Playlists", "Nouvelle Scène (playlist)", "Jules Perrin", "jules@nouvellescene.example",
-     "T260", "2027-04-27", NONE, "", ""),
+     "T340", "2027-04-27", NONE, "", ""),
 ]
 
 

@@ -37,6 +37,7 @@ class Recomputation:
     written: bool
     skipped: list[Skipped] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)  # cosmetic: formats that did not follow
+    respelled: int = 0  # formulas spelled otherwise (a spreadsheet's save), same meaning
 
 
 class _Grids:
@@ -56,15 +57,18 @@ class _Grids:
         return None
 
 
-def pending(store: PlanStore, loaded: LoadedPlan,
-            updates: Sequence[CellUpdate]) -> list[Change]:
-    """The updates that change a cell: what is written, what --dry-run lists."""
+def pending(store: PlanStore, loaded: LoadedPlan, updates: Sequence[CellUpdate],
+            respelled: list[CellUpdate] | None = None) -> list[Change]:
+    """The updates that change a cell: what is written, what --dry-run lists. A formula
+    only spelled otherwise is no change (`respelled` gathers those cells)."""
     grids = _Grids(store, loaded)
     out: list[Change] = []
     for u in updates:
         old = grids.value(u.sheet, u.row, u.col)
         formula = store.formula(u.sheet, u.row, u.col)
         if same(u, old, formula, date1904=store.date1904, live=store.live):
+            if respelled is not None and formula != u.formula:
+                respelled.append(u)
             continue
         new = "" if u.value is None else (
             number_text(u.value) if isinstance(u.value, int | float) else str(u.value))
@@ -98,16 +102,18 @@ def recompute_store(store: PlanStore, *, dry_run: bool = False) -> Recomputation
     mark_typed_dates(loaded, lambda r, c: store.formula(psheet, r, c) is not None)
     result = recompute(loaded.plan, loaded.planning, loaded.contacts, loaded.settings_sheet)
     _check_room(store, loaded, result)
-    changes = pending(store, loaded, result.updates)
+    respelled: list[CellUpdate] = []
+    changes = pending(store, loaded, result.updates, respelled)
     if dry_run or not changes:
-        return Recomputation(store.name, loaded, result, changes, False)
+        return Recomputation(store.name, loaded, result, changes, False,
+                             respelled=len(respelled))
     growth = (Growth(psheet, result.old_last_row, result.last_row)
               if result.last_row > result.old_last_row else None)
     store.apply([c.update for c in changes], growth)
     saved: Saved = store.save()
     kept = [c for c in changes if id(c.update) not in saved.not_written]
     return Recomputation(store.name, loaded, result, kept, saved.written, saved.skipped,
-                         saved.problems)
+                         saved.problems, len(respelled))
 
 
 def write_report(store: PlanStore, rep: Report) -> Saved:

@@ -7,14 +7,16 @@ Contacts, parses them, and remembers where the tables sit for writing back.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from .errors import RetrosheetError, WorkbookError
+from .errors import PlanError, RetrosheetError, WorkbookError, flat, raise_all
 from .grid import (
     HEADER_SCAN_ROWS,
     Grid,
+    RowLost,
     Table,
     find_table,
     parse_contacts,
@@ -22,7 +24,8 @@ from .grid import (
     parse_tasks,
 )
 from .labels import contact_key, sheet_key
-from .model import Plan
+from .model import Plan, Settings
+from .schedule import check_tasks
 
 Rows = Callable[[str], Iterable[Sequence[Any]]]
 
@@ -62,12 +65,18 @@ def load_from_sheets(names: Sequence[str], rows_of: Rows, *, date1904: bool = Fa
         raise WorkbookError(
             f"{book} has no Paramètres/Settings sheet (sheets: {', '.join(names)})"
         )
+    problems: list[RetrosheetError] = []
     try:
-        settings = parse_settings(list(rows_of(by_key["settings"])), by_key["settings"],
-                                  date1904)
-        pgrid, table = _planning(rows_of(by_key["planning"]), by_key["planning"],
-                                 settings.lang)
-        plan = Plan(settings, parse_tasks(pgrid, table, date1904))
+        try:
+            settings = parse_settings(list(rows_of(by_key["settings"])), by_key["settings"],
+                                      date1904, typed=True)
+        except PlanError as exc:  # read on: the other sheets' problems are shown too
+            problems += flat(exc)
+            settings = Settings(release=dt.date(2000, 1, 1))
+        lang = settings.lang
+        pgrid, table = _planning(rows_of(by_key["planning"]), by_key["planning"], lang)
+        tasks = parse_tasks(pgrid, table, date1904, typed=True, lang=lang, problems=problems)
+        plan = Plan(settings, tasks)
         ctable = None
         if "contacts" in by_key:
             cgrid = list(rows_of(by_key["contacts"]))
@@ -76,7 +85,16 @@ def load_from_sheets(names: Sequence[str], rows_of: Rows, *, date1904: bool = Fa
             except RetrosheetError:
                 ctable = None  # an empty or hand-made Contacts sheet without our headers
             if ctable is not None:
-                plan.contacts = parse_contacts(cgrid, ctable, date1904)
+                try:
+                    plan.contacts = parse_contacts(cgrid, ctable, date1904)
+                except PlanError as exc:
+                    problems += flat(exc)
+        if problems and not any(isinstance(e, RowLost) for e in problems):
+            try:  # unknown anchors and duplicates too, so that one run shows everything
+                check_tasks(tasks)
+            except PlanError as exc:
+                problems += flat(exc)
+        raise_all(problems, lang)
     except RetrosheetError:
         raise
     except (ValueError, TypeError, IndexError) as exc:

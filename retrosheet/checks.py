@@ -68,7 +68,8 @@ class Finding:
     def __str__(self) -> str:
         where = self.where
         head = f"{where} " if where else ""
-        return f"{head}{self.severity.label(self.lang)}: {self.message}"
+        colon = " :" if self.lang == "fr" else ":"  # French sets a space before the colon
+        return f"{head}{self.severity.label(self.lang)}{colon} {self.message}"
 
 
 # Social accounts go cold fast; press, radio and the rest work in longer waves. Work
@@ -442,6 +443,16 @@ class _Checker:
             d = dates[task.id].deadline
             if task.status in _CLOSED or d >= created:
                 continue
+            if self.today > created:
+                # Used since its creation (the release may have moved): the task is late,
+                # nothing says the release was too close when the plan was made.
+                late = (self.today - d).days
+                self.add(Severity.WARNING, "late", self.t(
+                    f"en retard : échéance {self.day(d)} dépassée de "
+                    f"{_plural(late, 'jour', 'day', 'fr')}",
+                    f"late: deadline {self.day(d)} passed {_plural(late, 'jour', 'day', 'en')} "
+                    "ago"), task, "deadline")
+                continue
             late = (created - d).days
             self.add(Severity.WARNING, "past_at_creation", self.t(
                 f"échéance {self.day(d)} déjà passée de {_plural(late, 'jour', 'day', 'fr')} "
@@ -577,10 +588,10 @@ class _Checker:
                 pct = (f" (+{round(100 * over / budget)}{' %' if lg == 'fr' else '%'})"
                        if budget > 0 else "")
                 self.add(Severity.WARNING, "over_budget", self.t(
-                    f"dépensé {_num(spent, lg)} pour un budget de {_num(budget, lg)} : "
-                    f"{_num(over, lg)} de plus{pct}",
-                    f"spent {_num(spent, lg)} against a budget of {_num(budget, lg)}: "
-                    f"{_num(over, lg)} over{pct}"), task, "spent")
+                    f"dépensé {_num(spent, lg)} € pour un budget de {_num(budget, lg)} € : "
+                    f"{_num(over, lg)} € de plus{pct}",
+                    f"spent €{_num(spent, lg)} against a budget of €{_num(budget, lg)}: "
+                    f"€{_num(over, lg)} over{pct}"), task, "spent")
             self.orphan(task)
 
     def orphan(self, task: Task) -> None:

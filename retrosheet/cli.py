@@ -405,6 +405,11 @@ def recompute_cmd(plan: str, dry_run: bool, credentials: str | None,
         click.echo(_say(lang, f"{name} : {n} cellule(s) mises à jour, {len(added)} relance(s) "
                               f"ajoutée(s){ids}",
                         f"{name}: {n} cell(s) updated, {len(added)} follow-up(s) added{ids}"))
+    if edited.respelled:  # a spreadsheet's save respelled them: not a change
+        click.echo(_say(lang, f"{edited.respelled} formule(s) écrite(s) autrement par le "
+                              "tableur, même sens : formules respellées, aucune date ne change",
+                        f"{edited.respelled} formula(s) spelled otherwise by the spreadsheet, "
+                        "same meaning: formulas respelled, no date changed"))
     for skipped in edited.skipped:
         click.echo(skipped.message(lang), err=True)
     for t in edited.result.orphans:

@@ -53,3 +53,36 @@ class TemplateError(RetrosheetError):
 
 class WorkbookError(RetrosheetError):
     """A workbook cannot be read or written (not a spreadsheet, locked, corrupt)."""
+
+
+class PlanErrors(PlanError):
+    """Every problem found in one read of a plan, each at its place: fixed in one go."""
+
+    SHOWN = 20  # lines shown; the rest are counted
+
+    def __init__(self, errors: list[RetrosheetError], lang: str = "fr") -> None:
+        self.errors = errors
+        self.lang = lang
+        first = errors[0]
+        super().__init__(first.message, sheet=first.sheet, cell=first.cell, task=first.task)
+
+    def __str__(self) -> str:
+        errors = getattr(self, "errors", [])
+        lines = [str(RetrosheetError.__str__(e)) for e in errors[: self.SHOWN]]
+        more = len(errors) - self.SHOWN
+        if more > 0:
+            lines.append(f"+{more} autres problèmes" if self.lang == "fr"
+                         else f"+{more} more problems")
+        return "\n".join(lines)
+
+
+def flat(exc: RetrosheetError) -> list[RetrosheetError]:
+    return list(exc.errors) if isinstance(exc, PlanErrors) else [exc]
+
+
+def raise_all(errors: list[RetrosheetError], lang: str = "fr") -> None:
+    """Nothing, one error as itself, or all of them together."""
+    if len(errors) == 1:
+        raise errors[0]
+    if errors:
+        raise PlanErrors(errors, lang)

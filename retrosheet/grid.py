@@ -12,7 +12,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from .errors import PlanError
+from .errors import PlanError, RetrosheetError, raise_all
 from .labels import (
     SETTINGS_FIELDS,
     WORDS,
@@ -21,6 +21,7 @@ from .labels import (
     Status,
     TaskType,
     Unit,
+    header,
     normalize,
     planning_key,
 )
@@ -76,7 +77,7 @@ def find_table(
     what = "Planning" if key_of is planning_key else "Contacts"
     raise PlanError(
         f"no {what} table found: no row in the first "
-        f"{HEADER_SCAN_ROWS} has an ID column and the other headers (Action, Référence…)",
+        f"{HEADER_SCAN_ROWS} has an ID column and the other headers (Action, Dépend de…)",
         sheet=sheet,
     )
 
@@ -88,24 +89,53 @@ def _cell(row: Sequence[Any], col: int | None) -> Any:
 
 
 REQUIRED_PLANNING = ("anchor", "offset")
+def _sheet_agrees(key: str, raw: str, member: Labeled) -> bool:
+    """Whether the sheet's own formulas read a dropdown's text as retrosheet does. Status:
+    the Dashboard counts its labels only. Unit: the date formulas look for "ouvr"/"work",
+    then "fix", in the text (SEARCH ignores case)."""
+    if key == "status":
+        return raw.casefold() in {x.casefold() for x in (member.fr, member.en)}
+    if key == "unit":
+        text = raw.casefold()
+        sheet = (Unit.WORKING_DAYS if "ouvr" in text or "work" in text
+                 else Unit.FIXED_DAYS if "fix" in text else Unit.DAYS)
+        return sheet is member
+    return True
+# What a spreadsheet shows for a formula it cannot compute.
+ERROR_VALUE = re.compile(r"#(?:N/A|DIV/0!|VALUE!|REF!|NAME\?|NUM!|NULL!|SPILL!|CALC!)")
 
 
-def parse_tasks(grid: Grid, table: Table, date1904: bool = False) -> list[Task]:
+class RowLost(PlanError):
+    """A row read as no task at all (no ID): other tasks may anchor on it."""
+
+
+def parse_tasks(grid: Grid, table: Table, date1904: bool = False, *, typed: bool = False,
+                lang: str = "fr", problems: list[RetrosheetError] | None = None) -> list[Task]:
+    """The table's tasks; every problem of every row is raised at once (`PlanErrors`).
+
+    `typed`: the grid is a spreadsheet's (values typed as numbers, dates, text), so what
+    its formulas would read otherwise (text in Décalage, spaces around an ID, a status
+    not in the list) is a problem named at its cell, not something guessed."""
     missing = [k for k in REQUIRED_PLANNING if k not in table.columns]
     if missing:
-        from .labels import header
-
         names = ", ".join(f"{header(k, 'fr')}/{header(k, 'en')}" for k in missing)
         raise PlanError(f"the Planning table (header row {table.header_row + 1}) has no "
                         f"{names} column", sheet=table.sheet)
     letters = table.letters()
     tasks: list[Task] = []
+    collect = problems is not None  # the caller gathers them with its own
+    problems = [] if problems is None else problems
     for r in range(table.header_row + 1, len(grid)):
         row = grid[r]
         if all(is_blank(v) for v in row):
             continue
         src = Source(table.sheet, r + 1, letters)
-        tasks.append(_parse_row(row, table, src, date1904))
+        try:
+            tasks.append(_parse_row(row, table, src, date1904, problems, typed, lang))
+        except PlanError as exc:
+            problems.append(exc)
+    if not collect:
+        raise_all(problems, lang)
     return tasks
 
 
@@ -127,7 +157,21 @@ def _whole(v: Any) -> int:
     return parse_whole(v)
 
 
-def _parse_row(row: Sequence[Any], table: Table, src: Source, date1904: bool) -> Task:
+def _reads_as_whole(text: str) -> bool:
+    try:
+        parse_whole(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _say(lang: str, fr: str, en: str) -> str:
+    return fr if lang == "fr" else en
+
+
+def _parse_row(row: Sequence[Any], table: Table, src: Source, date1904: bool,
+               problems: list[RetrosheetError], typed: bool = False,
+               lang: str = "fr") -> Task:
     n = len(row)
     # One lookup per column, not one per access: this runs for every row of big plans.
     cell = {k: (row[i] if i < n else None) for k, i in table.columns.items()}
@@ -139,8 +183,33 @@ def _parse_row(row: Sequence[Any], table: Table, src: Source, date1904: bool) ->
         return task.error(key, message)
 
     if not task.id:
-        raise fail("id", f"the task {task.action!r} has no ID" if task.action
-                   else "a row has values but no ID")
+        lost = fail("id", f"the task {task.action!r} has no ID" if task.action
+                    else "a row has values but no ID")
+        raise RowLost(lost.message, sheet=lost.sheet, cell=lost.cell, task=lost.task)
+    if typed:
+        for key, raw in cell.items():
+            if isinstance(raw, str) and ERROR_VALUE.fullmatch(raw.strip()):
+                problems.append(fail(key, _say(
+                    lang, f"la cellule affiche l'erreur {raw.strip()} : corrigez-la",
+                    f"the cell shows the error {raw.strip()}: fix it")))
+                cell[key] = None
+        for key in ("id", "anchor"):
+            raw = get(key)
+            if isinstance(raw, str) and raw.strip() and raw != raw.strip() and "," not in raw:
+                problems.append(fail(key, _say(
+                    lang, f"{raw!r} a des espaces autour : les formules de la feuille "
+                          "(EQUIV) ne le reconnaissent pas ; enlevez-les",
+                    f"{raw!r} has spaces around it: the sheet's formulas (MATCH) do not "
+                    "match it; remove them")))
+        for key in ("offset", "duration"):
+            raw = get(key)
+            if isinstance(raw, str) and raw.strip() and _reads_as_whole(raw):
+                problems.append(fail(key, _say(
+                    lang, f"{header(key, lang)} {raw!r} est du texte : la feuille ne peut "
+                          "pas calculer avec ; tapez un nombre (-28)",
+                    f"{header(key, lang)} {raw!r} is text: the sheet cannot compute with "
+                    "it; type a number (-28)")))
+                cell[key] = None
 
     def choice(key: str, enum: type[E]) -> E | None:
         """A dropdown value in either language, or an error listing the choices."""
@@ -148,9 +217,12 @@ def _parse_row(row: Sequence[Any], table: Table, src: Source, date1904: bool) ->
         if _blank(raw):
             return None
         member = enum.parse(raw)
+        if typed and isinstance(member, enum) and not _sheet_agrees(key, str(raw), member):
+            member = None  # an alias the sheet's own formulas read otherwise
         if not isinstance(member, enum):
-            raise fail(key, f"{key} {raw!r} is not one of "
-                       + ", ".join(enum.labels("fr") + enum.labels("en")))
+            problems.append(fail(key, f"{key} {raw!r} is not one of "
+                                 + ", ".join(enum.labels("fr") + enum.labels("en"))))
+            return None
         return member
 
     task.type = choice("type", TaskType) or TaskType.TASK
@@ -168,9 +240,11 @@ def _parse_row(row: Sequence[Any], table: Table, src: Source, date1904: bool) ->
         try:
             task.offset = _whole(raw)
         except ValueError as exc:
-            raise fail("offset", f"offset {exc}") from None
+            problems.append(fail("offset", f"offset {exc}"))
         if abs(task.offset) > 3650:
-            raise fail("offset", f"offset {task.offset} is beyond the limit of ±3650 days")
+            problems.append(fail("offset",
+                                 f"offset {task.offset} is beyond the limit of ±3650 days"))
+            task.offset = 0
 
     task.unit = choice("unit", Unit) or Unit.DAYS
 
@@ -181,11 +255,14 @@ def _parse_row(row: Sequence[Any], table: Table, src: Source, date1904: bool) ->
         try:
             task.duration = _whole(raw)
         except ValueError as exc:
-            raise fail("duration", f"duration {exc}") from None
-        if task.duration < 1:
-            raise fail("duration", f"duration {task.duration} is below 1 working day")
-        if task.duration > 366:
-            raise fail("duration", f"duration {task.duration} is beyond the limit of 366")
+            problems.append(fail("duration", f"duration {exc}"))
+        if task.duration is not None and task.duration < 1:
+            problems.append(fail("duration", f"duration {task.duration} is below 1 working day"))
+            task.duration = 1
+        if task.duration is not None and task.duration > 366:
+            problems.append(fail("duration",
+                                 f"duration {task.duration} is beyond the limit of 366"))
+            task.duration = 1
 
     task.status = choice("status", Status)
 
@@ -197,7 +274,7 @@ def _parse_row(row: Sequence[Any], table: Table, src: Source, date1904: bool) ->
             try:
                 setattr(task, key, parse_number(raw))
             except ValueError as exc:
-                raise fail(key, str(exc)) from None
+                problems.append(fail(key, str(exc)))
 
     for key in ("start", "deadline"):
         raw = get(key)
@@ -207,7 +284,7 @@ def _parse_row(row: Sequence[Any], table: Table, src: Source, date1904: bool) ->
             try:
                 setattr(task, key, parse_date(raw, date1904))
             except ValueError as exc:
-                raise fail(key, str(exc)) from None
+                problems.append(fail(key, str(exc)))
 
     def text(key: str) -> str:
         return _text(get(key))
@@ -222,7 +299,8 @@ def _parse_row(row: Sequence[Any], table: Table, src: Source, date1904: bool) ->
     return task
 
 
-def parse_settings(grid: Grid, sheet: str, date1904: bool = False) -> Settings:
+def parse_settings(grid: Grid, sheet: str, date1904: bool = False, *,
+                   typed: bool = False) -> Settings:
     """Settings from their labels (either language), wherever the rows sit.
 
     Values are read to the right of the label; the days-off list is the column under
@@ -250,6 +328,15 @@ def parse_settings(grid: Grid, sheet: str, date1904: bool = False) -> Settings:
     where = f"{column_letter(c)}{r + 1}"
     if is_blank(raw):
         raise PlanError("the release date is empty", sheet=sheet, cell=where)
+    lang = str(found.get("lang", (0, 0, "fr"))[2] or "fr").strip().lower()[:2]
+    problems: list[RetrosheetError] = []
+    if typed and isinstance(raw, str) and not re.fullmatch(r"\s*\d{4}-\d{2}-\d{2}\s*", raw):
+        # The spreadsheet converts text with its own locale (04/06 is April 6 in en-US).
+        problems.append(PlanError(_say(
+            lang, f"la date de sortie {raw.strip()!r} est du texte : chaque tableur la lit "
+                  "à sa façon ; tapez-la comme une date",
+            f"the release date {raw.strip()!r} is text: each spreadsheet reads it its own "
+            "way; type it as a date"), sheet=sheet, cell=where))
     try:
         release = parse_date(raw, date1904)
     except ValueError as exc:
@@ -260,15 +347,25 @@ def parse_settings(grid: Grid, sheet: str, date1904: bool = False) -> Settings:
         v = found.get(key, (0, 0, None))[2]
         return default if is_blank(v) else str(v).strip()
 
-    lang = text("lang", "fr").lower()[:2]
     days_off: list[dt.date] = []
     cells = {"release": f"${column_letter(c)}${r + 1}"}
     if days_off_at:
         r0, c0 = days_off_at
-        first = last = None
+        first = last = used = None
+        e = column_letter(c0)
         for i, row in enumerate(grid[r0 + 1:], start=r0 + 2):
             v = _cell(row, c0)
+            if not is_blank(v) or not is_blank(_cell(row, c0 + 1)):
+                used = i  # the user's own lines (a label alone, a text) are never written
             if is_blank(v):
+                continue
+            if typed and isinstance(v, str) and first:
+                # WORKDAY rejects text in its list: every date of the sheet would be an error.
+                problems.append(PlanError(_say(
+                    lang, f"jour non travaillé {v.strip()!r} tapé comme du texte : les "
+                          "formules de la feuille le refusent ; tapez-le comme une date",
+                    f"day off {v.strip()!r} typed as text: the sheet's formulas refuse it; "
+                    "type it as a date"), sheet=sheet, cell=f"{e}{i}"))
                 continue
             try:
                 days_off.append(parse_date(v, date1904))
@@ -276,10 +373,9 @@ def parse_settings(grid: Grid, sheet: str, date1904: bool = False) -> Settings:
                 continue  # the column's own sub-header ("Date")
             first = first or i
             last = i
-        if first and last:
-            e = column_letter(c0)
+        if first and last and used:
             cells["days_off"] = f"${e}${first}:${e}${max(last + 100, 400)}"
-            cells["days_off_next"] = f"{e}{last + 1}"
+            cells["days_off_next"] = f"{e}{max(last, used) + 1}"
     team: list[Member] = []
     if team_at is not None:
         for row in grid[team_at + 2:]:
@@ -289,6 +385,7 @@ def parse_settings(grid: Grid, sheet: str, date1904: bool = False) -> Settings:
             email, role = _cell(row, 1), _cell(row, 2)
             team.append(Member(str(name).strip(), "" if is_blank(email) else str(email).strip(),
                                "" if is_blank(role) else str(role).strip()))
+    raise_all(problems, lang)
     _check_calendar(found, sheet, text("country", "FR"), text("region"))
     created = None
     if not is_blank(found.get("created", (0, 0, None))[2]):
@@ -307,39 +404,46 @@ def parse_settings(grid: Grid, sheet: str, date1904: bool = False) -> Settings:
 def parse_contacts(grid: Grid, table: Table, date1904: bool = False) -> list[Contact]:
     letters = table.letters()
     out: list[Contact] = []
+    problems: list[RetrosheetError] = []
     for r in range(table.header_row + 1, len(grid)):
         row = grid[r]
         if all(is_blank(v) for v in row):
             continue
-        src = Source(table.sheet, r + 1, letters)
-
-        def text(key: str, row: Sequence[Any] = row) -> str:
-            v = _cell(row, table.columns.get(key))
-            if is_blank(v):
-                return ""
-            if isinstance(v, float) and v.is_integer():
-                v = int(v)
-            return str(v).strip()
-
-        c = Contact(id=text("id"), axis=text("axis"), outlet=text("outlet"), name=text("name"),
-                    email=text("email"), task=text("task"), outcome=text("outcome"),
-                    notes=text("notes"), source=src)
-        raw = _cell(row, table.columns.get("reply"))
-        if not is_blank(raw):
-            reply = Reply.parse(raw)
-            if not isinstance(reply, Reply):
-                raise c.error("reply", f"response {raw!r} is not one of "
-                              + ", ".join(Reply.labels("fr") + Reply.labels("en")))
-            c.reply = reply
-        for key in ("sent", "replied", "followup1", "followup2"):
-            raw = _cell(row, table.columns.get(key))
-            if not is_blank(raw):
-                try:
-                    setattr(c, key, parse_date(raw, date1904))
-                except ValueError as exc:
-                    raise c.error(key, str(exc)) from None
-        out.append(c)
+        try:
+            out.append(_contact(row, table, Source(table.sheet, r + 1, letters), date1904))
+        except PlanError as exc:
+            problems.append(exc)
+    raise_all(problems)
     return out
+
+
+def _contact(row: Sequence[Any], table: Table, src: Source, date1904: bool) -> Contact:
+    def text(key: str) -> str:
+        v = _cell(row, table.columns.get(key))
+        if is_blank(v):
+            return ""
+        if isinstance(v, float) and v.is_integer():
+            v = int(v)
+        return str(v).strip()
+
+    c = Contact(id=text("id"), axis=text("axis"), outlet=text("outlet"), name=text("name"),
+                email=text("email"), task=text("task"), outcome=text("outcome"),
+                notes=text("notes"), source=src)
+    raw = _cell(row, table.columns.get("reply"))
+    if not is_blank(raw):
+        reply = Reply.parse(raw)
+        if not isinstance(reply, Reply):
+            raise c.error("reply", f"response {raw!r} is not one of "
+                          + ", ".join(Reply.labels("fr") + Reply.labels("en")))
+        c.reply = reply
+    for key in ("sent", "replied", "followup1", "followup2"):
+        raw = _cell(row, table.columns.get(key))
+        if not is_blank(raw):
+            try:
+                setattr(c, key, parse_date(raw, date1904))
+            except ValueError as exc:
+                raise c.error(key, str(exc)) from None
+    return c
 
 
 def _check_calendar(found: dict[str, tuple[int, int, Any]], sheet: str, country: str,

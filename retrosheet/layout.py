@@ -110,7 +110,7 @@ def deadline_formula(row: int, anchors: tuple[str, ...], refs: Refs,
                      cols: Mapping[str, str] = LETTER) -> str:
     """Live deadline for a Planning row (SPEC §3), the same rule as the engine.
 
-    A single anchor is read from the row's Référence cell, so editing it moves the date;
+    A single anchor is read from the row's Dépend de cell, so editing it moves the date;
     several anchors are written into the formula (recompute rewrites it).
     """
     f, g, h = (f"${cols[k]}{row}" for k in ("anchor", "offset", "unit"))

@@ -15,7 +15,7 @@ from . import layout as L
 from .effective import EffectivePlan, effective
 from .errors import PlanError
 from .grid import Table
-from .labels import Status, TaskType, axis_label, header, normalize, word
+from .labels import Status, TaskType, axis_label, header, normalize, plural_s, word
 from .model import Plan, Scheduled, Source, Task
 from .updates import CellUpdate
 from .values import column_letter, to_serial
@@ -176,8 +176,9 @@ def _contacts(eff: EffectivePlan, table: Table | None,
                 continue
             n = waiting.get(parent, 0)
             note = word("followup_note", lang).format(rule=rule, id=parent)
-            note += (f" — {n} contact(s) sans réponse" if lang == "fr"
-                     else f" — {n} contact(s) without reply")
+            s = plural_s(n, lang)
+            note += (f" — {n} contact{s} sans réponse" if lang == "fr"
+                     else f" — {n} contact{s} without reply")
             if note != t.notes:
                 out.append(CellUpdate(planning_sheet, t.source.row, planning_cols["notes"],
                                       "text", note, None, t.id))

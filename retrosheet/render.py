@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 
+from .labels import plural_s
 from .report import Report, Result, TaskLine
 
 Style = Callable[[str, str], str]  # (text, role) → styled text; roles: title, late, due, ok
@@ -27,13 +28,13 @@ W: dict[str, tuple[str, str]] = {
     "findings": ("Points de contrôle", "Check findings"),
     "nothing": ("rien", "nothing"),
     "days_late": ("{n} j de retard", "{n} d late"),
-    "waiting": ("{n} contact(s) sans réponse", "{n} contact(s) without reply"),
+    "waiting": ("{n} contact{s} sans réponse", "{n} contact{s} without reply"),
     "chase": ("à relancer", "to chase"),
     "sent": ("envoyé le", "sent on"),
     "round": ("relance {n} le", "follow-up {n} on"),
     "done_of": ("{done}/{total} faites", "{done}/{total} done"),
     "n_late": ("{n} en retard", "{n} late"),
-    "n_blocked": ("{n} bloquée(s)", "{n} blocked"),
+    "n_blocked": ("{n} bloquée{s}", "{n} blocked"),
     "replied": ("{r}/{n} réponses", "{r}/{n} replies"),
     "yes_no": ("{y} oui, {n} non", "{y} yes, {n} no"),
     "axis": ("Axe", "Axis"),
@@ -53,7 +54,9 @@ W: dict[str, tuple[str, str]] = {
 
 def w(key: str, lang: str, **kw: object) -> str:
     fr, en = W[key]
-    return (fr if lang == "fr" else en).format(**kw)
+    n = kw.get("n")
+    s = plural_s(n, lang) if isinstance(n, int) else ""
+    return (fr if lang == "fr" else en).format(s=s, **kw)
 
 
 def day(d: dt.date, lang: str, short: bool = False) -> str:

@@ -4,32 +4,46 @@ from __future__ import annotations
 
 import datetime as dt
 
+from .errors import RetrosheetError, raise_all
 from .labels import Unit
 from .model import RELEASE, Plan, Scheduled, Settings, Task
 from .workdays import WorkCalendar
 
 
 def check_tasks(tasks: list[Task]) -> dict[str, Task]:
-    """Index tasks by ID, refusing what no date can be computed for."""
+    """Index tasks by ID, refusing what no date can be computed for: every such task at
+    once (`PlanErrors`)."""
     index: dict[str, Task] = {}
+    folded: dict[str, Task] = {}  # MATCH in the sheet does not tell "a1" from "A1"
+    problems: list[RetrosheetError] = []
     for task in tasks:
         if not task.id:
-            raise task.error("id", "the task has no ID")
+            problems.append(task.error("id", "the task has no ID"))
+            continue
         if task.id == RELEASE:
-            raise task.error("id", f"ID {RELEASE!r} is reserved for the release day")
-        if task.id in index:
-            first = index[task.id].source
+            problems.append(task.error("id", f"ID {RELEASE!r} is reserved for the release day"))
+            continue
+        twin = index.get(task.id) or folded.get(task.id.casefold())
+        if twin is not None:
+            first = twin.source
             where = f" (also row {first.row})" if first else ""
-            raise task.error("id", f"duplicate ID {task.id!r}{where}")
+            case = "" if twin.id == task.id else \
+                f": {twin.id!r} differs only by case, which the sheet's MATCH ignores"
+            problems.append(task.error("id", f"duplicate ID {task.id!r}{where}{case}"))
+            continue
         if not task.is_milestone and task.duration is not None and task.duration < 1:
-            raise task.error("duration", f"duration {task.duration} is below 1 working day")
+            problems.append(task.error("duration",
+                                       f"duration {task.duration} is below 1 working day"))
         if not task.anchors:
-            raise task.error("anchor", "no anchor: write J or a task ID")
+            problems.append(task.error("anchor", "no anchor: write J or a task ID"))
         index[task.id] = task
+        folded[task.id.casefold()] = task
     for task in tasks:
         for a in task.anchors:
             if a != RELEASE and a not in index:
-                raise task.error("anchor", f"unknown anchor {a!r}: no task has that ID")
+                problems.append(task.error("anchor",
+                                           f"unknown anchor {a!r}: no task has that ID"))
+    raise_all(problems)
     return index
 
 

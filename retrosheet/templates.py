@@ -13,12 +13,15 @@ from .grid import find_table, parse_tasks
 from .labels import TaskType, axis_label, platform_label
 from .model import Task
 
-# Built-in templates: name → (French summary, English summary).
+# Built-in templates: name → (French summary, English summary). The spans are the
+# deadlines' distance from J for a release on Friday 14/05/2027 (tests keep them true).
 BUILTIN: dict[str, tuple[str, str]] = {
-    "single": ("Single : de J-56 à J+28", "Single: J-56 to J+28"),
-    "album": ("EP ou album : de J-112 à J+30", "EP or album: J-112 to J+30"),
-    "clip": ("Clip vidéo : de J-42 à J+21", "Music video: J-42 to J+21"),
-    "concert": ("Concert : de J-120 à J+7", "Concert date: J-120 to J+7"),
+    "single": ("Single : de J-63 à J+28", "Single: J-63 to J+28"),
+    "ep": ("EP avec un extrait : de J-147 à J+28", "EP with a lead single: J-147 to J+28"),
+    "album": ("Album, deux extraits, vinyle et CD : de J-182 à J+28",
+              "Album, two singles, vinyl and CD: J-182 to J+28"),
+    "clip": ("Clip vidéo : de J-84 à J+21", "Music video: J-84 to J+21"),
+    "concert": ("Concert : de J-150 à J+14", "Concert date: J-150 to J+14"),
 }
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
@@ -32,6 +35,11 @@ class Template:
 
 
 def _builtin_text(name: str) -> str:
+    # From a source checkout, the CSVs beside this package: an editable install maps the
+    # package data to the checkout it was installed from, which may be another worktree.
+    here = Path(__file__).resolve().parent.parent / "workbook_templates"
+    if (here / "__init__.py").is_file():
+        return (here / f"{name}.csv").read_text(encoding="utf-8")
     return resources.files("retrosheet.workbook_templates").joinpath(f"{name}.csv").read_text(
         encoding="utf-8"
     )

@@ -21,3 +21,7 @@ def small_csv(tmp_path: Path) -> Path:
     path = tmp_path / "mini.csv"
     path.write_text(SMALL_CSV, encoding="utf-8")
     return path
+
+# The `single` template as it was before issue 10 (52 tasks): a stable plan for the tests of
+# everything but the templates, so a template's content can change without touching them.
+SINGLE = str(Path(__file__).resolve().parent / "fixtures" / "single.csv")

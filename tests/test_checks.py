@@ -173,7 +173,7 @@ FRENCH = {
     "typed_non_working_day":
         "date saisie à la main 24/04/2027 : jour non travaillé (le calcul donne 26/04/2027)",
     "no_owner": "aucun responsable",
-    "over_budget": "dépensé 180 pour un budget de 150 : 30 de plus (+20 %)",
+    "over_budget": "dépensé 180 € pour un budget de 150 € : 30 € de plus (+20 %)",
     "axis_silent":
         "axe TV muet 26 jours, du 23/04/2027 (T070) au 19/05/2027 (seuil 21 jours)",
     "typed_date_replaced":
@@ -199,7 +199,7 @@ ENGLISH = {
         "the release is too close for this template",
     "owner_overloaded":
         "Community manager has 3 tasks in the week of 2027-05-03 (max 2): T060, T061, T062",
-    "over_budget": "spent 180 against a budget of 150: 30 over (+20%)",
+    "over_budget": "spent €180 against a budget of €150: €30 over (+20%)",
     "axis_silent":
         "axis TV silent for 26 days, from 2027-04-23 (T070) to 2027-05-19 "
         "(threshold 21 days)",
@@ -213,9 +213,9 @@ def test_french_messages() -> None:
     for code, message in FRENCH.items():
         assert found[code].message == message, code
     assert str(found["spotify_pitch_late"]) == (
-        "Planning!K3 (T010) erreur: " + FRENCH["spotify_pitch_late"])
+        "Planning!K3 (T010) erreur : " + FRENCH["spotify_pitch_late"])
     assert str(found["contact_no_task"]) == (
-        "Contacts!F4 attention: contact Libération : aucune action d'envoi "
+        "Contacts!F4 attention : contact Libération : aucune action d'envoi "
         "(colonne Action vide)")
 
 
@@ -230,7 +230,7 @@ def test_english_messages() -> None:
 
 def test_finding_without_cell_names_the_row_or_the_task() -> None:
     assert str(Finding(Severity.WARNING, "no_owner", "aucun responsable", "T1", "Planning",
-                       None, 7)) == "Planning, ligne 7 (T1) attention: aucun responsable"
+                       None, 7)) == "Planning, ligne 7 (T1) attention : aucun responsable"
     assert str(Finding(Severity.INFO, "x", "m", "T1", lang="en")) == "T1 info: m"
     assert str(Finding(Severity.ERROR, "x", "m", lang="en")) == "error: m"
 
@@ -477,7 +477,7 @@ def test_over_budget_decimals_in_french() -> None:
     tasks = [Task("T1", "Pub", owner="A", offset=-3, budget=100, spent=112.5)]
     found = check_plan(plan_of(tasks, created=None), J)
     assert [f.message for f in found] == [
-        "dépensé 112,50 pour un budget de 100 : 12,50 de plus (+12 %)"]
+        "dépensé 112,50 € pour un budget de 100 € : 12,50 € de plus (+12 %)"]
     tasks[0].budget = 0
     assert check_plan(plan_of(tasks, "en", created=None), J)[0].message == (
-        "spent 112.50 against a budget of 0: 112.50 over")
+        "spent €112.50 against a budget of €0: €112.50 over")

@@ -80,7 +80,8 @@ def test_past_deadlines_are_reported_on_creation(tmp_path: Path, small_csv: Path
 
 @pytest.mark.parametrize(("args", "message"), [
     (["nope", "--release", "2027-05-14"],
-     "Error: template 'nope' is neither a built-in (single, album, clip, concert) nor a file\n"),
+     "Error: template 'nope' is neither a built-in (single, ep, album, clip, concert) "
+     "nor a file\n"),
     (["single", "--release", "14 mai"],
      "Error: Invalid value for --release: '14 mai' is not a date: "
      "write YYYY-MM-DD (2027-05-14) or DD/MM/YYYY\n"),

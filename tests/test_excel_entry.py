@@ -18,6 +18,7 @@ from typing import Any
 import openpyxl
 import pytest
 from click.testing import CliRunner
+from conftest import SINGLE
 from python_calamine import CalamineWorkbook
 
 from retrosheet import excel
@@ -37,7 +38,7 @@ def run(*args: str | Path) -> tuple[int, str]:
 
 
 def new(path: Path, *extra: str) -> Path:
-    code, out = run("new", "single", "--release", RELEASE, "-o", path, "--today",
+    code, out = run("new", SINGLE, "--release", RELEASE, "-o", path, "--today",
                     TODAY.isoformat(), "--title", "Nuit blanche", "--macro", *extra)
     assert code == 0, out
     return path

@@ -18,6 +18,7 @@ from pathlib import Path
 import olefile
 import pytest
 from click.testing import CliRunner
+from conftest import SINGLE
 from oletools.olevba import VBA_Parser
 
 from retrosheet import layout as L
@@ -43,7 +44,7 @@ def run(*args: str | Path) -> tuple[int, str]:
 
 
 def new(path: Path, *extra: str) -> Path:
-    code, out = run("new", "single", "--release", RELEASE, "-o", path, "--today", TODAY,
+    code, out = run("new", SINGLE, "--release", RELEASE, "-o", path, "--today", TODAY,
                     "--title", "Nuit blanche", *extra)
     assert code == 0, out
     return path
@@ -224,7 +225,7 @@ def test_buttons_sit_on_the_planning_header_row(tmp_path: Path) -> None:
 
 
 def test_macro_file_must_be_xlsm(tmp_path: Path) -> None:
-    code, out = run("new", "single", "--release", RELEASE, "-o", tmp_path / "p.xlsx",
+    code, out = run("new", SINGLE, "--release", RELEASE, "-o", tmp_path / "p.xlsx",
                     "--macro")
     assert code == 2 and "xlsm" in out
     assert not (tmp_path / "p.xlsx").exists()
@@ -232,7 +233,7 @@ def test_macro_file_must_be_xlsm(tmp_path: Path) -> None:
 
 def test_default_name_is_xlsm(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
-    code, out = run("new", "single", "--release", RELEASE, "--macro")
+    code, out = run("new", SINGLE, "--release", RELEASE, "--macro")
     assert code == 0, out
     check_structure(tmp_path / f"single-{RELEASE}.xlsm")
 
@@ -389,7 +390,7 @@ def test_without_xlwings_the_message_says_what_to_install(
     monkeypatch.setattr(importlib.util, "find_spec",
                         lambda name, *a: None if name == "xlwings" else real(name, *a))
     path = tmp_path / "plan.xlsm"
-    code, out = run("new", "single", "--release", RELEASE, "-o", path, "--macro")
+    code, out = run("new", SINGLE, "--release", RELEASE, "-o", path, "--macro")
     assert code == 2
     assert 'pip install "retrosheet[excel]"' in out and "Traceback" not in out
     assert not path.exists()

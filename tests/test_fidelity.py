@@ -42,6 +42,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
+from conftest import SINGLE
 from lxml import etree
 
 from retrosheet.cli import cli
@@ -450,7 +451,7 @@ class Built:
 @pytest.fixture(scope="module")
 def generated(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("generated") / "plan.xlsx"
-    result = run("new", "single", "--release", RELEASE, "-o", str(path), "--today", TODAY)
+    result = run("new", SINGLE, "--release", RELEASE, "-o", str(path), "--today", TODAY)
     assert result.exit_code == 0, result.output
     return path
 
@@ -721,10 +722,10 @@ def test_contacts_only_their_followup_dates_change(built: Built) -> None:
     assert from_serial(result.text(f"{f1}2")) == dates["R170-1"][1]
     assert [result.text(f"{f2}2"), result.text(f"{f1}3"), result.text(f"{f2}3")] == ["", "", ""]
     assert planning.text(f"T{ids['R170-1']}") == (
-        "Relance générée par la règle +14 de T170 — 1 contact(s) sans réponse")
+        "Relance générée par la règle +14 de T170 — 1 contact sans réponse")
     assert planning.text(f"T{ids['R090-1']}") == USER_NOTE  # the user's note stays
     assert planning.text(f"T{ids['R090-2']}") == (
-        "Relance générée par la règle +7 x2 de T090 — 0 contact(s) sans réponse")
+        "Relance générée par la règle +7 x2 de T090 — 0 contact sans réponse")
 
 
 def test_recompute_twice_is_byte_identical_to_once(built: Built, tmp_path: Path) -> None:

@@ -3,6 +3,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pandas as pd
+from conftest import SINGLE
 
 from retrosheet.frame import plan_frame
 from retrosheet.labels import Status
@@ -10,7 +11,7 @@ from retrosheet.new import new_plan
 
 
 def test_plan_as_a_dataframe() -> None:
-    made = new_plan("single", dt.date(2027, 5, 14), lang="en")
+    made = new_plan(SINGLE, dt.date(2027, 5, 14), lang="en")
     by_id = made.plan.by_id()
     by_id["T170"].status = Status.DONE
     by_id["T170"].result = 25

@@ -17,6 +17,7 @@ from typing import Any
 
 import openpyxl
 import pytest
+from conftest import SINGLE
 from openpyxl.worksheet.formula import ArrayFormula
 from sheets_standin import Sheet, StandIn, Store, col_letter, parse_a1
 
@@ -75,11 +76,11 @@ def fresh_api(standin: StandIn, sleeps: list[float] | None = None,
     return connect(env={**standin.env(), **env}, sleep=waits.append, rand=lambda: 0.5)
 
 
-def made(template: str = "single", lang: str = "fr", **kw: Any) -> Any:
+def made(template: str = SINGLE, lang: str = "fr", **kw: Any) -> Any:
     return new_plan(template, RELEASE, lang=lang, title="Nuit blanche", artist="Léa", **kw)
 
 
-def new_sheet(api: Sheets, store: Store, template: str = "single", lang: str = "fr") -> str:
+def new_sheet(api: Sheets, store: Store, template: str = SINGLE, lang: str = "fr") -> str:
     created = create_new(made(template, lang), TODAY, "Nuit blanche", api=api)
     store.reset_log()
     return created.key

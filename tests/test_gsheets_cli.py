@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from conftest import SINGLE
 from sheets_standin import StandIn, Store
 
 import retrosheet.cli
@@ -53,7 +54,7 @@ def run(*args: str | Path) -> tuple[int, str, str]:
 
 
 def new_sheet(store: Store, *extra: str) -> str:
-    code, out, err = run("new", "single", "--release", "2027-05-14", "--gsheet-new",
+    code, out, err = run("new", SINGLE, "--release", "2027-05-14", "--gsheet-new",
                          "Nuit blanche", "--today", "2027-03-01", "--title", "Nuit blanche",
                          *extra)
     assert code == 0, out + err
@@ -70,7 +71,7 @@ def row_of(store: Store, key: str, task: str) -> int:
 
 
 def test_new_gsheet_new_says_where_the_plan_is(store: Store) -> None:
-    code, out, err = run("new", "single", "--release", "2027-05-14", "--gsheet-new",
+    code, out, err = run("new", SINGLE, "--release", "2027-05-14", "--gsheet-new",
                          "Nuit blanche", "--today", "2027-03-01")
     assert (code, err) == (0, "")
     key = URL.search(out).group(1)  # type: ignore[union-attr]
@@ -83,7 +84,7 @@ def test_new_gsheet_new_says_where_the_plan_is(store: Store) -> None:
 def test_new_gsheet_fills_a_shared_spreadsheet(store: Store) -> None:
     key = store.add_spreadsheet("Promo", locale="en_US")
     store.reset_log()
-    code, out, _ = run("new", "single", "--release", "2027-05-14", "--lang", "en",
+    code, out, _ = run("new", SINGLE, "--release", "2027-05-14", "--lang", "en",
                        "--gsheet", f"https://docs.google.com/spreadsheets/d/{key}/edit#gid=0",
                        "--today", "2027-03-01")
     assert code == 0 and out.endswith("52 tasks, release (J) on 2027-05-14, template single\n")
@@ -104,7 +105,7 @@ def test_new_with_share(store: Store) -> None:
     (["--gsheet", "https://docs.google.com/document/d/abc/edit"], "not a Google Sheets"),
 ])
 def test_new_bad_sheet_options(store: Store, args: list[str], says: str) -> None:
-    code, out, err = run("new", "single", "--release", "2027-05-14", *args)
+    code, out, err = run("new", SINGLE, "--release", "2027-05-14", *args)
     assert code == 2 and says in out + err
 
 
@@ -158,7 +159,7 @@ def test_ics_reads_once(store: Store, tmp_path: Path) -> None:
 def test_same_export_and_report_as_the_xlsx(store: Store, tmp_path: Path, lang: str) -> None:
     key = new_sheet(store, "--lang", lang)
     path = tmp_path / "plan.xlsx"
-    code, _, _ = run("new", "single", "--release", "2027-05-14", "-o", path, "--today",
+    code, _, _ = run("new", SINGLE, "--release", "2027-05-14", "-o", path, "--today",
                      "2027-03-01", "--title", "Nuit blanche", "--lang", lang)
     assert code == 0
     for args in (["export"], ["export", "--format", "csv"],

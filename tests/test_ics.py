@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from conftest import SINGLE
 from icalendar import Calendar, Event
 
 from retrosheet.cli import cli
@@ -27,7 +28,7 @@ UID = re.compile(r"^(?P<id>[TR]\d{3}(?:-\d)?)\.nuit-blanche-[0-9a-f]{8}@retroshe
 def make(release: dt.date = RELEASE, *, lang: str = "fr", title: str = "Nuit blanche",
          emails: dict[str, tuple[str, str]] | None = None) -> NewPlan:
     """The `single` template; `emails` maps a role to (name, e-mail) on the team table."""
-    made = new_plan("single", release, lang=lang, title=title)
+    made = new_plan(SINGLE, release, lang=lang, title=title)
     if emails:
         st = made.plan.settings
         team = tuple(dataclasses.replace(m, name=emails[m.role][0], email=emails[m.role][1])
@@ -238,7 +239,7 @@ def test_unknown_owner_is_an_error_naming_the_owners() -> None:
 
 
 def test_untitled_plan_gets_a_name_and_uids() -> None:
-    made = new_plan("single", RELEASE)
+    made = new_plan(SINGLE, RELEASE)
     made.plan.settings.team = (Member("X"),)
     data = plan_to_ics(made.plan, made.dates, now=NOW)
     strict_lines(data)
@@ -258,7 +259,7 @@ def _invoke(*args: str) -> tuple[int, str]:
 
 def test_cli_ics_from_a_generated_workbook(tmp_path: Path) -> None:
     plan = tmp_path / "plan.xlsx"
-    code, out = _invoke("new", "single", "--release", "2027-05-14", "-o", str(plan),
+    code, out = _invoke("new", SINGLE, "--release", "2027-05-14", "-o", str(plan),
                         "--title", "Nuit blanche", "--today", "2027-02-01")
     assert code == 0, out
     ics = tmp_path / "out.ics"
@@ -286,7 +287,7 @@ def test_cli_ics_from_a_generated_workbook(tmp_path: Path) -> None:
 
 def test_cli_ics_unknown_owner_and_missing_file(tmp_path: Path) -> None:
     plan = tmp_path / "plan.xlsx"
-    assert _invoke("new", "single", "--release", "2027-05-14", "-o", str(plan))[0] == 0
+    assert _invoke("new", SINGLE, "--release", "2027-05-14", "-o", str(plan))[0] == 0
     code, out = _invoke("ics", str(plan), "--owner", "Personne", "-o",
                         str(tmp_path / "x.ics"))
     assert code == 2

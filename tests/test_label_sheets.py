@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from conftest import SINGLE
 from sheets_standin import StandIn, Store
 
 from retrosheet.cli import cli
@@ -35,7 +36,7 @@ def run(*args: str) -> tuple[int, str, str]:
 
 
 def new_sheet(title: str, release: str) -> str:
-    code, out, err = run("new", "single", "--release", release, "--gsheet-new", title,
+    code, out, err = run("new", SINGLE, "--release", release, "--gsheet-new", title,
                          "--title", title, "--today", "2027-03-01")
     assert code == 0, out + err
     m = URL.search(out)
@@ -47,7 +48,7 @@ def test_sheets_and_files_in_one_report_one_read_each(store: Store, tmp_path: Pa
     a = new_sheet("Nuit blanche", "2027-05-14")
     b = new_sheet("Aube", "2027-06-11")
     f = tmp_path / "echos.xlsx"
-    assert run("new", "single", "--release", "2027-05-21", "--title", "Échos", "-o", str(f),
+    assert run("new", SINGLE, "--release", "2027-05-21", "--title", "Échos", "-o", str(f),
                "--today", "2027-03-01")[0] == 0
     store.reset_log()
     code, out, err = run("report", a, f"https://docs.google.com/spreadsheets/d/{b}/edit",

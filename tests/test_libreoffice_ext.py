@@ -27,6 +27,7 @@ from typing import Any
 
 import openpyxl
 import pytest
+from conftest import SINGLE
 from libreoffice import _XCU, requires_soffice, shared_lock
 from lxml import etree
 from test_excel_entry import edit_like_a_team, norm, run
@@ -55,7 +56,7 @@ def _ready_for_python_macros() -> str | None:
 
 
 def new_plan(path: Path, *extra: str) -> Path:
-    code, out = run("new", "single", "--release", "2027-05-14", "-o", path,
+    code, out = run("new", SINGLE, "--release", "2027-05-14", "-o", path,
                     "--title", "Nuit blanche", *extra)
     assert code == 0, out
     return path

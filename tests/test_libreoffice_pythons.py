@@ -21,6 +21,7 @@ from typing import Any
 
 import openpyxl
 import pytest
+from conftest import SINGLE
 from test_excel_entry import edit_like_a_team, run
 
 from retrosheet.libreoffice.oxt import COMPONENT, PYTHONPATH
@@ -65,7 +66,7 @@ def plan_json(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A plan as the buttons read it: every sheet's values and formulas."""
     d = tmp_path_factory.mktemp("plan")
     path = d / "plan.xlsx"
-    code, out = run("new", "single", "--release", "2027-05-14", "-o", path,
+    code, out = run("new", SINGLE, "--release", "2027-05-14", "-o", path,
                     "--today", "2027-03-01", "--title", "Nuit blanche")
     assert code == 0, out
     values = openpyxl.load_workbook(path, data_only=True)  # the values `new` cached

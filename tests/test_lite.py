@@ -23,6 +23,7 @@ from typing import Any
 import lite_double
 import openpyxl
 import pytest
+from conftest import SINGLE
 from libreoffice import recalc, requires_soffice
 from test_excel_entry import AS_OF, RELEASE, TABLE_COLS, TODAY, edit_like_a_team, norm, run
 
@@ -41,7 +42,7 @@ ADDIN_PARTS = (WEBEXTENSION, TASKPANES, "xl/webextensions/_rels/taskpanes.xml.re
 
 
 def new_lite(path: Path, *extra: str) -> Path:
-    code, out = run("new", "single", "--release", RELEASE, "-o", path, "--today",
+    code, out = run("new", SINGLE, "--release", RELEASE, "-o", path, "--today",
                     TODAY.isoformat(), "--title", "Nuit blanche", "--xlwings-lite", *extra)
     assert code == 0, out
     return path
@@ -124,7 +125,7 @@ def test_the_file_carries_the_addin_its_scripts_and_the_buttons(tmp_path: Path) 
 
 
 def run_new_plain(path: Path) -> Path:
-    code, out = run("new", "single", "--release", RELEASE, "-o", path, "--today",
+    code, out = run("new", SINGLE, "--release", RELEASE, "-o", path, "--today",
                     TODAY.isoformat(), "--title", "Nuit blanche")
     assert code == 0, out
     return path
@@ -213,10 +214,10 @@ def test_code_of_its_own_is_never_replaced(tmp_path: Path) -> None:
                     "--xlwings-lite")
     assert code == 2 and "xlwings Lite code of its own" in out
     assert not dest.exists()
-    code, out = run("new", "single", "--release", RELEASE, "-o", tmp_path / "x.xlsx",
+    code, out = run("new", SINGLE, "--release", RELEASE, "-o", tmp_path / "x.xlsx",
                     "--xlwings-lite", "--macro")
     assert code == 2 and "either --macro" in out
-    code, out = run("new", "single", "--release", RELEASE, "-o", tmp_path / "x.xlsx",
+    code, out = run("new", SINGLE, "--release", RELEASE, "-o", tmp_path / "x.xlsx",
                     "--xlwings-lite", "--lite-requirement", "retrosheet\nevil")
     assert code == 2 and "one line" in out and not (tmp_path / "x.xlsx").exists()
 

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import SINGLE
 from packaging.requirements import Requirement
 from test_excel_entry import AS_OF, TODAY, edit_like_a_team
 from test_lite import book_of, by_cli, compare, parts, readd, run_new_plain
@@ -145,7 +146,7 @@ def pyodide_run(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
 def _new_plain_en(path: Path) -> Path:
     from test_excel_entry import RELEASE, run
 
-    code, out = run("new", "single", "--release", RELEASE, "-o", path, "--today",
+    code, out = run("new", SINGLE, "--release", RELEASE, "-o", path, "--today",
                     TODAY.isoformat(), "--title", "Nuit blanche", "--lang", "en")
     assert code == 0, out
     return path

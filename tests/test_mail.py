@@ -20,6 +20,7 @@ from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP as SMTPServer
 from aiosmtpd.smtp import AuthResult, Envelope, LoginPassword, Session
 from click.testing import CliRunner
+from conftest import SINGLE
 
 from retrosheet.cli import cli
 from retrosheet.errors import RetrosheetError
@@ -51,7 +52,7 @@ SKIPPED = ("sans e-mail dans l'équipe : Artiste, Label, Réalisateur·rice, Com
 
 
 def make(lang: str = "fr", emails: dict[str, tuple[str, str]] | None = None) -> NewPlan:
-    made = new_plan("single", RELEASE, lang=lang, title="Nuit blanche")
+    made = new_plan(SINGLE, RELEASE, lang=lang, title="Nuit blanche")
     st = made.plan.settings
     emails = EMAILS if emails is None else emails
     team = tuple(dataclasses.replace(m, name=emails[m.role][0], email=emails[m.role][1])
@@ -346,7 +347,7 @@ def test_refused_connection_is_one_line() -> None:
 def workbook(tmp_path: Path) -> Path:
     """A generated plan whose team table gives e-mails to three members."""
     path = tmp_path / "plan.xlsx"
-    result = CliRunner().invoke(cli, ["new", "single", "--release", "2027-05-14", "-o",
+    result = CliRunner().invoke(cli, ["new", SINGLE, "--release", "2027-05-14", "-o",
                                       str(path), "--title", "Nuit blanche",
                                       "--today", "2027-02-01"])
     assert result.exit_code == 0, result.output

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from conftest import SINGLE
 from libreoffice import recalc, soffice
 from python_calamine import CalamineWorkbook
 
@@ -52,7 +53,7 @@ def exported(path: Path) -> dict[str, tuple[dt.date, dt.date]]:
 @pytest.fixture
 def plan(tmp_path: Path) -> Path:
     out = tmp_path / "plan.xlsx"
-    code, _, _ = run("new", "single", "--release", "2027-05-14", "-o", str(out),
+    code, _, _ = run("new", SINGLE, "--release", "2027-05-14", "-o", str(out),
                      "--today", "2027-03-01")
     assert code == 0
     return out

@@ -17,6 +17,7 @@ from html import escape
 from pathlib import Path
 
 import pytest
+from conftest import SINGLE
 from libreoffice import ink_ratio
 
 from retrosheet.labels import Reply, Status
@@ -44,7 +45,7 @@ DONE = ("T010", "T020", "T030", "T040", "T050", "T060", "T070", "T080", "T090", 
 
 def report(lang: str = "fr") -> Report:
     """The built-in single plan at J-15 with progress, results, spend and contacts."""
-    made = new_plan("single", J, lang=lang, title='Nuit <blanche> & "co"',
+    made = new_plan(SINGLE, J, lang=lang, title='Nuit <blanche> & "co"',
                     artist="Lune Rousse")
     tasks = made.plan.by_id()
     for tid in DONE:
@@ -226,7 +227,7 @@ def test_timeline(rep: Report, page: str) -> None:
 ])
 def test_timeline_today_far_from_the_tasks(as_of: dt.date, label: str) -> None:
     """Months away, today is an arrow at the axis' edge: the tasks keep their width."""
-    made = new_plan("single", J)
+    made = new_plan(SINGLE, J)
     part = _section(to_html(build_report(made.plan, as_of)), "timeline")
     assert f">{label}</text>" in part
     assert ">J 14/05</text>" in part
@@ -259,7 +260,7 @@ def test_user_text_is_escaped() -> None:
 
 
 def test_empty_report_still_renders() -> None:
-    made = new_plan("single", J, lang="en")
+    made = new_plan(SINGLE, J, lang="en")
     rep = build_report(made.plan, AS_OF, owner="Nobody", findings=[])
     page = to_html(rep)
     for sid in SECTIONS:

@@ -12,6 +12,7 @@ from typing import Any
 import openpyxl
 import pytest
 from click.testing import CliRunner
+from conftest import SINGLE
 from libreoffice import recalc_many, requires_soffice
 from python_calamine import CalamineWorkbook
 
@@ -35,7 +36,7 @@ def run(*args: str | Path) -> tuple[int, str]:
 
 
 def new_plan(path: Path, *extra: str) -> Path:
-    code, out = run("new", "single", "--release", "2027-05-14", "-o", path,
+    code, out = run("new", SINGLE, "--release", "2027-05-14", "-o", path,
                     "--today", "2027-03-01", "--title", "Nuit blanche", *extra)
     assert code == 0, out
     return path

@@ -21,6 +21,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
+from conftest import SINGLE
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from lxml import etree
@@ -54,7 +55,7 @@ def base(tmp_path_factory: pytest.TempPathFactory) -> Path:
     two follow-ups (rows are added): a recompute writes in every way it can."""
     folder = tmp_path_factory.mktemp("spelling")
     plan = folder / "plan.xlsx"
-    assert run("new", "single", "--release", "2027-05-14", "-o", str(plan),
+    assert run("new", SINGLE, "--release", "2027-05-14", "-o", str(plan),
                "--today", TODAY).exit_code == 0
     files = _parts(plan)
     settings_xml = files["xl/worksheets/sheet3.xml"].decode()

@@ -56,6 +56,7 @@ class Package:
                                     if t == REL_SHARED_STRINGS and p in self._names), None)
         self._usual: dict[str, bytes] = {}
         self.respelled: set[str] = set()  # parts read in another XML spelling
+        self._facts: dict[tuple[str, str], bool] = {}
 
     def usual(self, part: str) -> bytes:
         """A sheet or shared-strings part in the usual XML spelling (respelled when it is
@@ -69,6 +70,13 @@ class Package:
                 self.respelled.add(part)
             self._usual[part] = data
         return self._usual[part]
+
+    def fact(self, part: str, name: str, compute: Callable[[], bool]) -> bool:
+        """Something learnt once about a part (whether it is sparse)."""
+        key = (part, name)
+        if key not in self._facts:
+            self._facts[key] = compute()
+        return self._facts[key]
 
     def respelled_copy(self) -> bytes:
         """The whole package, its respelled parts in the usual spelling (for a reader

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -15,7 +16,9 @@ from ..errors import RetrosheetError, WorkbookError
 from ..grid import Grid
 from ..labels import sheet_key
 from ..model import Plan
+from .cells import shared_strings, sparse_rows, too_sparse
 from .package import NS_MAIN, Package
+from .sheetxml import col_index
 
 # Encrypted .xlsx files and old .xls files are OLE compound documents, not zips.
 OLE_SIGNATURE = bytes.fromhex("D0CF11E0A1B11AE1")
@@ -82,13 +85,31 @@ def is_1904(path: Path) -> bool:
     return pr is not None and pr.get("date1904", "").strip() in ("1", "true")
 
 
-def sheet_rows(wb: Any, path: Path, sheet: str) -> Grid:
+_ERROR_CELL = re.compile(rb'<(?:[\w.-]+:)?c r="([A-Z]+)([0-9]+)"[^>]*? t="e"[^>]*>'
+                         rb"(?:(?!</(?:[\w.-]+:)?c>).)*?<(?:[\w.-]+:)?v>([^<]*)<", re.DOTALL)
+
+
+def sheet_rows(wb: Any, path: Path, sheet: str, pkg: Package | None = None) -> Grid:
     """A sheet's values from A1: calamine leaves out empty leading rows and columns
-    unless asked, and a margin column must not move every column one to the left."""
+    unless asked, and a margin column must not move every column one to the left.
+    A cell showing an error (#N/A) holds its error's text, as in Google Sheets (calamine
+    reads it as empty: a task would silently move to J)."""
+    part = pkg.sheets.get(sheet) if pkg is not None else None
+    data = pkg.usual(part) if pkg is not None and part is not None and pkg.has(part) else None
+    if pkg is not None and part is not None and data is not None and pkg.fact(
+            part, "sparse", lambda: too_sparse(data)):
+        strings = shared_strings(pkg.usual(pkg.shared_strings) if pkg.shared_strings else None)
+        return sparse_rows(data, strings)
     try:
-        return list(wb.get_sheet_by_name(sheet).to_python(skip_empty_area=False))
+        rows: list[list[Any]] = wb.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
     except Exception as exc:
         raise WorkbookError(f"{path.name}: sheet {sheet!r} cannot be read: {exc}") from exc
+    if data is not None and b' t="e"' in data:
+        for m in _ERROR_CELL.finditer(data):
+            r, c = int(m.group(2)) - 1, col_index(m.group(1).decode())
+            if r < len(rows) and c < len(rows[r]) and rows[r][c] in ("", None):
+                rows[r][c] = m.group(3).decode("utf-8", "replace")
+    return rows
 
 
 def read_planning_grid(path: Path) -> tuple[Grid, str, bool]:
@@ -105,7 +126,7 @@ def load_plan(path: Path, pkg: Package | None = None) -> LoadedPlan:
     wb, pkg = open_book(path, pkg)
 
     def rows_of(sheet: str) -> Iterable[Sequence[Any]]:
-        return sheet_rows(wb, path, sheet)
+        return sheet_rows(wb, path, sheet, pkg)
 
     try:
         return load_from_sheets(list(wb.sheet_names), rows_of, date1904=is_1904(path),

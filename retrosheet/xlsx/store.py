@@ -58,7 +58,7 @@ class XlsxStore:
         return list(self._wb.sheet_names)
 
     def rows(self, sheet: str) -> Iterable[Sequence[Any]]:
-        return sheet_rows(self._wb, self.path, sheet)
+        return sheet_rows(self._wb, self.path, sheet, self.pkg)
 
     def sheet(self, name: str) -> SheetXml:
         """The sheet part's XML, read once."""
