@@ -30,9 +30,9 @@ def by_axis(plan: Plan, day: dt.date) -> dict[str, tuple[float | None, float | N
 def test_pre_saves_are_not_judged_before_j() -> None:
     """The pre-save set-up is done at J-28 and 62 of 150 pre-saves are in at J-15: the
     campaign runs until J, so no verdict yet (it said "n'a pas marché")."""
-    plan = single(T150={"status": Status.DONE, "result": 62})
+    plan = single(T240={"status": Status.DONE, "result": 62})
     rep = build_report(plan, J - dt.timedelta(days=15), findings=[])
-    action = next(r for r in rep.results_by_action if r.key == "T150")
+    action = next(r for r in rep.results_by_action if r.key == "T240")
     assert (action.reached, action.verdict) == (62 / 150, Verdict.PENDING)
     assert by_axis(plan, J - dt.timedelta(days=15))["Distribution"][2] is Verdict.PENDING
     # From J on, the campaign is over and judged.
@@ -42,31 +42,36 @@ def test_pre_saves_are_not_judged_before_j() -> None:
 def test_streams_count_the_latest_measure_not_the_sum() -> None:
     """Streams at J+7 (target 3 000) and J+28 (target 10 000) measure the same counter:
     the axis' objective is 10 000, not 13 000; its result the J+28 figure."""
+    def streams(plan: Plan, day: dt.date) -> tuple[float | None, float | None, Verdict]:
+        rep = build_report(plan, day, findings=[])
+        r = next(r for r in rep.results_by_indicator if r.key == "Admin" and r.kpi == "streams")
+        return r.objective, r.result, r.verdict
+
     plan = single()
-    assert by_axis(plan, J)["Admin"][:2] == (10000, None)
-    plan = single(T380={"status": Status.DONE, "result": 2800})
-    assert by_axis(plan, J + dt.timedelta(days=8))["Admin"] == (3000, 2800, Verdict.IMPROVE)
-    plan = single(T380={"status": Status.DONE, "result": 2800},
-                  T440={"status": Status.DONE, "result": 11000})
+    assert streams(plan, J)[:2] == (10000, None)
+    plan = single(T480={"status": Status.DONE, "result": 2800})
+    assert streams(plan, J + dt.timedelta(days=8)) == (3000, 2800, Verdict.IMPROVE)
+    plan = single(T480={"status": Status.DONE, "result": 2800},
+                  T550={"status": Status.DONE, "result": 11000})
     day = J + dt.timedelta(days=30)
-    assert by_axis(plan, day)["Admin"] == (10000, 11000, Verdict.WORKED)
+    assert streams(plan, day) == (10000, 11000, Verdict.WORKED)
     rep = build_report(plan, day, findings=[])
-    admin = [r for r in rep.results_by_indicator if r.key == "Admin"]
-    assert [(r.kpi, r.result, r.measured_on) for r in admin] == [
-        ("streams", 11000, dt.date(2027, 6, 11))]
+    admin = [r for r in rep.results_by_indicator if r.key == "Admin" and r.kpi == "streams"]
+    assert [(r.result, r.measured_on, r.cumulative) for r in admin] == [
+        (11000, dt.date(2027, 6, 11), True)]
 
 
 def test_different_units_are_never_added() -> None:
     """Publicité has pre-saves (J-3) and streams (J+14): two indicators, no axis total."""
-    plan = single(T290={"status": Status.DONE, "result": 120},
-                  T400={"status": Status.DONE, "result": 4000})
+    plan = single(T380={"status": Status.DONE, "result": 120},
+                  T510={"status": Status.DONE, "result": 4000})
     day = J + dt.timedelta(days=20)
     assert by_axis(plan, day)["Publicité"][:2] == (None, None)
     rep = build_report(plan, day, findings=[])
     ads = {r.kpi: (r.objective, r.result, r.verdict) for r in rep.results_by_indicator
            if r.key == "Publicité"}
-    assert ads == {"pré-saves": (100, 120, Verdict.WORKED),
-                   "streams": (5000, 4000, Verdict.IMPROVE)}
+    assert {k: ads[k] for k in ("pré-saves", "streams")} == {
+        "pré-saves": (100, 120, Verdict.WORKED), "streams": (5000, 4000, Verdict.IMPROVE)}
 
 
 def test_counts_per_action_add_up() -> None:
