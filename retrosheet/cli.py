@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import shutil
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -559,8 +560,11 @@ def _render(rep: Any, fmt: str, output: str | None, text_module: str,
     if fmt == "md":
         return str(module.to_markdown(rep))
     to_terminal = output in (None, "-") and sys.stdout.isatty()
+    # On a terminal: colours, and long lines wrapped at phrase joints to its width.
+    wrap = {"width": shutil.get_terminal_size().columns} if (
+        to_terminal and text_module == "render") else {}
     return str(module.to_text(rep, (lambda t, role: click.style(t, **_STYLES.get(role, {})))
-                              if to_terminal else (lambda t, role: t)))
+                              if to_terminal else (lambda t, role: t), **wrap))
 
 
 def _label_report(specs: list[str], day: dt.date, fmt: str, output: str | None,

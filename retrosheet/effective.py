@@ -30,6 +30,7 @@ class EffectivePlan:
     calendar: WorkCalendar
     added: list[Task] = field(default_factory=list)  # follow-up rows the sheet lacks
     rules: dict[str, Rule | None] = field(default_factory=dict)  # task ID → its rule
+    _index: dict[str, Task] = field(default_factory=dict, repr=False)
 
     @property
     def tasks(self) -> list[Task]:
@@ -38,7 +39,9 @@ class EffectivePlan:
     def rule(self, task_id: str) -> Rule | None:
         """A task's follow-up rule (None: no rule, or one the checks report as wrong)."""
         if task_id not in self.rules:
-            task = self.plan.by_id().get(task_id)
+            if len(self._index) != len(self.plan.tasks):  # built once, not once a task
+                self._index = self.plan.by_id()
+            task = self._index.get(task_id)
             try:
                 self.rules[task_id] = parse_rule(task) if task is not None else None
             except PlanError:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable
 
 from .labels import plural_s
@@ -119,10 +120,60 @@ def _plain(text: str, role: str) -> str:
     return text
 
 
-def to_text(rep: Report, style: Style = _plain) -> str:
+VERDICT_ROLE = {"WORKED": "ok", "IMPROVE": "due", "FAILED": "late"}
+
+
+# Joints a line may be cut at, the loosest first: between results, between a task and its
+# note, after a label, between list items, and only then between words.
+JOINTS = (" · ", " — ", " : ", ": ", ", ", " ")
+
+
+def wrap_phrases(text: str, width: int, indent: str, joints: tuple[str, ...] = JOINTS
+                 ) -> list[str]:
+    """`text` cut at its phrase joints so no line passes `width` columns; continuation
+    lines are indented two more spaces. A phrase with no joint left keeps its own line."""
+    if _visible(text) <= width:
+        return [text]
+    body = text[len(indent):]
+    for n, sep in enumerate(joints):
+        if sep not in body:
+            continue
+        parts = body.split(sep)
+        pieces = [p + sep.rstrip() for p in parts[:-1]] + [parts[-1]]
+        lines: list[str] = []
+        cur = ""
+        for piece in pieces:
+            room = width - len(indent) - (2 if lines else 0)
+            if cur and _visible(cur) + 1 + _visible(piece) > room:
+                lines.append(cur)
+                cur = piece
+            else:
+                cur = f"{cur} {piece}" if cur else piece
+        lines.append(cur)
+        # Still too long: finer joints, but words are split only when nothing else was.
+        finer = tuple(j for j in joints[n + 1:] if j != " ")
+        out: list[str] = []
+        for k, line in enumerate(lines):
+            pad = indent if k == 0 else indent + "  "
+            out += wrap_phrases(pad + line, width, pad, finer)
+        return out
+    return [text]
+
+
+def to_text(rep: Report, style: Style = _plain, width: int | None = None) -> str:
+    """The report for a terminal; `width` (columns) wraps long lines at phrase joints."""
+    from .render_monday import blocked_lines, monday_sections
+
     lang = rep.lang
     out: list[str] = [style(heading(rep), "title"), ""]
     monday, sunday = rep.week
+    for sec in monday_sections(rep):
+        out.append(style(f"{sec.title} ({len(sec.lines)})" if sec.key in (
+            "priorities", "risks") else sec.title, "title"))
+        out.extend(f"  {style(x.text, x.role) if x.role else x.text}" for x in sec.lines)
+        if not sec.lines:
+            out.append(f"  {w('nothing', lang)}")
+        out.append("")
 
     def section(title: str, lines: list[str], role: str = "title",
                 count: int | None = None) -> None:
@@ -156,8 +207,8 @@ def to_text(rep: Report, style: Style = _plain) -> str:
                       f"{w('round', lang, n=c.round)} {day(c.followup, lang)}"
                       .replace(" : ", ": " if lang == "en" else " : "))
     section(w("followups", lang), fl, count=len(rep.followups_due))
-    section(w("blocked", lang), [task_text(x, lang) for x in rep.blocked])
-    width = max((len(p.axis) for p in rep.progress), default=0)
+    section(w("blocked", lang), blocked_lines(rep))
+    axis_width = max((len(p.axis) for p in rep.progress), default=0)
     pl = []
     for p in rep.progress:
         bits = [w("done_of", lang, done=p.done, total=p.total - p.cancelled)
@@ -166,21 +217,45 @@ def to_text(rep: Report, style: Style = _plain) -> str:
             bits.append(w("n_late", lang, n=p.late))
         if p.blocked:
             bits.append(w("n_blocked", lang, n=p.blocked))
-        pl.append(f"{p.axis:<{width}}  " + ", ".join(bits))
+        pl.append(f"{p.axis:<{axis_width}}  " + ", ".join(bits))
     section(w("progress", lang), pl)
     for key, results in (("results_axis", rep.results_by_axis),
                          ("results_platform", rep.results_by_platform),
                          ("results_action", rep.results_by_action)):
-        rl = [f"{r.label}: " + " · ".join(
-            f"{w(c, lang)} {v}" for c, v in zip(RESULT_COLUMNS, result_cells(r, lang),
-                                                  strict=True) if v != "—")
-              for r in results]
+        rl = []
+        for r in results:
+            cells = [f"{w(c, lang)} {v}" for c, v in zip(RESULT_COLUMNS, result_cells(r, lang),
+                                                          strict=True) if v != "—"]
+            line = f"{r.label}: " + " · ".join(cells)
+            # The verdict is the last phrase: coloured like the HTML report's badges.
+            role = VERDICT_ROLE.get(r.verdict.name, "")
+            verdict = f"{w('verdict', lang)} {r.verdict.label(lang)}"
+            if role and line.endswith(verdict):
+                line = line[: -len(verdict)] + style(verdict, role)
+            rl.append(line)
         section(w(key, lang), rl)
     section(w("replies", lang), [
         f"{r.axis}: {w('replied', lang, r=r.replied, n=r.contacts)} ({pct(r.rate, lang)}), "
         f"{w('yes_no', lang, y=r.yes, n=r.no)}" for r in rep.replies])
-    section(w("findings", lang), [str(f) for f in rep.findings])
-    return "\n".join(out).rstrip() + "\n"
+    section(w("findings", lang), [style(str(f), FINDING_ROLE.get(f.severity.name, ""))
+                                  for f in rep.findings])
+    text = "\n".join(out).rstrip() + "\n"
+    if width is None:
+        return text
+    wrapped: list[str] = []
+    for ln in text.split("\n"):
+        indent = ln[: len(ln) - len(ln.lstrip(" "))]
+        wrapped += wrap_phrases(ln, width, indent) if _visible(ln) > width else [ln]
+    return "\n".join(wrapped)
+
+
+FINDING_ROLE = {"ERROR": "late", "WARNING": "due"}
+_ANSI = re.compile(r"\x1b\[[0-9;]*m")
+
+
+def _visible(text: str) -> int:
+    """Columns a line takes on screen (colour codes take none)."""
+    return len(_ANSI.sub("", text))
 
 
 def _md_table(head: list[str], rows: list[list[str]]) -> list[str]:
@@ -196,7 +271,13 @@ def _md_table(head: list[str], rows: list[list[str]]) -> list[str]:
 def to_markdown(rep: Report) -> str:
     lang = rep.lang
     monday, sunday = rep.week
+    from .render_monday import blocked_lines, monday_sections
+
     out = [f"# {heading(rep)}", ""]
+    for sec in monday_sections(rep):
+        out += [f"## {sec.title}", ""]
+        out += [f"- {x.text}" for x in sec.lines] or [f"- {w('nothing', lang)}"]
+        out.append("")
 
     def tasks(xs: list[TaskLine]) -> list[str]:
         return [f"- {task_text(x, lang)}" for x in xs] or [f"- {w('nothing', lang)}"]
@@ -222,7 +303,8 @@ def to_markdown(rep: Report) -> str:
                        f"{w('round', lang, n=c.round)} {day(c.followup, lang)}")
     if not rep.followups_due:
         out.append(f"- {w('nothing', lang)}")
-    out += ["", f"## {w('blocked', lang)} ({len(rep.blocked)})", "", *tasks(rep.blocked), ""]
+    out += ["", f"## {w('blocked', lang)} ({len(rep.blocked)})", "",
+            *([f"- {x}" for x in blocked_lines(rep)] or [f"- {w('nothing', lang)}"]), ""]
     out += [f"## {w('progress', lang)}", ""]
     out += _md_table([w("axis", lang), "✓", "%", w("late", lang), w("blocked", lang)], [
         [p.axis, f"{p.done}/{p.total - p.cancelled}", pct(p.share_done, lang), str(p.late),

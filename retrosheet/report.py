@@ -15,9 +15,11 @@ from .checks import Finding, check_plan
 from .effective import EffectivePlan, effective_of
 from .labels import Axis, Labeled, Status, TaskType, axis_label
 from .model import Contact, Plan, Scheduled, Task
+from .monday import Monday, build_monday
 from .results import by_indicator, counted, measure, window_end
 
-SCHEMA_VERSION = 2  # schemas/report-v2.json
+# 2: the Monday sections, results per indicator (schemas/report-v2.json)
+SCHEMA_VERSION = 2
 CLOSED = (Status.DONE, Status.CANCELLED)
 
 
@@ -148,6 +150,7 @@ class Report:
     replies: list[ReplyRate] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
     timeline: list[TaskLine] = field(default_factory=list)  # every task, by deadline
+    monday: Monday | None = None  # budget, risks, hard deadlines, blocked, priorities
 
     @property
     def days_to_release(self) -> int:
@@ -240,6 +243,7 @@ def build_report(
     (rep.results_by_action, rep.results_by_axis, rep.results_by_platform,
      rep.results_by_indicator) = _results(mine, lang, th, dates, st.release, as_of)
     rep.replies = _replies(plan, lang)
+    rep.monday = build_monday(plan, dates, lines, as_of, sunday)
     rep.findings = findings if findings is not None else check_plan(eff, as_of)
     return rep
 

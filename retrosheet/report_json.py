@@ -1,4 +1,5 @@
-"""The report as JSON-ready data: a stable, versioned schema (schemas/report-v2.json)."""
+"""The report as JSON-ready data: a stable, versioned schema (schemas/report-v2.json; v2
+adds the Monday sections to v1, whose fields keep their meaning)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from .labels import Labeled
 
 if TYPE_CHECKING:
     from .checks import Finding
+    from .monday import Monday
     from .report import Report, Result, TaskLine
 
 
@@ -42,7 +44,6 @@ def finding_dict(f: Finding, lang: str) -> dict[str, Any]:
 
 
 def report_to_dict(rep: Report) -> dict[str, Any]:
-    from .report import SCHEMA_VERSION
 
     lang = rep.lang
     monday, sunday = rep.week
@@ -53,7 +54,7 @@ def report_to_dict(rep: Report) -> dict[str, Any]:
 
     return {
         "schema": "retrosheet-report",
-        "version": SCHEMA_VERSION,
+        "version": rep_version(),
         "title": rep.title,
         "artist": rep.artist,
         "lang": lang,
@@ -93,6 +94,33 @@ def report_to_dict(rep: Report) -> dict[str, Any]:
             for r in rep.replies
         ],
         "findings": [finding_dict(f, lang) for f in rep.findings],
+        "monday": monday_dict(rep.monday, lang) if rep.monday else None,
+    }
+
+
+def rep_version() -> int:
+    from .report import SCHEMA_VERSION
+
+    return SCHEMA_VERSION
+
+
+def monday_dict(m: Monday, lang: str) -> dict[str, Any]:
+    b = m.budget
+    return {
+        "budget": {"total": b.total, "spent": b.spent, "left": b.left,
+                   "unbudgeted": b.unbudgeted,
+                   "share_spent": None if b.share_spent is None else round(b.share_spent, 4)},
+        "risks": [{"task": task_dict(r.task, lang),
+                   "dependents": [task_dict(x, lang) for x in r.dependents]}
+                  for r in m.risks],
+        "checklist": [{"kind": _code(c.kind), "kind_label": c.kind.label(lang),
+                       "state": _code(c.state), "state_label": c.state.label(lang),
+                       "task": task_dict(c.task, lang) if c.task else None}
+                      for c in m.checklist],
+        "blocked": [{"task": task_dict(x.task, lang), "reason": x.reason} for x in m.blocked],
+        "priorities": [{"task": task_dict(p.task, lang), "why": [_code(y) for y in p.why],
+                        "why_labels": [y.label(lang) for y in p.why],
+                        "dependents": p.dependents} for p in m.priorities],
     }
 
 

@@ -212,8 +212,8 @@ def same(u: CellUpdate, old: Any, old_formula: str | None, *, date1904: bool = F
          live: bool = False) -> bool:
     """Whether a cell showing `old` with formula `old_formula` already holds what `u`
     writes. A live workbook computes its formulas: only the formula is compared there."""
-    if norm_formula(old_formula) != norm_formula(u.formula):
-        return False
+    if old_formula != u.formula and norm_formula(old_formula) != norm_formula(u.formula):
+        return False  # (the same text needs no normalising: the common case, and costly)
     if u.formula and live:
         return True
     if u.kind == "blank":

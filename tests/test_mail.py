@@ -71,8 +71,15 @@ def parts(msg: EmailMessage) -> tuple[str, str]:
 
 
 def shown(rep: Report) -> set[str]:
-    """IDs a text report lists: late, due this week and next week."""
-    return {x.id for x in rep.late} | {
+    """IDs a text report lists: late, due this week and next week, and the Monday summary's
+    risks (with the tasks waiting for them), hard deadlines and priorities."""
+    monday: set[str] = set()
+    if rep.monday is not None:
+        m = rep.monday
+        monday = ({r.task.id for r in m.risks} | {x.id for r in m.risks for x in r.dependents}
+                  | {c.task.id for c in m.checklist if c.task}
+                  | {p.task.id for p in m.priorities})
+    return {x.id for x in rep.late} | monday | {
         x.id for xs in (*rep.due_this_week.values(), *rep.due_next_week.values()) for x in xs}
 
 

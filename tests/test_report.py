@@ -190,3 +190,8 @@ def test_json_validates_against_the_published_schema(lang: str) -> None:
     bad = dict(doc, version=1)
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.validate(bad, schema)
+    # v2: the Monday sections are there and checked too.
+    assert set(doc["monday"]) == {"budget", "risks", "checklist", "blocked", "priorities"}
+    broken = dict(doc, monday=dict(doc["monday"], budget={"total": 1}))
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(broken, schema)

@@ -29,8 +29,8 @@ from retrosheet.report import Report, Verdict, build_report
 J = dt.date(2027, 5, 14)
 AS_OF = dt.date(2027, 4, 29)  # a Thursday: week of 26/04 to 02/05, J-15
 ARTIFACTS = Path(__file__).parent / "artifacts"
-SECTIONS = ("late", "due-this-week", "due-next-week", "followups", "blocked", "progress",
-            "results", "replies", "findings", "timeline")
+SECTIONS = ("monday", "late", "due-this-week", "due-next-week", "followups", "blocked",
+            "progress", "results", "replies", "findings", "timeline")
 TIMEOUT = 120  # seconds for one Chromium run
 
 requires_chromium = pytest.mark.skipif(
@@ -212,7 +212,8 @@ def test_replies_and_findings(rep: Report, page: str) -> None:
 
 def test_timeline(rep: Report, page: str) -> None:
     part = _section(page, "timeline")
-    assert part.count("<svg") == 1
+    assert part.count("<svg") == 2  # one for desktops, one for phones (the CSS picks)
+    assert part.count('class="timeline narrow"') == 1
     assert part.count("<rect") >= 50 and part.count("<polygon") >= 3  # tasks, milestones
     today = "aujourd&#x27;hui" if rep.lang == "fr" else "today"
     assert f">{today} {'29/04' if rep.lang == 'fr' else '04-29'}</text>" in part
@@ -235,7 +236,7 @@ def test_timeline_today_far_from_the_tasks(as_of: dt.date, label: str) -> None:
 
 def test_svgs_are_accessible(page: str) -> None:
     svgs = re.findall(r"<svg\b[^>]*>.*?</svg>", page, flags=re.S)
-    assert len(svgs) == 4
+    assert len(svgs) == 5  # progress, budget, results, timeline for desktops and phones
     for svg in svgs:
         assert 'role="img"' in svg and 'aria-label="' in svg
         assert re.match(r"<svg\b[^>]*>\s*<title>[^<]+</title>", svg)
@@ -310,5 +311,5 @@ def test_chromium_parses_sections_and_svgs(html_file: Path) -> None:
     assert "</html>" in dom, done.stderr[-2000:]
     for sid in SECTIONS:
         assert f'<section id="{sid}">' in dom, sid
-    assert len(re.findall(r'<svg\b[^>]*role="img"', dom)) == 4
-    assert dom.count("</svg>") == 4 and "<parsererror" not in dom
+    assert len(re.findall(r'<svg\b[^>]*role="img"', dom)) == 5
+    assert dom.count("</svg>") == 5 and "<parsererror" not in dom

@@ -1,0 +1,204 @@
+"""The Monday summary (issue 10 item 6): money, risks, hard deadlines, why things are
+blocked, and this week's priorities. Pure: built from the plan, its dates and the report's
+task lines, so every format (text, md, html, json, Report sheet) says the same.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from .kinds import Kind, kinds_of
+from .labels import Labeled, Status
+from .model import RELEASE, Plan, Scheduled, Task
+
+if TYPE_CHECKING:
+    from .report import TaskLine
+
+CLOSED = (Status.DONE, Status.CANCELLED)
+PRIORITIES = 5  # a Monday list that fits on a phone screen
+DEPENDENTS_SHOWN = 6
+
+
+class Hard(Labeled):
+    """The deadlines that cannot slip: a platform or the law sets them."""
+
+    UPLOAD = ("Envoi au distributeur", "Distributor upload")
+    PITCH = ("Pitch éditorial", "Editorial pitch")
+    RIGHTS = ("Droits déclarés", "Rights registered")
+    STOCK = ("Stock physique", "Physical stock")
+
+
+_HARD_KIND = {Hard.UPLOAD: Kind.UPLOAD, Hard.PITCH: Kind.PITCH, Hard.RIGHTS: Kind.RIGHTS,
+              Hard.STOCK: Kind.STOCK}
+
+
+class State(Labeled):
+    DONE = ("fait", "done")
+    LATE = ("en retard", "late")
+    THIS_WEEK = ("cette semaine", "this week")
+    ON_TRACK = ("à venir", "coming")
+    MISSING = ("absent du plan", "not in the plan")
+
+
+@dataclass(frozen=True)
+class Budget:
+    total: float  # planned spend over the plan
+    spent: float
+    unbudgeted: float  # spent on rows with no budget
+
+    @property
+    def left(self) -> float:
+        return self.total - self.spent
+
+    @property
+    def share_spent(self) -> float | None:
+        return self.spent / self.total if self.total else None
+
+
+@dataclass(frozen=True)
+class Risk:
+    """A late task and the open tasks that depend on it (through their anchors)."""
+
+    task: TaskLine
+    dependents: tuple[TaskLine, ...]
+
+
+@dataclass(frozen=True)
+class Check:
+    """One line of the hard-deadline checklist."""
+
+    kind: Hard
+    state: State
+    task: TaskLine | None  # None: no such task in the plan
+
+
+@dataclass(frozen=True)
+class BlockedLine:
+    task: TaskLine
+    reason: str  # the task's notes: why it is blocked
+
+
+class Why(Labeled):
+    LATE = ("en retard", "late")
+    HARD = ("échéance ferme", "hard deadline")
+    BLOCKS = ("d'autres tâches en dépendent", "other tasks depend on it")
+    DUE = ("à rendre cette semaine", "due this week")
+
+
+@dataclass(frozen=True)
+class Priority:
+    task: TaskLine
+    why: tuple[Why, ...]
+    dependents: int
+
+
+@dataclass
+class Monday:
+    budget: Budget
+    risks: list[Risk] = field(default_factory=list)
+    checklist: list[Check] = field(default_factory=list)
+    blocked: list[BlockedLine] = field(default_factory=list)
+    priorities: list[Priority] = field(default_factory=list)
+
+
+def dependents_of(tasks: list[Task]) -> dict[str, list[str]]:
+    """Task ID → IDs of every task anchored to it, directly or down a chain, in plan order."""
+    children: dict[str, list[str]] = defaultdict(list)
+    for t in tasks:
+        for a in t.anchors:
+            if a != RELEASE:
+                children[a].append(t.id)
+    order = {t.id: i for i, t in enumerate(tasks)}
+    out: dict[str, list[str]] = {}
+
+    def reach(root: str) -> list[str]:
+        seen: set[str] = set()
+        stack = list(children.get(root, ()))
+        while stack:
+            tid = stack.pop()
+            if tid not in seen and tid != root:
+                seen.add(tid)
+                stack.extend(children.get(tid, ()))
+        return sorted(seen, key=lambda x: order.get(x, 0))
+
+    for t in tasks:
+        if t.id in children:
+            out[t.id] = reach(t.id)
+    return out
+
+
+def build_monday(plan: Plan, dates: dict[str, Scheduled], lines: list[TaskLine],
+                 as_of: dt.date, sunday: dt.date) -> Monday:
+    """The Monday sections for the tasks in `lines` (one owner's, or everyone's)."""
+    index = plan.by_id()
+    mine = [index[x.id] for x in lines if x.id in index]
+    by_line = {x.id: x for x in lines}
+    live = [t for t in mine if t.status is not Status.CANCELLED]
+    budget = Budget(
+        total=sum(t.budget or 0 for t in live),
+        spent=sum(t.spent or 0 for t in live),
+        unbudgeted=sum(t.spent or 0 for t in live if not t.budget))
+    deps = dependents_of(plan.tasks)
+    open_line = {x.id: x for x in lines if x.status not in CLOSED}
+    risks = []
+    for x in lines:
+        if x.days_late and x.status not in CLOSED:
+            after = tuple(open_line[d] for d in deps.get(x.id, ()) if d in open_line)
+            risks.append(Risk(x, after))
+    risks.sort(key=lambda r: (-len(r.dependents), -r.task.days_late, r.task.id))
+    return Monday(
+        budget=budget, risks=risks,
+        checklist=_checklist(mine, by_line, as_of, sunday),
+        blocked=[BlockedLine(by_line[t.id], " ".join(t.notes.split()))
+                 for t in mine if t.status is Status.BLOCKED and t.id in by_line],
+        priorities=_priorities(mine, by_line, deps, open_line, sunday))
+
+
+def _state(x: TaskLine, sunday: dt.date) -> State:
+    if x.status is Status.DONE:
+        return State.DONE
+    if x.days_late:
+        return State.LATE
+    return State.THIS_WEEK if x.deadline <= sunday else State.ON_TRACK
+
+
+def _checklist(tasks: list[Task], lines: dict[str, TaskLine], as_of: dt.date,
+               sunday: dt.date) -> list[Check]:
+    physical = any(kinds_of(t) & {Kind.STOCK, Kind.PRESSING} for t in tasks)
+    out: list[Check] = []
+    for hard, kind in _HARD_KIND.items():
+        xs = sorted((lines[t.id] for t in tasks if kind in kinds_of(t)
+                     and t.status is not Status.CANCELLED and t.id in lines),
+                    key=lambda x: (x.deadline, x.id))
+        if not xs:
+            if hard is not Hard.STOCK or physical:
+                out.append(Check(hard, State.MISSING, None))
+            continue
+        out += [Check(hard, _state(x, sunday), x) for x in xs]
+    return out
+
+
+def _priorities(tasks: list[Task], lines: dict[str, TaskLine], deps: dict[str, list[str]],
+                open_line: dict[str, TaskLine], sunday: dt.date) -> list[Priority]:
+    """The few open tasks to do first this week: late ones, hard deadlines, the ones others
+    wait for, then what is due."""
+    out = []
+    for t in tasks:
+        x = open_line.get(t.id)
+        if x is None or (not x.days_late and x.deadline > sunday):
+            continue
+        waiting = sum(1 for d in deps.get(t.id, ()) if d in open_line)
+        why = [Why.LATE] if x.days_late else []
+        if any(k in kinds_of(t) for k in _HARD_KIND.values()):
+            why.append(Why.HARD)
+        if waiting:
+            why.append(Why.BLOCKS)
+        if not x.days_late:
+            why.append(Why.DUE)
+        out.append(Priority(x, tuple(why), waiting))
+    out.sort(key=lambda p: (Why.LATE not in p.why, Why.HARD not in p.why, -p.dependents,
+                            p.task.deadline, p.task.id))
+    return out[:PRIORITIES]
