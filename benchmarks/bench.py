@@ -1,4 +1,4 @@
-"""Figures for SPEC §9, printed with their ratio to the target (not a test: no asserts).
+"""Figures for docs/contract.md §9, printed with their ratio to the target (not a test: no asserts).
 
     python3 benchmarks/bench.py            # all
     python3 benchmarks/bench.py --quick    # fewer repeats
@@ -45,7 +45,7 @@ def run_cli(*args: str) -> Callable[[], object]:
 
 def line(name: str, seconds: float, target: float | None, extra: str = "",
          width: int = 48, no_target: str = "(no target)") -> None:
-    """One figure with its ratio to the SPEC §9 target."""
+    """One figure with its ratio to the docs/contract.md §9 target."""
     ratio = f"{seconds / target:5.2f} × target {target:g} s" if target else no_target
     verdict = "" if target is None else ("  ok" if seconds <= target else "  OVER")
     print(f"{name:<{width}} {seconds:8.3f} s   {ratio}{verdict}{extra}")
@@ -135,7 +135,7 @@ print(time.perf_counter() - t0, PEAK())
 
 
 def report_vs_calamine(d: Path, rep: int) -> None:
-    """SPEC §9: report on a 100,000-row plan against python-calamine's own read of its
+    """docs/contract.md §9: report on a 100,000-row plan against python-calamine's own read of its
     Planning sheet (imports included on both sides), with peak memory."""
     csv_path = write_csv(synth_tasks(77_000), d / "t100k.csv")  # + follow-ups ≈ 100,100 rows
     plan = d / "p100k.xlsx"
@@ -164,7 +164,7 @@ def _measure(code: str, *args: str) -> tuple[float, float]:
 
 
 def recompute_vs_openpyxl(plan: Path, d: Path, rep: int) -> None:
-    """SPEC §9: recompute of a 10,000-row plan whose release moved, against openpyxl's own
+    """docs/contract.md §9: recompute of a 10,000-row plan whose release moved, against openpyxl's
     load + save of that same file."""
     import openpyxl
 

@@ -1,4 +1,4 @@
-"""The Python side of an Excel button click on a 200-task plan (SPEC §9: under 1 s wall,
+"""The Python side of an Excel button click on a 200-task plan (docs/contract.md §9: under 1 s wall,
 start-up included). Prints figures and their ratio to the target; asserts nothing.
 
     python3 benchmarks/excel_button.py            # 7 runs each, medians

@@ -20,7 +20,9 @@ import click
 from .errors import PlanError, RetrosheetError
 
 if TYPE_CHECKING:
+    from .checks import Finding
     from .model import Plan
+    from .updates import CellUpdate
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -111,12 +113,16 @@ def templates_cmd(lang: str) -> None:
     Example:
         retrosheet templates --lang en
     """
-    from .templates import BUILTIN, builtin_rows
+    from .new import new_plan
+    from .templates import BUILTIN
 
     for name, (fr, en) in BUILTIN.items():
-        rows = builtin_rows(name)
-        unit = "tâches" if lang == "fr" else "tasks"
-        click.echo(f"{name:<9} {fr if lang == 'fr' else en} ({rows} {unit})")
+        made = new_plan(name, dt.date(2027, 1, 1), lang=lang)  # any day: rows, not dates
+        followups = len(made.effective.added)
+        tasks = len(made.plan.tasks) - followups
+        text = (f"{tasks} tâches + {followups} relances" if lang == "fr"
+                else f"{tasks} tasks + {followups} follow-ups")
+        click.echo(f"{name:<9} {fr if lang == 'fr' else en} ({text})")
 
 
 @cli.command(name="new")
@@ -173,6 +179,7 @@ def new_cmd(template: str | None, release: str, output: str | None, lang: str, c
         retrosheet new single --release 2027-05-14 -o "Nuit blanche.xlsm" --macro
         retrosheet new single --release 2027-05-14 -o "Nuit blanche.xlsx" --xlwings-lite
     """
+    from .cli_new import new_in_sheets, reanchor, say_new
     from .new import new_plan
     from .templates import WORKBOOK_SUFFIXES
     from .xlsx.create import write_new
@@ -194,9 +201,9 @@ def new_cmd(template: str | None, release: str, output: str | None, lang: str, c
         if macro or lite:
             raise click.UsageError("--macro and --xlwings-lite write a file: they do not go "
                                    "with --gsheet/--gsheet-new")
-        _new_in_sheets(template, release_date, now, output, gsheet, gsheet_new, share,
-                       credentials, lang=lang, country=country, region=region, title=title,
-                       artist=artist)
+        new_in_sheets(template, release_date, now, output, gsheet, gsheet_new, share,
+                      credentials, lang=lang, country=country, region=region, title=title,
+                      artist=artist)
         return
     from_workbook = Path(template).suffix.lower() in WORKBOOK_SUFFIXES
     suffix = ".xlsm" if macro else Path(template).suffix.lower() if from_workbook else ".xlsx"
@@ -207,7 +214,7 @@ def new_cmd(template: str | None, release: str, output: str | None, lang: str, c
     if path.exists() and not force:
         raise UserError(f"{path} exists: choose another name or add --force")
     if from_workbook:
-        _reanchor(Path(template), path, release_date, macro, lite, lite_requirement)
+        reanchor(Path(template), path, release_date, macro, lite, lite_requirement)
         return
     try:
         made = new_plan(template, release_date, lang=lang, country=country, region=region,
@@ -216,98 +223,7 @@ def new_cmd(template: str | None, release: str, output: str | None, lang: str, c
                   lite_requirement=lite_requirement)
     except RetrosheetError as exc:
         raise _fail(exc) from exc
-    _say_new(made, str(path), release_date, now, lang)
-
-
-def _say_new(made: Any, where: str, release_date: dt.date, now: dt.date, lang: str) -> None:
-    n = len(made.plan.tasks)
-    template = made.plan.settings.template
-    fmt = "%d/%m/%Y" if lang == "fr" else "%Y-%m-%d"
-    j = release_date.strftime(fmt)
-    if lang == "fr":
-        click.echo(f"{where} : {n} tâches, sortie (J) le {j}, modèle {template}")
-    else:
-        click.echo(f"{where}: {n} tasks, release (J) on {j}, template {template}")
-    late = made.past_deadlines(now)
-    if late:
-        ids = ", ".join(f"{tid} ({days} j de retard)" if lang == "fr" else f"{tid} ({days} d late)"
-                        for tid, days in late[:10])
-        more = f" … +{len(late) - 10}" if len(late) > 10 else ""
-        msg = (f"Attention : {len(late)} échéance(s) déjà passée(s), la sortie est trop proche "
-               f"pour ce modèle : {ids}{more}" if lang == "fr" else
-               f"Warning: {len(late)} deadline(s) already past, the release is too close "
-               f"for this template: {ids}{more}")
-        click.echo(msg, err=True)
-
-
-def _new_in_sheets(template: str, release: dt.date, now: dt.date, output: str | None,
-                   gsheet: str | None, gsheet_new: str | None, share: str | None,
-                   credentials: str | None, *, lang: str, country: str, region: str,
-                   title: str, artist: str) -> None:
-    """`new … --gsheet KEY|URL` or `--gsheet-new TITLE`: the plan written into Google Sheets
-    (2 requests; 3 with --share)."""
-    from .new import new_plan
-    from .templates import WORKBOOK_SUFFIXES
-
-    if gsheet and gsheet_new:
-        raise click.UsageError("give either --gsheet or --gsheet-new, not both")
-    if share and not gsheet_new:
-        raise click.UsageError("--share goes with --gsheet-new")
-    if output:
-        raise click.UsageError("-o writes a file; --gsheet/--gsheet-new write a Google Sheet")
-    if Path(template).suffix.lower() in WORKBOOK_SUFFIXES:
-        raise click.UsageError("a past plan (.xlsx) cannot be re-anchored into Google Sheets "
-                               "yet: use a built-in template or a CSV")
-    key = _sheet(gsheet) if gsheet else None
-    if gsheet and key is None:
-        raise click.BadParameter(f"{gsheet!r} is not a Google Sheets URL or key",
-                                 param_hint="--gsheet")
-    try:
-        from .gsheets.client import connect
-        from .gsheets.create import create_new, fill_existing
-
-        made = new_plan(template, release, lang=lang, country=country, region=region,
-                        title=title, artist=artist)
-        api = connect(credentials, create=bool(gsheet_new))
-        if gsheet_new:
-            created = create_new(made, now, gsheet_new, api=api, share_with=share)
-        else:
-            assert key is not None
-            created = fill_existing(made, now, key, api=api)
-    except RetrosheetError as exc:
-        raise _fail(exc) from exc
-    _say_new(made, created.url, release, now, lang)
-    if gsheet_new and not share and api.identity.service_account:
-        click.echo(_say(lang, "Attention : la feuille appartient au compte de service "
-                              f"{api.identity.email} ; ajoutez --share VOTRE_EMAIL pour la voir",
-                        "Warning: the sheet belongs to the service account "
-                        f"{api.identity.email}; add --share YOUR_EMAIL to see it"), err=True)
-
-
-def _reanchor(src: Path, dest: Path, release: dt.date, macro: bool = False,
-              lite: bool = False, lite_requirement: str | None = None) -> None:
-    from .xlsx.edit import reanchor_file
-
-    if not src.exists():
-        raise UserError(f"{src}: no such file")
-    try:
-        if macro:
-            from .xlsx.macro import reanchor_with_macros
-
-            edited = reanchor_with_macros(src, dest, release)
-        elif lite:
-            from .xlsx.lite import reanchor_with_lite
-
-            edited = reanchor_with_lite(src, dest, release, lite_requirement)
-        else:
-            edited = reanchor_file(src, dest, release)
-    except RetrosheetError as exc:
-        raise _fail(exc) from exc
-    lang = edited.loaded.plan.settings.lang
-    n = len(edited.result.plan.tasks)
-    j = release.strftime("%d/%m/%Y" if lang == "fr" else "%Y-%m-%d")
-    click.echo(_say(lang, f"{dest} : {n} tâches reprises de {src.name}, sortie (J) le {j}",
-                    f"{dest}: {n} tasks taken from {src.name}, release (J) on {j}"))
+    say_new(made, str(path), release_date, now, lang)
 
 
 @cli.command(name="export")
@@ -338,7 +254,7 @@ def _say(lang: str, fr: str, en: str) -> str:
     return fr if lang == "fr" else en
 
 
-def _show_value(update: Any, text: str, lang: str) -> str:
+def _show_value(update: CellUpdate, text: str, lang: str) -> str:
     """A cell's raw text as a person reads it: dates as dates, empty as (vide)."""
     from .values import from_serial
 
@@ -353,7 +269,7 @@ def _show_value(update: Any, text: str, lang: str) -> str:
     return text
 
 
-def _print_findings(findings: list[Any]) -> None:
+def _print_findings(findings: list[Finding]) -> None:
     for f in findings:
         click.echo(str(f))
 
@@ -509,7 +425,9 @@ def report_cmd(plans: tuple[str, ...], as_of: str | None, fmt: str, output: str 
     if len(plans) > 1 or Path(plans[0]).is_dir():
         if write_sheet or mail:
             raise click.UsageError("--write-sheet and --mail take one PLAN")
-        _label_report(list(plans), day, fmt, output, owner, credentials)
+        from .cli_label import label_report
+
+        label_report(list(plans), day, fmt, output, owner, credentials)
         return
     plan = plans[0]
     try:
@@ -565,72 +483,6 @@ def _render(rep: Any, fmt: str, output: str | None, text_module: str,
         to_terminal and text_module == "render") else {}
     return str(module.to_text(rep, (lambda t, role: click.style(t, **_STYLES.get(role, {})))
                               if to_terminal else (lambda t, role: t), **wrap))
-
-
-def _label_report(specs: list[str], day: dt.date, fmt: str, output: str | None,
-                  owner: str | None, credentials: str | None) -> None:
-    """`report PLAN PLAN…`: the label's report; exit 2 when a plan could not be read."""
-    import threading
-
-    from .label import build_label_report, known_people, release_of
-    from .portfolio import display_name, expand, read_all
-
-    paths = expand(specs)
-    if not paths:
-        raise UserError(f"no plan (.xlsx, .xlsm) in {', '.join(specs)}")
-    lock = threading.Lock()
-    show_bar = len(paths) > 5 and sys.stderr.isatty()
-    with click.progressbar(length=len(paths), file=sys.stderr, label="plans",
-                           hidden=not show_bar) as bar:
-        def tick(_: str) -> None:
-            with lock:
-                bar.update(1)
-
-        read, failed = read_all(paths, lambda s: _open_one(s, credentials), on_done=tick,
-                                is_sheet=_is_sheet)
-    lang = read[0][1].settings.lang if read else "fr"
-    if owner is not None and read:
-        known = known_people([p for _, p in read])
-        if not any(_same_person(owner, k) for k in known):
-            import difflib
-
-            close = difflib.get_close_matches(owner, sorted(known), n=3, cutoff=0.5)
-            hint = _say(lang, f" ; vouliez-vous dire {', '.join(close)} ?",
-                        f"; did you mean {', '.join(close)}?") if close else ""
-            raise UserError(_say(lang, f"{owner!r} n'a aucune tâche dans ces plans{hint}",
-                                 f"{owner!r} owns no task in these plans{hint}"))
-    try:
-        releases = [release_of(display_name(spec), p, day) for spec, p in read]
-    except RetrosheetError as exc:
-        raise _fail(exc) from exc
-    rep = build_label_report(releases, day, lang=lang, owner=owner, unreadable=failed)
-    _write_text(_render(rep, fmt, output, "render_label", "render_label_html"), output)
-    if failed:
-        for u in failed:
-            click.echo(_say(lang, f"Illisible : {u.name} : {u.error}",
-                            f"Unreadable: {u.name}: {u.error}"), err=True)
-        sys.exit(EXIT_BAD_INPUT)
-
-
-def _is_sheet(spec: str) -> bool:
-    try:
-        return _sheet(spec) is not None
-    except UserError:
-        return False  # a malformed address: read_all lists it as unreadable
-
-
-def _open_one(spec: str, credentials: str | None) -> Any:
-    """One plan of a label report: a usage error there is that plan's, not the run's."""
-    try:
-        return _open_plan(spec, credentials)
-    except UserError as exc:
-        raise RetrosheetError(exc.message) from exc
-
-
-def _same_person(a: str, b: str) -> bool:
-    from .label import fold
-
-    return fold(a) == fold(b)
 
 
 @cli.command(name="ics")

@@ -14,7 +14,7 @@ message box fails, the error goes to stderr with a non-zero exit, which xlwings 
 a pop-up). Any other workbook program (LibreOffice through UNO) passes its own store.
 
 Imports stay inside the functions: a click starts a new Python each time, and its
-start-up is part of the wait (SPEC §9).
+start-up is part of the wait (docs/contract.md §9).
 """
 
 from __future__ import annotations

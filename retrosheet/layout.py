@@ -14,7 +14,7 @@ from .labels import PLANNING_KEYS, SETTINGS_FIELDS, Axis, Reply, Status, TaskTyp
 from .model import RELEASE, Scheduled, Settings
 from .values import column_letter
 
-# Planning: one column per key, in SPEC order, then the week strip.
+# Planning: one column per key, in the contract's order, then the week strip.
 COL: Final[dict[str, int]] = {k: i for i, k in enumerate(PLANNING_KEYS)}
 LETTER: Final[dict[str, str]] = {k: column_letter(i) for k, i in COL.items()}
 # A narrow column whose cells hold ="" stops long notes from spilling over the strip.
@@ -108,7 +108,7 @@ def is_event_formula(type_cell: str) -> str:
 
 def deadline_formula(row: int, anchors: tuple[str, ...], refs: Refs,
                      cols: Mapping[str, str] = LETTER) -> str:
-    """Live deadline for a Planning row (SPEC §3), the same rule as the engine.
+    """Live deadline for a Planning row (docs/dates.md), the same rule as the engine.
 
     A single anchor is read from the row's Dépend de cell, so editing it moves the date;
     several anchors are written into the formula (recompute rewrites it).
@@ -123,7 +123,7 @@ def deadline_formula(row: int, anchors: tuple[str, ...], refs: Refs,
     working = f'(ISNUMBER(SEARCH("ouvr",{h}))+ISNUMBER(SEARCH("work",{h}))>0)'
     # An event or a fixed-day offset keeps its day: WORKDAY(x,0) is x.
     kept = f'OR({is_event_formula(b)},ISNUMBER(SEARCH("fix",{h})))'
-    # Calendar days round away from the anchor (SPEC §3): after it, the first working day
+    # Calendar days round away from the anchor (docs/dates.md): after it, the first working day
     # on or after x is WORKDAY(x-1,1); before it (or on it), the last one on or before x is
     # WORKDAY(x+1,-1). The anchor appears once to keep the formula short.
     away = f"IF({g}>0,1,-1)"

@@ -168,9 +168,14 @@ class OpenpyxlBook(CellBook):
         self.statuses.append(message)
 
     def save(self, path: Path | None = None) -> Saved:
-        """Write the file (atomically; refused while it is open elsewhere)."""
-        from .xlsx.safe import atomic_path
+        """Write the file: saved beside it, then renamed over it (never half written)."""
+        import os
 
-        with atomic_path(path or self.path) as tmp:
+        target = path or self.path
+        tmp = target.with_name(f".{target.name}.retrosheet-tmp")
+        try:
             self.wb.save(tmp)
+            os.replace(tmp, target)
+        finally:
+            tmp.unlink(missing_ok=True)
         return super().save()

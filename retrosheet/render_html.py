@@ -1,4 +1,4 @@
-"""The weekly report as one self-contained HTML page, ready to e-mail (SPEC §6).
+"""The weekly report as one self-contained HTML page, ready to e-mail (docs/contract.md §6).
 
 Self-contained: inline CSS, charts drawn here as inline SVG, system fonts, no script, no
 link to anything outside the page but ``mailto:`` and in-page anchors. Readable on a phone

@@ -397,8 +397,6 @@ def history_layout(grid: Sequence[Sequence[Any]]) -> _HistoryLayout:
     return _HistoryLayout(None, last, {k: i for i, k in enumerate(_HISTORY_KEYS)}, [])
 
 
-_history_layout = history_layout  # the name other backends imported first
-
 
 def history_updates(sheet: str, layout: _HistoryLayout, rep: Report, lang: str,
                     date1904: bool) -> list[CellUpdate]:

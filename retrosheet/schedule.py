@@ -1,8 +1,9 @@
-"""The scheduler: every task's start and deadline from J, anchors and offsets (SPEC §3)."""
+"""The scheduler: every task's start and deadline from J, anchors and offsets (docs/dates.md)."""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping, Sequence
 
 from .errors import RetrosheetError, raise_all
 from .labels import Unit
@@ -47,11 +48,15 @@ def check_tasks(tasks: list[Task]) -> dict[str, Task]:
     return index
 
 
-def _order(index: dict[str, Task]) -> list[Task]:
-    """Tasks so that each comes after its anchors; a cycle is named in full."""
+def anchor_order(anchors: Mapping[str, Sequence[str]]) -> tuple[list[str], list[list[str]]]:
+    """The IDs so that each comes after the IDs it names, and every cycle once, named in
+    full (`[a, b, a]`: its last-but-one ID names the first). Names that are not keys of
+    `anchors` (J, unknown IDs) are left out. The one cycle search of the code."""
     done: set[str] = set()
-    order: list[Task] = []
-    for root in index:
+    seen: set[frozenset[str]] = set()
+    order: list[str] = []
+    cycles: list[list[str]] = []
+    for root in anchors:
         if root in done:
             continue
         path: list[str] = []
@@ -62,23 +67,32 @@ def _order(index: dict[str, Task]) -> list[Task]:
             if i == 0:
                 path.append(tid)
                 on_path.add(tid)
-            anchors = [a for a in index[tid].anchors if a != RELEASE]
-            if i < len(anchors):
+            names = [a for a in anchors[tid] if a in anchors]
+            if i < len(names):
                 stack.append((tid, i + 1))
-                nxt = anchors[i]
+                nxt = names[i]
                 if nxt in on_path:
-                    cycle = [*path[path.index(nxt):], nxt]
-                    raise index[tid].error(
-                        "anchor", "anchors form a cycle: " + " → ".join(cycle)
-                    )
-                if nxt not in done:
+                    cycle = path[path.index(nxt):]
+                    if frozenset(cycle) not in seen:
+                        seen.add(frozenset(cycle))
+                        cycles.append([*cycle, nxt])
+                elif nxt not in done:
                     stack.append((nxt, 0))
                 continue
             path.pop()
             on_path.discard(tid)
             done.add(tid)
-            order.append(index[tid])
-    return order
+            order.append(tid)
+    return order, cycles
+
+
+def _order(index: dict[str, Task]) -> list[Task]:
+    """Tasks so that each comes after its anchors; a cycle is named in full."""
+    order, cycles = anchor_order({tid: t.anchors for tid, t in index.items()})
+    if cycles:
+        cycle = cycles[0]
+        raise index[cycle[-2]].error("anchor", "anchors form a cycle: " + " → ".join(cycle))
+    return [index[tid] for tid in order]
 
 
 def deadline_from(

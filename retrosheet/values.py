@@ -7,8 +7,6 @@ import re
 
 EXCEL_EPOCH = dt.date(1899, 12, 30)
 EXCEL_EPOCH_1904 = dt.date(1904, 1, 1)
-MIN_DATE = dt.date(1900, 3, 1)
-MAX_DATE = dt.date(9999, 12, 31)
 
 
 def column_letter(index: int) -> str:

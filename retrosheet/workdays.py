@@ -145,6 +145,6 @@ class WorkCalendar:
     def round_away(self, anchor: dt.date, offset: int) -> dt.date:
         """anchor + offset calendar days on a working day, moved away from the anchor:
         back before it (offset ≤ 0), forward after it, so what follows an event never
-        lands before it (SPEC §3)."""
+        lands before it (docs/dates.md)."""
         day = anchor + dt.timedelta(days=offset)
         return self.on_or_after(day) if offset > 0 else self.on_or_before(day)

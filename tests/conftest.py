@@ -1,8 +1,11 @@
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from click.testing import Result
+from clirun import invoke
 
 SMALL_CSV = """\
 ID,Type,Axe,Action,Action (en),Responsable,Référence,Décalage,Unité,Durée,Relance,Plateforme,Objectif,Budget,Notes
@@ -25,3 +28,19 @@ def small_csv(tmp_path: Path) -> Path:
 # The `single` template as it was before issue 10 (52 tasks): a stable plan for the tests of
 # everything but the templates, so a template's content can change without touching them.
 SINGLE = str(Path(__file__).resolve().parent / "fixtures" / "single.csv")
+
+@pytest.fixture
+def run_cli() -> Callable[..., Result]:
+    """The shared CLI runner (tests/clirun.py): `run_cli("export", path).stdout`."""
+    return invoke
+
+
+# What starts another program (LibreOffice, Chromium, TaskJuggler) is slow: `-m "not slow"`
+# leaves it out.
+HEAVY = ("libreoffice", "chromium", "taskjuggler")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if any(item.get_closest_marker(m) for m in HEAVY):
+            item.add_marker(pytest.mark.slow)

@@ -1,4 +1,4 @@
-"""Plan checks (SPEC §5): each finding once, located, in French and English.
+"""Plan checks (docs/contract.md §5): each finding once, located, in French and English.
 
 May 2027: Sat 1 (Fête du Travail), Thu 6 (Ascension), Sat 8 (Victoire), Fri 14 = J,
 Mon 17 (Whit Monday).
@@ -21,7 +21,7 @@ WD = Unit.WORKING_DAYS
 MILESTONE = TaskType.MILESTONE
 FOLLOWUP = TaskType.FOLLOWUP
 
-# The Planning columns in SPEC order, as `new` writes them.
+# The Planning columns in the contract's order, as `new` writes them.
 PLANNING = dict(zip(
     ["id", "type", "axis", "action", "owner", "anchor", "offset", "unit", "duration", "start",
      "deadline", "status", "followup", "platform", "kpi", "objective", "result", "budget",

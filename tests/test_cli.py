@@ -24,7 +24,7 @@ def test_new_writes_a_plan_and_says_so(tmp_path: Path, small_csv: Path) -> None:
     code, stdout, stderr = run("new", str(small_csv), "--release", "2027-05-14", "-o",
                                str(out), "--today", "2027-03-01")
     assert (code, stderr) == (0, "")
-    assert stdout == f"{out} : 9 tâches, sortie (J) le 14/05/2027, modèle mini\n"
+    assert stdout == f"{out} : 9 tâches dont 3 relances, sortie (J) le 14/05/2027, modèle mini\n"
     assert out.stat().st_size > 5000
 
 
@@ -33,7 +33,8 @@ def test_new_in_english(tmp_path: Path, small_csv: Path) -> None:
     code, stdout, _ = run("new", str(small_csv), "--release", "14/05/2027", "-o", str(out),
                           "--lang", "en", "--today", "2027-03-01")
     assert code == 0
-    assert stdout == f"{out}: 9 tasks, release (J) on 2027-05-14, template mini\n"
+    assert stdout == (f"{out}: 9 tasks including 3 follow-ups, release (J) on 2027-05-14, "
+                      "template mini\n")
 
 
 def test_export_json_gives_the_engine_dates(tmp_path: Path, small_csv: Path) -> None:

@@ -75,8 +75,8 @@ def test_new_gsheet_new_says_where_the_plan_is(store: Store) -> None:
                          "Nuit blanche", "--today", "2027-03-01")
     assert (code, err) == (0, "")
     key = URL.search(out).group(1)  # type: ignore[union-attr]
-    assert out == (f"https://docs.google.com/spreadsheets/d/{key}/edit : 52 tâches, sortie (J) "
-                   "le 14/05/2027, modèle single\n")
+    assert out == (f"https://docs.google.com/spreadsheets/d/{key}/edit : 52 tâches dont 8 "
+                   "relances, sortie (J) le 14/05/2027, modèle single\n")
     assert store.kinds() == ["spreadsheets.create", "spreadsheets.batchUpdate"]
     assert store.book(key).properties["title"] == "Nuit blanche"
 
@@ -87,7 +87,8 @@ def test_new_gsheet_fills_a_shared_spreadsheet(store: Store) -> None:
     code, out, _ = run("new", SINGLE, "--release", "2027-05-14", "--lang", "en",
                        "--gsheet", f"https://docs.google.com/spreadsheets/d/{key}/edit#gid=0",
                        "--today", "2027-03-01")
-    assert code == 0 and out.endswith("52 tasks, release (J) on 2027-05-14, template single\n")
+    assert code == 0 and out.endswith(
+        "52 tasks including 8 follow-ups, release (J) on 2027-05-14, template single\n")
     assert store.kinds() == ["spreadsheets.get", "spreadsheets.batchUpdate"]
     assert next(s.title for s in store.book(key).sheets) == "Planning"
 

@@ -1,6 +1,6 @@
 """The workbook's live formulas in a real spreadsheet (LibreOffice), against the engine.
 
-SPEC §3: when a user changes the release date, an offset or a single anchor in the sheet,
+docs/dates.md: when a user changes the release date, an offset or a single anchor in the sheet,
 the dates update by themselves, and retrosheet's engine and the spreadsheet give the same
 dates row for row. Each case below edits a generated plan with openpyxl (which drops the
 cached values), lets LibreOffice recalculate it, and compares every Planning row's Début /
@@ -8,7 +8,7 @@ cached values), lets LibreOffice recalculate it, and compares every Planning row
 
 Also here: the formulas' reference graph (no range that holds its own cell, no cycle:
 what Google Sheets rejects even when LibreOffice computes it) and pictures of Planning and
-the Dashboard for the README (docs/img/).
+the Dashboard into tests/artifacts/ (the README's docs/img/ copies come from there).
 """
 
 from __future__ import annotations
@@ -356,7 +356,7 @@ def test_spreadsheet_dates_equal_engine_after_edit(
 def test_spreadsheet_rounds_away_from_the_anchor(
     recalculated: dict[tuple[str, str, str], Recalculated], lang: str,
 ) -> None:
-    """SPEC §3 in LibreOffice itself: after an anchor forward, before it back, fixed and
+    """docs/dates.md in LibreOffice itself: after an anchor forward, before it back, fixed and
     release days kept (J = Fri 14 May 2027; Whit Monday 17 May)."""
     rc = recalculated["test", lang, "as-generated"]
     got = {t: as_date(d) for t, (_, d) in spreadsheet_dates(rc.path, rc.base.planning).items()}

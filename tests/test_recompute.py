@@ -111,6 +111,7 @@ def _set_rule(path: Path, task: str, rule: str, tmp: Path) -> Path:
     return out
 
 
+@pytest.mark.libreoffice
 def test_new_rule_adds_followups_once_and_libreoffice_agrees(plan: Path, tmp_path: Path) -> None:
     edited = _set_rule(plan, "T010", "+7 x2", tmp_path)
     code, stdout, _ = run("recompute", str(edited), "--today", "2027-03-01")

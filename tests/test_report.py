@@ -1,4 +1,4 @@
-"""The weekly report, item by item, on a plan built to hold every case (SPEC §6)."""
+"""The weekly report, item by item, on a plan built to hold every case (docs/contract.md §6)."""
 
 from __future__ import annotations
 

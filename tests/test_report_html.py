@@ -1,4 +1,4 @@
-"""The HTML report (SPEC §6): one self-contained page with charts, in French and English,
+"""The HTML report (docs/contract.md §6): one self-contained page with charts, fr and en,
 checked as text and rendered by a real headless Chromium at phone and desktop widths.
 
 The Chromium tests skip when `chromium` is not on PATH (Debian package `chromium`).
@@ -293,6 +293,7 @@ def html_file(rep: Report, page: str) -> Path:
 
 
 @requires_chromium
+@pytest.mark.chromium
 @pytest.mark.parametrize(("device", "width"), [("phone", 390), ("desktop", 1280)])
 def test_screenshot(html_file: Path, rep: Report, device: str, width: int) -> None:
     png = ARTIFACTS / f"report-{rep.lang}-{device}.png"
@@ -305,6 +306,7 @@ def test_screenshot(html_file: Path, rep: Report, device: str, width: int) -> No
 
 
 @requires_chromium
+@pytest.mark.chromium
 def test_chromium_parses_sections_and_svgs(html_file: Path) -> None:
     done = _chromium(html_file, "--dump-dom")
     dom = done.stdout

@@ -1,4 +1,4 @@
-"""The scheduler's date rules (SPEC §3), case by case, around May 2027's holidays.
+"""The scheduler's date rules (docs/dates.md), case by case, around May 2027's holidays.
 
 May 2027: Sat 1 (Fête du Travail), Thu 6 (Ascension), Sat 8 (Victoire), Fri 14 = J,
 Mon 17 (Whit Monday). Alsace-Moselle adds Good Friday (26 March 2027) and 26 December.

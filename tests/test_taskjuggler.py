@@ -522,7 +522,7 @@ def test_workday_zero_keeps_a_non_working_anchor_day() -> None:
 
 def test_asap_rolls_forward_like_the_engine(tj3: str, tmp_path: Path) -> None:
     """Why dates after an anchor are ASAP work in the mapping: TaskJuggler's ASAP moves J+1
-    forward, as SPEC §3 does.
+    forward, as docs/dates.md does.
 
     An ASAP `length` task that `depends` on J closing starts at the bound (Saturday 15 May)
     and its first working slot is Tuesday 18 May (Whit Monday in between); retrosheet moves

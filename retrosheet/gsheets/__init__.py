@@ -1,4 +1,4 @@
-"""Google Sheets as a place where a plan lives (SPEC §8), through gspread.
+"""Google Sheets as a place where a plan lives (docs/contract.md §8), through gspread.
 
 This module is imported by the command line to tell a Google Sheets URL or key from a
 file path; it imports nothing heavy. The rest of the package (gspread, google-auth) is

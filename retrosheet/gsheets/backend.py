@@ -1,6 +1,6 @@
 """A plan that lives in a Google Sheet: open, recompute, check, report --write-sheet.
 
-Requests per command (SPEC §9): reading a plan is one spreadsheets.get (report, check,
+Requests per command (docs/contract.md §9): reading a plan is one spreadsheets.get (report, check,
 export, ics); ``report --write-sheet`` adds one batchUpdate; ``recompute`` reads once,
 and when something changed re-reads the ID column and the Contacts rows (a second get)
 right before one batchUpdate that writes only the cells retrosheet owns.

@@ -134,13 +134,6 @@ class Sheets:
             "ranges": list(ranges), "valueRenderOption": render,
             "dateTimeRenderOption": dates})
 
-    def values_batch_update(self, key: str, data: list[dict[str, Any]], *,
-                            input_option: str = "RAW") -> Any:
-        from gspread.urls import SPREADSHEET_VALUES_BATCH_UPDATE_URL
-
-        return self._call(key, "post", SPREADSHEET_VALUES_BATCH_UPDATE_URL % key,
-                          body={"valueInputOption": input_option, "data": data})
-
     def share(self, key: str, email: str) -> None:
         """Drive permissions.create: `email` may edit the spreadsheet (no e-mail sent)."""
         from gspread.urls import DRIVE_FILES_API_V3_URL

@@ -1,8 +1,8 @@
-"""A new plan written into Google Sheets: the workbook of SPEC §2 as Sheets API requests.
+"""A new plan written into Google Sheets: the README's workbook as Sheets API requests.
 
 The same sheets, columns, live formulas (retrosheet/layout.py), dropdown lists, colours
 and number formats as the .xlsx writer (retrosheet/xlsx/create.py), sent in as few
-requests as SPEC §9 allows:
+requests as docs/contract.md §9 allows:
 
 - ``--gsheet-new TITLE``: spreadsheets.create (the six sheets' properties), then one
   spreadsheets.batchUpdate with every cell, format, width, rule, dropdown and chart;

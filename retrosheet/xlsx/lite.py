@@ -51,12 +51,11 @@ from .macro import (
     _Geometry,
     _relative,
     _rels_part,
-    _save,
     find_place,
     reanchor_then,
     with_sheet_ref,
 )
-from .package import NS_REL, Package, Writer
+from .package import NS_REL, Package, Writer, save_with_parts
 
 if TYPE_CHECKING:
     from .edit import Edited
@@ -312,7 +311,7 @@ def add_lite(src: Path, dest: Path, place: Place | None = None,
         parts[drawing] = CT_DRAWING
     replaced["[Content_Types].xml"] = _overrides(text("[Content_Types].xml"), parts) \
         .encode("utf-8")
-    _save(pkg, dest, replaced, added)
+    save_with_parts(pkg, replaced, added, dest)
     return Lite(buttons, refreshed)
 
 

@@ -22,40 +22,36 @@ structure is (tests/test_excel_macro.py).
 from __future__ import annotations
 
 import datetime as dt
-import importlib.util
 import posixpath
 import re
-import shutil
 import tempfile
-import zipfile
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 from xml.sax.saxutils import escape
 
 from ..errors import WorkbookError
-from .package import NS_REL, Package, Writer
-from .safe import atomic_path
+from .package import NS_REL, Package, Writer, save_with_parts
+from .vba import (
+    CAPTIONS,
+    ENTRY_POINTS,
+    MODULE,
+    XLWINGS_MODULES,
+    has_code,
+    installed_xlwings,
+    module_source,
+    needs,
+    vba_project,
+    vba_xlwings_version,
+    xlwings_template,
+)
 
 if TYPE_CHECKING:
     from .edit import Edited
 
-# ---- what the buttons run ---------------------------------------------------------------
-
-MODULE = "Retrosheet"  # our VBA module
-#: entry point → (Sub name, the Python RunPython runs)
-ENTRY_POINTS: Mapping[str, tuple[str, str]] = {
-    "recompute": ("RetrosheetRecompute",
-                  "import retrosheet.excel; retrosheet.excel.recompute()"),
-    "report": ("RetrosheetReport", "import retrosheet.excel; retrosheet.excel.report()"),
-}
-CAPTIONS: Mapping[str, tuple[str, str]] = {
-    "recompute": ("Recalculer", "Recompute"), "report": ("Rapport", "Report"),
-}
-XLWINGS_MODULES = ("xlwings", "Dictionary")  # what the standalone project brings
-XLWINGS_TEMPLATE = "quickstart_standalone.xlsm"
-_XLWINGS_VERSION_CONST = re.compile(r'XLWINGS_VERSION\s+As\s+String\s*=\s*"([^"]+)"')
+__all__ = ["CAPTIONS", "ENTRY_POINTS", "MODULE", "XLWINGS_MODULES", "installed_xlwings",
+           "module_source", "vba_project", "vba_xlwings_version", "xlwings_template"]
 
 REL_VBA = "http://schemas.microsoft.com/office/2006/relationships/vbaProject"
 REL_VML = NS_REL + "/vmlDrawing"
@@ -64,127 +60,6 @@ CT_VML = "application/vnd.openxmlformats-officedocument.vmlDrawing"
 CT_BOOK = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"
 CT_BOOK_MACRO = "application/vnd.ms-excel.sheet.macroEnabled.main+xml"
 _SHEET_RELS = {NS_REL + "/worksheet": "Sheet", NS_REL + "/chartsheet": "Chart"}
-
-
-def _needs(what: str) -> WorkbookError:
-    return WorkbookError(f"--macro needs {what}: pip install \"retrosheet[excel]\"")
-
-
-def xlwings_template() -> Path:
-    """The installed xlwings' standalone workbook (found without importing xlwings, whose
-    import is slow and opens nothing useful here)."""
-    spec = importlib.util.find_spec("xlwings")
-    if spec is None or not spec.submodule_search_locations:
-        raise _needs("xlwings")
-    for folder in spec.submodule_search_locations:
-        path = Path(folder) / XLWINGS_TEMPLATE
-        if path.exists():
-            return path
-    raise WorkbookError(f"the installed xlwings has no {XLWINGS_TEMPLATE}: reinstall it "
-                        "(pip install --force-reinstall xlwings)")
-
-
-def installed_xlwings() -> str:
-    from importlib.metadata import PackageNotFoundError, version
-
-    try:
-        return version("xlwings")
-    except PackageNotFoundError:
-        raise _needs("xlwings") from None
-
-
-def vba_xlwings_version(xlwings_source: str) -> str | None:
-    """The XLWINGS_VERSION constant of an xlwings VBA module."""
-    m = _XLWINGS_VERSION_CONST.search(xlwings_source)
-    return m.group(1) if m else None
-
-
-def module_source(xlwings_version: str) -> str:
-    """Our VBA module, as text (VBA wants CRLF line ends)."""
-    from .. import __version__
-
-    what = {"recompute": "Recalculer / Recompute: dates, follow-ups, contacts",
-            "report": "Rapport / Report: the Report sheet, one more run in History"}
-    subs = "".join(
-        f"\nSub {sub}()\n    ' {what[entry]}\n    RunPython \"{call}\"\nEnd Sub\n"
-        for entry, (sub, call) in ENTRY_POINTS.items())
-    text = (
-        f'Attribute VB_Name = "{MODULE}"\n'
-        f"' retrosheet {__version__}: the buttons on Planning run these Subs.\n"
-        f"' Written for xlwings {xlwings_version} (the xlwings module beside this one):\n"
-        f"' the Python that runs them needs  pip install \"retrosheet[excel]\" "
-        f"xlwings=={xlwings_version}\n"
-        "Option Explicit\n"
-        f'Public Const RETROSHEET_XLWINGS As String = "{xlwings_version}"\n'
-        + subs)
-    return text.replace("\n", "\r\n")
-
-
-def _has_code(source: str) -> bool:
-    return any(line.strip() and not line.startswith("Attribute VB_")
-               for line in source.splitlines())
-
-
-_BOOK_BASE = "00020819-0000-0000-C000-000000000046"  # VB_Base of a workbook's module
-_SHEET_BASE = "00020820-0000-0000-C000-000000000046"  # … of a worksheet's
-
-
-def vba_project(book_code: str, sheet_codes: Sequence[str]) -> bytes:
-    """The vbaProject.bin for a workbook whose VBA code names are `book_code` and, for its
-    worksheets in order, `sheet_codes`: the installed xlwings' standalone project, its
-    document modules renamed to match, its sample module replaced by ours.
-
-    The project brings a module for the workbook and two worksheets; the other sheets get
-    their (empty) document module from Excel when it opens the workbook, as with
-    XlsxWriter's add_vba_project.
-    """
-    try:
-        from pyopenvba import ExcelFile  # type: ignore[import-untyped, unused-ignore]
-    except ImportError:
-        raise _needs("pyopenvba") from None
-    template = xlwings_template()
-    installed = installed_xlwings()
-    with tempfile.TemporaryDirectory(prefix="retrosheet-vba-") as tmp:
-        base, out = Path(tmp) / "base.xlsm", Path(tmp) / "out.xlsm"
-        shutil.copyfile(template, base)
-        with ExcelFile(base) as wb:
-            project = wb.vba_project()
-            names = project.module_names()
-            shipped = vba_xlwings_version(project.get_module("xlwings").source) \
-                if "xlwings" in names else None
-            if shipped != installed:
-                raise WorkbookError(
-                    f"the installed xlwings ({installed}) ships VBA for version {shipped}: "
-                    "reinstall it (pip install --force-reinstall xlwings)")
-            books, sheets = [], []
-            for m in list(project.modules):
-                header = m.attribute_header or ""
-                if m.name in XLWINGS_MODULES:
-                    continue
-                if _BOOK_BASE in header:
-                    books.append(m.name)
-                elif _SHEET_BASE in header:
-                    sheets.append(m.name)
-                else:
-                    project.delete_module(m.name)  # the quickstart's SampleCall
-            for name in books:
-                if name.casefold() != book_code.casefold():
-                    project.rename_module(name, book_code)
-            # A module keeps its name when a sheet has it; the others take free names.
-            wanted = {c.casefold(): c for c in sheet_codes}
-            free = [c for c in sheet_codes if c.casefold() not in
-                    {n.casefold() for n in sheets}]
-            for name in sheets:
-                if name.casefold() in wanted:
-                    continue
-                if free:
-                    project.rename_module(name, free.pop(0))
-                else:
-                    project.delete_module(name)
-            project.add_module(MODULE, module_source(installed))
-            wb.save(out)
-        with zipfile.ZipFile(out) as z:
-            return z.read("xl/vbaProject.bin")
 
 
 # ---- the package edits ------------------------------------------------------------------
@@ -566,7 +441,7 @@ def _project_is_ours(pkg: Package) -> bool:
     try:
         from pyopenvba import ExcelFile  # type: ignore[import-untyped, unused-ignore]
     except ImportError:
-        raise _needs("pyopenvba") from None
+        raise needs("pyopenvba") from None
     with ExcelFile(pkg.path) as wb:
         project = wb.vba_project()
         names = set(project.module_names())
@@ -576,7 +451,7 @@ def _project_is_ours(pkg: Package) -> bool:
             if m.name in (*XLWINGS_MODULES, MODULE):
                 continue
             if not (m.attribute_header and "VB_Base" in m.attribute_header) or \
-                    _has_code(m.source):
+                    has_code(m.source):
                 return False
     return True
 
@@ -693,23 +568,8 @@ def add_macros(src: Path, dest: Path, place: Place | None = None) -> Macros:
             added[srels_part] = new_rels.encode("utf-8")
         replaced[planning] = _with_legacy_drawing(sheet_bytes, rid)
 
-    _save(pkg, dest, replaced, added)
+    save_with_parts(pkg, replaced, added, dest)
     return Macros(installed_xlwings(), [sub for sub, _ in ENTRY_POINTS.values()], refreshed)
-
-
-def _save(pkg: Package, dest: Path, replaced: dict[str, bytes | Writer],
-          added: dict[str, bytes]) -> None:
-    stamp = pkg.infos[0].date_time if pkg.infos else (1980, 1, 1, 0, 0, 0)
-    try:
-        with atomic_path(dest) as tmp:
-            pkg.save(replaced, tmp)
-            with zipfile.ZipFile(tmp, "a") as z:
-                for name, data in added.items():
-                    info = zipfile.ZipInfo(name, stamp)
-                    info.compress_type = zipfile.ZIP_DEFLATED
-                    z.writestr(info, data)
-    except OSError as exc:
-        raise WorkbookError(f"{dest.name} cannot be written: {exc}") from exc
 
 
 def reanchor_with_macros(src: Path, dest: Path, release: dt.date) -> Edited:

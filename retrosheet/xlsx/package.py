@@ -150,3 +150,24 @@ class Package:
                     copy.external_attr = info.external_attr
                     with out.open(copy, "w", force_zip64=True) as stream:
                         new(stream)
+
+
+def save_with_parts(pkg: Package, replaced: dict[str, bytes | Writer],
+                    added: dict[str, bytes], dest: Path | None = None) -> None:
+    """Package.save, plus parts the package did not have (appended at the end); a file
+    that cannot be written is a WorkbookError naming it (the original stays as it was)."""
+    target = dest or pkg.path
+    try:
+        if not added:
+            pkg.save(replaced, dest)
+            return
+        stamp = pkg.infos[0].date_time if pkg.infos else (1980, 1, 1, 0, 0, 0)
+        with atomic_path(target) as tmp:
+            pkg.save(replaced, tmp)
+            with zipfile.ZipFile(tmp, "a") as z:
+                for name, data in added.items():
+                    info = zipfile.ZipInfo(name, stamp)
+                    info.compress_type = zipfile.ZIP_DEFLATED
+                    z.writestr(info, data)
+    except OSError as exc:
+        raise WorkbookError(f"{target.name} cannot be written: {exc}") from exc

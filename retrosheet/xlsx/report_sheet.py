@@ -9,18 +9,15 @@ made before these sheets existed (or by hand) gets them added as new parts.
 Cells are written as inline strings, so sharedStrings.xml is never touched. Dates are
 date serials shown with a date style the workbook already has (a plan written by
 retrosheet always has one); only a workbook with no date style at all gets one, added to
-styles.xml, so that dates stay real dates (SPEC §3) rather than text.
+styles.xml, so that dates stay real dates (docs/dates.md) rather than text.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-import zipfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from pathlib import Path
-from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
 from ..design.looks import looks
@@ -30,7 +27,6 @@ from ..labels import (
     normalize,
     sheet_name,
 )
-from ..report import Report
 
 # The layout moved to the core (retrosheet.report_cells); the names this module had.
 from ..report_cells import (
@@ -44,7 +40,6 @@ from ..updates import CellUpdate
 from ..values import EXCEL_EPOCH, EXCEL_EPOCH_1904, column_letter
 from .package import NS_MAIN, NS_REL, Package, Writer
 from .report_styles import add_date_style, add_role_styles, find_styles
-from .safe import atomic_path
 from .sheetxml import SheetXml, col_index, grow_table
 
 NS_PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
@@ -203,16 +198,6 @@ class AppendSheet(SheetXml):
                 tag = tag.replace(ref, f'{ref} s="{style}"', 1)
             self.rows[i] = (text[:start] + tag + text[end:]).encode("utf-8")
             self.changed = True
-
-
-def _read_grid(path: Path, sheet: str) -> list[list[Any]]:
-    from python_calamine import CalamineWorkbook
-
-    try:
-        wb = CalamineWorkbook.from_path(str(path))
-        return list(wb.get_sheet_by_name(sheet).to_python(skip_empty_area=False))
-    except Exception as exc:  # calamine raises its own error types
-        raise WorkbookError(f"{path.name}: sheet {sheet!r} cannot be read: {exc}") from exc
 
 
 # ---- adding the sheets to a workbook that lacks them ------------------------------------
@@ -461,32 +446,3 @@ def _append(data: bytes, part: str, spec: SheetSpec, rows: Sequence[Row], st: St
     sheet.apply(updates)
     sheet.restyle(headers, header_style)
     return sheet
-
-
-def save_with_parts(pkg: Package, replaced: dict[str, bytes | Writer],
-                    added: dict[str, bytes], dest: Path | None = None) -> None:
-    """Package.save, plus parts the package did not have (appended at the end)."""
-    if not added:
-        pkg.save(replaced, dest)
-        return
-    stamp = pkg.infos[0].date_time if pkg.infos else (1980, 1, 1, 0, 0, 0)
-    with atomic_path(dest or pkg.path) as tmp:
-        pkg.save(replaced, tmp)
-        with zipfile.ZipFile(tmp, "a") as z:
-            for name, data in added.items():
-                info = zipfile.ZipInfo(name, stamp)
-                info.compress_type = zipfile.ZIP_DEFLATED
-                z.writestr(info, data)
-
-
-def write_report_sheet(path: Path, report: Report) -> None:
-    """Write `report` on the plan's Report sheet and append its run to History.
-
-    Nothing else in the file changes (a workbook without these sheets gets them added);
-    the write is atomic and refused when the file is open (lock file beside it), so on
-    any error the file is as it was.
-    """
-    from ..actions import write_report
-    from .store import XlsxStore
-
-    write_report(XlsxStore(path), report)

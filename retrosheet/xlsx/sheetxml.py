@@ -189,14 +189,6 @@ class SheetXml:
         end = text.index(close, tag_end) + len(close)
         return _Cell(text[start:end])
 
-    def row_has_values(self, row: int) -> bool:
-        """Whether a row holds any value or formula (styled empty cells do not count)."""
-        i = self.index.get(row)
-        if i is None:
-            return False
-        return any(_Cell(m.group(0)).value or _Cell(m.group(0)).formula is not None
-                   for m in _CELL.finditer(self._row_text(i)))
-
     def has_formula(self, row: int, col: int) -> bool:
         return self.formula(row, col) is not None
 

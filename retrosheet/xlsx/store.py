@@ -17,9 +17,9 @@ from ..grid import HEADER_SCAN_ROWS, find_table
 from ..labels import contact_key, planning_key, sheet_key
 from ..store import DAYS_1900_TO_1904, Growth, Saved, SheetSpec
 from ..updates import CellUpdate
-from .package import Writer
+from .package import Writer, save_with_parts
 from .read import is_1904, open_book, open_package, sheet_rows
-from .report_sheet import save_with_parts, write_specs
+from .report_sheet import write_specs
 from .sheetxml import SheetXml, grow_table
 
 

@@ -1,0 +1,79 @@
+"""`retrosheet report PLAN PLAN…`: the label's report over several plans. Apart from
+cli.py so that it stays a list of commands."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+
+import click
+
+from .cli import EXIT_BAD_INPUT, UserError, _fail, _open_plan, _render, _say, _sheet, _write_text
+from .errors import RetrosheetError
+from .model import Plan
+
+
+def label_report(specs: list[str], day: dt.date, fmt: str, output: str | None,
+                  owner: str | None, credentials: str | None) -> None:
+    """`report PLAN PLAN…`: the label's report; exit 2 when a plan could not be read."""
+    import threading
+
+    from .label import build_label_report, known_people, release_of
+    from .portfolio import display_name, expand, read_all
+
+    paths = expand(specs)
+    if not paths:
+        raise UserError(f"no plan (.xlsx, .xlsm) in {', '.join(specs)}")
+    lock = threading.Lock()
+    show_bar = len(paths) > 5 and sys.stderr.isatty()
+    with click.progressbar(length=len(paths), file=sys.stderr, label="plans",
+                           hidden=not show_bar) as bar:
+        def tick(_: str) -> None:
+            with lock:
+                bar.update(1)
+
+        read, failed = read_all(paths, lambda s: _open_one(s, credentials), on_done=tick,
+                                is_sheet=_is_sheet)
+    lang = read[0][1].settings.lang if read else "fr"
+    if owner is not None and read:
+        known = known_people([p for _, p in read])
+        if not any(_same_person(owner, k) for k in known):
+            import difflib
+
+            close = difflib.get_close_matches(owner, sorted(known), n=3, cutoff=0.5)
+            hint = _say(lang, f" ; vouliez-vous dire {', '.join(close)} ?",
+                        f"; did you mean {', '.join(close)}?") if close else ""
+            raise UserError(_say(lang, f"{owner!r} n'a aucune tâche dans ces plans{hint}",
+                                 f"{owner!r} owns no task in these plans{hint}"))
+    try:
+        releases = [release_of(display_name(spec), p, day) for spec, p in read]
+    except RetrosheetError as exc:
+        raise _fail(exc) from exc
+    rep = build_label_report(releases, day, lang=lang, owner=owner, unreadable=failed)
+    _write_text(_render(rep, fmt, output, "render_label", "render_label_html"), output)
+    if failed:
+        for u in failed:
+            click.echo(_say(lang, f"Illisible : {u.name} : {u.error}",
+                            f"Unreadable: {u.name}: {u.error}"), err=True)
+        sys.exit(EXIT_BAD_INPUT)
+
+
+def _is_sheet(spec: str) -> bool:
+    try:
+        return _sheet(spec) is not None
+    except UserError:
+        return False  # a malformed address: read_all lists it as unreadable
+
+
+def _open_one(spec: str, credentials: str | None) -> Plan:
+    """One plan of a label report: a usage error there is that plan's, not the run's."""
+    try:
+        return _open_plan(spec, credentials)
+    except UserError as exc:
+        raise RetrosheetError(exc.message) from exc
+
+
+def _same_person(a: str, b: str) -> bool:
+    from .label import fold
+
+    return fold(a) == fold(b)
