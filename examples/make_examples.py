@@ -76,6 +76,7 @@ STATUS: dict[str, str] = {
 RESULT: dict[str, float] = {
     "T140": 3,  # articles, of 5
     "T150": 3,  # interviews, of 3
+    "T210": 6,  # plays after the associative and campus mailing, of 20: it did not work
     "T240": 62,  # pre-saves, of 150: behind, hence the Meta campaign (T380)
     "T250": 6200,  # views, of 5,000
     "T270": 3400,  # views, of 3,000

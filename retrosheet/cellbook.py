@@ -63,6 +63,9 @@ def looks(lang: str) -> dict[str, Look]:
         "title": Look(bold=True, size=16, color=HEADER_FILL),
         "header": Look(bold=True, color="#FFFFFF", fill=HEADER_FILL),
         "note": Look(italic=True, color="#595959"),
+        "section": Look(bold=True, size=12, color=HEADER_FILL),
+        "header_num": Look(bold=True, color="#FFFFFF", fill=HEADER_FILL),
+        "wrap": Look(),
     }
 
 

@@ -104,6 +104,29 @@ class Axis(Labeled):
     ADMIN = ("Admin", "Admin", "administratif")
 
 
+# Platforms the built-in templates name in French (any other text is kept as typed).
+PLATFORMS: Final[tuple[tuple[str, str], ...]] = (
+    ("Radios locales", "Local radio"),
+    ("Radios nationales", "National radio"),
+    ("Radios associatives", "Community radio"),
+    ("Chaînes musicales", "Music TV channels"),
+    ("Distributeur", "Distributor"),
+    ("Billetterie", "Ticketing"),
+    ("Émissions TV", "TV shows"),
+    ("Presse locale", "Local press"),
+    ("Presse nationale", "National press"),
+)
+
+
+def platform_label(text: str, lang: str) -> str:
+    """A known platform in the plan's language; any other text is kept as typed."""
+    n = normalize(text)
+    for fr, en in PLATFORMS:
+        if n in (normalize(fr), normalize(en)):
+            return fr if lang == "fr" else en
+    return text
+
+
 @functools.lru_cache(maxsize=1024)
 def axis_label(text: str, lang: str) -> str:
     """A known axis in the plan's language; any other text is kept as typed."""

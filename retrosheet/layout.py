@@ -21,11 +21,12 @@ LETTER: Final[dict[str, str]] = {k: column_letter(i) for k, i in COL.items()}
 SPACER_COL: Final = len(PLANNING_KEYS)
 STRIP_FIRST_COL: Final = SPACER_COL + 1  # first week column, 0-based
 
+# Narrow, wrapped text columns: ID → Statut prints one landscape page wide at ≥ 8 points.
 WIDTHS: Final[dict[str, float]] = {
-    "id": 8, "type": 10, "axis": 15, "action": 52, "owner": 18, "anchor": 11,
-    "offset": 9, "unit": 12, "duration": 8, "start": 11.5, "deadline": 11.5, "status": 11,
-    "followup": 9, "platform": 14, "kpi": 13, "objective": 10, "result": 10,
-    "budget": 9, "spent": 9, "notes": 50,
+    "id": 6.5, "type": 8, "axis": 13.5, "action": 41.5, "owner": 14, "anchor": 8,
+    "offset": 8, "unit": 8, "duration": 5, "start": 10.5, "deadline": 10.5, "status": 9,
+    "followup": 7, "platform": 12, "kpi": 11, "objective": 9, "result": 9,
+    "budget": 8, "spent": 8, "notes": 120,
 }
 STRIP_WIDTH: Final = 3.2
 

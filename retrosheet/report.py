@@ -14,10 +14,12 @@ from typing import Any
 from .checks import Finding, check_plan
 from .effective import EffectivePlan, effective_of
 from .labels import Axis, Labeled, Status, TaskType, axis_label
-from .model import Contact, Plan, Task
+from .model import Contact, Plan, Scheduled, Task
 from .monday import Monday, build_monday
+from .results import by_indicator, counted, measure, window_end
 
-SCHEMA_VERSION = 2  # 2: the Monday sections (schemas/report-v2.json)
+# 2: the Monday sections, results per indicator (schemas/report-v2.json)
+SCHEMA_VERSION = 2
 CLOSED = (Status.DONE, Status.CANCELLED)
 
 
@@ -98,6 +100,8 @@ class Result:
     budget: float | None
     spent: float | None
     verdict: Verdict
+    measured_on: dt.date | None = None  # a cumulative indicator: the measure counted
+    cumulative: bool = False
 
     @property
     def reached(self) -> float | None:
@@ -142,6 +146,7 @@ class Report:
     results_by_action: list[Result] = field(default_factory=list)
     results_by_axis: list[Result] = field(default_factory=list)
     results_by_platform: list[Result] = field(default_factory=list)
+    results_by_indicator: list[Result] = field(default_factory=list)  # key: the axis
     replies: list[ReplyRate] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
     timeline: list[TaskLine] = field(default_factory=list)  # every task, by deadline
@@ -169,8 +174,9 @@ class Report:
 
 
 def _verdict(objective: float | None, result: float | None, done: bool,
-             th: VerdictThresholds) -> Verdict:
-    if not objective or result is None:
+             th: VerdictThresholds, closed: bool = True) -> Verdict:
+    """No verdict before the measuring window closes (see retrosheet/results.py)."""
+    if not objective or result is None or not closed:
         return Verdict.PENDING
     share = result / objective
     if share >= th.worked:
@@ -234,8 +240,8 @@ def build_report(
     rep.due_next_week = dict(sorted(rep.due_next_week.items()))
     rep.followups_due = _followups_due(eff, lines, sunday)
     rep.progress = _progress(mine, lines, lang)
-    rep.results_by_action, rep.results_by_axis, rep.results_by_platform = _results(
-        mine, lang, th)
+    (rep.results_by_action, rep.results_by_axis, rep.results_by_platform,
+     rep.results_by_indicator) = _results(mine, lang, th, dates, st.release, as_of)
     rep.replies = _replies(plan, lang)
     rep.monday = build_monday(plan, dates, lines, as_of, sunday)
     rep.findings = findings if findings is not None else check_plan(eff, as_of)
@@ -304,15 +310,29 @@ def _progress(tasks: list[Task], lines: list[TaskLine], lang: str) -> list[AxisP
     return out
 
 
-def _results(tasks: list[Task], lang: str,
-             th: VerdictThresholds) -> tuple[list[Result], list[Result], list[Result]]:
-    measured = [t for t in tasks if t.status is not Status.CANCELLED and (
+def _results(tasks: list[Task], lang: str, th: VerdictThresholds,
+             dates: dict[str, Scheduled], release: dt.date, as_of: dt.date
+             ) -> tuple[list[Result], list[Result], list[Result], list[Result]]:
+    measured = [t for t in counted(tasks) if (
         t.objective is not None or t.result is not None or t.budget is not None
         or t.spent is not None)]
     # By action: the actions that have a result or a spend to show, not every plan line.
     actions = [Result(t.id, t.action, t.kpi, t.objective, t.result, t.budget, t.spent,
-                      _verdict(t.objective, t.result, t.status is Status.DONE, th))
+                      _verdict(t.objective, t.result, t.status is Status.DONE, th,
+                               as_of >= window_end(t, dates[t.id].deadline, release)))
                for t in measured if t.result is not None or t.spent is not None]
+
+    def figures(key: str, ts: list[Task]) -> Result:
+        # One indicator: its figures; several: they do not add up, so no objective.
+        groups = by_indicator(ts)
+        m = measure(next(iter(groups.values())), dates, release, as_of) \
+            if len(groups) == 1 else None
+        return Result(key, key, m.kpi if m else "", m.objective if m else None,
+                      m.result if m else None, _sum([t.budget for t in ts]),
+                      _sum([t.spent for t in ts]),
+                      _verdict(m.objective, m.result, m.done, th, m.closed) if m
+                      else Verdict.PENDING,
+                      m.measured_on if m else None, m.cumulative if m else False)
 
     def group(key_of: Any) -> list[Result]:
         groups: dict[str, list[Task]] = defaultdict(list)
@@ -320,31 +340,20 @@ def _results(tasks: list[Task], lang: str,
             key = key_of(t)
             if key:
                 groups[key].append(t)
-        out = []
-        for key in sorted(groups):
-            ts = groups[key]
-            # Objectives add up only within one KPI; a mixed group has no single verdict.
-            kpis = {t.kpi.strip().casefold() for t in ts if t.objective is not None}
-            # Once results come in, compare them with the objectives of the measured tasks
-            # only: actions still to come would make every axis look like a failure.
-            measured_ts = [t for t in ts if t.objective is not None and t.result is not None]
-            targets = measured_ts or [t for t in ts if t.objective is not None]
-            objective = _sum([t.objective for t in targets]) if len(kpis) <= 1 else None
-            # Results in different units (views and pre-saves) do not add up either.
-            result_kpis = {t.kpi.strip().casefold() for t in ts if t.result is not None}
-            result = (_sum([t.result for t in (measured_ts if kpis else ts)])
-                      if len(kpis | result_kpis) <= 1 else None)
-            done = bool(measured_ts) and all(t.status is Status.DONE for t in measured_ts)
-            out.append(Result(key, key, next(iter(kpis), "") if len(kpis) == 1 else "",
-                              objective, result, _sum([t.budget for t in ts]),
-                              _sum([t.spent for t in ts]),
-                              _verdict(objective, result, done, th)))
-        return out
+        return [figures(key, groups[key]) for key in sorted(groups)]
 
     by_axis = group(lambda t: axis_label(t.axis, lang))
     order = {a: i for i, a in enumerate(_axis_order(lang, {r.key for r in by_axis}))}
     by_axis.sort(key=lambda r: order[r.key])
-    return actions, by_axis, group(lambda t: t.platform.strip())
+    indicators = []
+    for r in by_axis:
+        ts = [t for t in measured if axis_label(t.axis, lang) == r.key]
+        for ind in by_indicator(ts).values():
+            m = measure(ind, dates, release, as_of)
+            indicators.append(Result(r.key, r.key, m.kpi, m.objective, m.result, None, None,
+                                     _verdict(m.objective, m.result, m.done, th, m.closed),
+                                     m.measured_on, m.cumulative))
+    return actions, by_axis, group(lambda t: t.platform.strip()), indicators
 
 
 def _replies(plan: Plan, lang: str) -> list[ReplyRate]:

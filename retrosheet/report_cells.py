@@ -55,6 +55,8 @@ _WORDS: dict[str, tuple[str, str]] = {
     "severity": ("Gravité", "Severity"),
     "task": ("Tâche", "Task"),
     "code": ("Code", "Code"),
+    "indicators": ("Résultats par indicateur", "Results per indicator"),
+    "measured_on": ("Mesuré le", "Measured on"),
 }
 
 
@@ -89,6 +91,9 @@ class Styles:
     title: str | None = None
     header: str | None = None
     note: str | None = None
+    section: str | None = None  # a section's title
+    header_num: str | None = None  # a header over numbers: right-aligned like them
+    wrap: str | None = None  # long text (findings, actions) wrapped in its column
 
 
 
@@ -126,11 +131,20 @@ class _Layout:
     def blank(self) -> None:
         self.rows.append(())
 
-    def heads(self, *titles: str) -> None:
-        self.line(*(self.t(x, self.st.header) for x in titles))
+    def heads(self, *titles: str, numbers: Iterable[int] = ()) -> None:
+        """A header row; the columns in `numbers` hold numbers or dates, and their header
+        is right-aligned over them."""
+        right = set(numbers)
+        self.line(*(self.t(x, (self.st.header_num or self.st.header) if i in right
+                           else self.st.header) for i, x in enumerate(titles)))
 
     def section(self, title: str, count: int | None = None) -> None:
-        self.line(self.t(f"{title} ({count})" if count else title, self.st.bold))
+        self.line(self.t(f"{title} ({count})" if count else title,
+                         self.st.section or self.st.bold))
+
+    def long(self, text: str) -> Val | None:
+        """Text that may be longer than its column: wrapped, not cut."""
+        return self.t(text, self.st.wrap)
 
     def nothing(self) -> None:
         self.line(self.t(w("nothing", self.lang), self.st.note))
@@ -140,10 +154,11 @@ class _Layout:
         lang = self.lang
         self.heads(header("action", lang), header("id", lang), header("owner", lang),
                    header("axis", lang), header("start", lang), header("deadline", lang),
-                   header("status", lang), _w("days_late", lang), _w("where", lang), *extra)
+                   header("status", lang), _w("days_late", lang), _w("where", lang), *extra,
+                   numbers=(4, 5, 7, *range(9, 9 + len(extra))))
 
     def task(self, x: TaskLine, *extra: Val | None) -> None:
-        self.line(self.t(x.action), self.t(x.id), self.t(x.owner), self.t(x.axis),
+        self.line(self.long(x.action), self.t(x.id), self.t(x.owner), self.t(x.axis),
                   self.d(x.start), self.d(x.deadline), self.t(x.status.label(self.lang)),
                   self.n(x.days_late or None, self.st.int), self.t(x.cell or ""), *extra)
 
@@ -186,7 +201,7 @@ class _Layout:
             self.heads(contact_header("outlet", lang), contact_header("name", lang),
                        contact_header("email", lang), _w("task", lang),
                        contact_header("sent", lang), _w("followup_on", lang),
-                       _w("round", lang))
+                       _w("round", lang), numbers=(4, 5, 6))
             for c in chase:
                 self.line(self.t(c.outlet), self.t(c.name), self.t(c.email), self.t(c.task),
                           self.d(c.sent), self.d(c.followup), self.n(c.round, self.st.int))
@@ -200,7 +215,7 @@ class _Layout:
         else:
             self.heads(w("axis", lang), word("tasks", lang), word("done", lang),
                        _w("share_done", lang), Status.IN_PROGRESS.label(lang), word("late", lang),
-                       _w("blocked", lang), _w("cancelled", lang))
+                       _w("blocked", lang), _w("cancelled", lang), numbers=range(1, 8))
             for p in ps:
                 i = self.st.int
                 self.line(self.t(p.axis), self.n(p.total - p.cancelled, i), self.n(p.done, i),
@@ -218,15 +233,32 @@ class _Layout:
         extra = [header("id", lang)] if ids else []
         self.heads(w(first, lang), w("kpi", lang), w("objective", lang), w("result", lang),
                    w("reached", lang), w("budget", lang), w("spent", lang),
-                   w("cost_unit", lang), w("verdict", lang), *extra)
+                   w("cost_unit", lang), w("verdict", lang), *extra, numbers=range(2, 8))
         for r in results:
             cost = r.cost_per_unit
-            self.line(self.t(r.label), self.t(r.kpi), self.n(r.objective, self.st.int),
+            self.line(self.long(r.label), self.t(r.kpi), self.n(r.objective, self.st.int),
                       self.n(r.result, self.st.int), self.pct(r.reached), self.money(r.budget),
                       self.money(r.spent),
                       # often a few cents: a number, not the whole-euro money format
                       self.n(None if cost is None else round(cost, 2 if cost >= 1 else 4)),
                       self.t(r.verdict.label(lang)), *([self.t(r.key)] if ids else []))
+        self.blank()
+
+    def indicators(self) -> None:
+        """Each indicator within its axis (never added to another): as on the Dashboard."""
+        lang, rs = self.lang, self.rep.results_by_indicator
+        self.section(_w("indicators", lang), len(rs))
+        if not rs:
+            self.nothing()
+            self.blank()
+            return
+        self.heads(w("axis", lang), w("kpi", lang), w("objective", lang), w("result", lang),
+                   w("reached", lang), _w("measured_on", lang), w("verdict", lang),
+                   numbers=range(2, 6))
+        for r in rs:
+            self.line(self.t(r.label), self.t(r.kpi), self.n(r.objective, self.st.int),
+                      self.n(r.result, self.st.int), self.pct(r.reached), self.d(r.measured_on),
+                      self.t(r.verdict.label(lang)))
         self.blank()
 
     def replies(self) -> None:
@@ -236,7 +268,8 @@ class _Layout:
             self.nothing()
         else:
             self.heads(w("axis", lang), _w("contacts", lang), _w("replies", lang),
-                       _w("rate", lang), Reply.YES.label(lang), Reply.NO.label(lang))
+                       _w("rate", lang), Reply.YES.label(lang), Reply.NO.label(lang),
+                       numbers=range(1, 6))
             i = self.st.int
             for r in rs:
                 self.line(self.t(r.axis), self.n(r.contacts, i), self.n(r.replied, i),
@@ -254,7 +287,7 @@ class _Layout:
             for f in findings:
                 place = (f"{f.sheet}!{f.cell}" if f.sheet and f.cell
                          else f.where.removesuffix(f" ({f.task})") if f.task else f.where)
-                self.line(self.t(f.message), self.t(f.severity.label(lang)), self.t(place),
+                self.line(self.long(f.message), self.t(f.severity.label(lang)), self.t(place),
                           self.t(f.task or ""), self.t(f.code))
         self.blank()
 
@@ -275,6 +308,7 @@ class _Layout:
         self.tasks(w("blocked", lang), rep.blocked)
         self.progress()
         self.results("results_axis", "axis", rep.results_by_axis)
+        self.indicators()
         self.results("results_platform", "platform", rep.results_by_platform)
         self.results("results_action", "action", rep.results_by_action, ids=True)
         self.replies()
@@ -286,7 +320,8 @@ class _Layout:
 # The look of each Report cell by its role, for writers that style cells themselves (Excel
 # through xlwings, Google Sheets) rather than point at an existing cellXfs entry.
 ROLES = Styles(date="date", int="int", money="money", pct="pct", bold="bold", title="title",
-               header="header", note="note")
+               header="header", note="note", section="section", header_num="header_num",
+               wrap="wrap")
 
 
 def report_rows(rep: Report, styles: Styles = ROLES) -> list[Row]:

@@ -33,6 +33,8 @@ def result_dict(r: Result, lang: str) -> dict[str, Any]:
         "result": r.result, "reached": r.reached, "budget": r.budget, "spent": r.spent,
         "cost_per_unit": r.cost_per_unit, "verdict": _code(r.verdict),
         "verdict_label": r.verdict.label(lang),
+        "measured_on": r.measured_on.isoformat() if r.measured_on else None,
+        "cumulative": r.cumulative,
     }
 
 
@@ -42,6 +44,7 @@ def finding_dict(f: Finding, lang: str) -> dict[str, Any]:
 
 
 def report_to_dict(rep: Report) -> dict[str, Any]:
+
     lang = rep.lang
     monday, sunday = rep.week
 
@@ -83,6 +86,7 @@ def report_to_dict(rep: Report) -> dict[str, Any]:
             "by_action": [result_dict(r, lang) for r in rep.results_by_action],
             "by_axis": [result_dict(r, lang) for r in rep.results_by_axis],
             "by_platform": [result_dict(r, lang) for r in rep.results_by_platform],
+            "by_indicator": [result_dict(r, lang) for r in rep.results_by_indicator],
         },
         "replies": [
             {"axis": r.axis, "contacts": r.contacts, "replied": r.replied, "yes": r.yes,

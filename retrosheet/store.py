@@ -39,7 +39,8 @@ Row = Sequence[Val | None]
 
 # Style roles a sheet description may use; each adapter maps them to its own formats
 # (number formats by language, bold, the header's fill).
-ROLES = ("date", "int", "money", "pct", "bold", "title", "header", "note")
+ROLES = ("date", "int", "money", "pct", "bold", "title", "header", "note", "section",
+         "header_num", "wrap")
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from .errors import TemplateError
 from .grid import find_table, parse_tasks
-from .labels import TaskType, axis_label
+from .labels import TaskType, axis_label, platform_label
 from .model import Task
 
 # Built-in templates: name → (French summary, English summary). The spans are the
@@ -106,6 +106,7 @@ def load(spec: str, lang: str) -> Template:
         t.spent = None
         t.start = t.deadline = None
         t.axis = axis_label(t.axis, lang)
+        t.platform = platform_label(t.platform, lang)
         if t.type is TaskType.FOLLOWUP and t.parent is None and t.anchors:
             t.parent = t.anchors[0]
     return Template(name, tasks)

@@ -58,21 +58,36 @@ def soffice() -> str:
 
 
 @contextmanager
-def _profile() -> Iterator[Path]:
-    """A fresh LibreOffice user profile that always recalculates on load."""
+def _profile(recalculate: bool = True) -> Iterator[Path]:
+    """A fresh LibreOffice user profile that always recalculates on load (or, with
+    `recalculate` False, shows the values cached in the file)."""
     with tempfile.TemporaryDirectory(prefix="lo-profile-") as tmp:
         user = Path(tmp) / "user"
         user.mkdir()
-        (user / "registrymodifications.xcu").write_text(_XCU, encoding="utf-8")
+        # OOXMLRecalcMode 0: always recalculate; 1: never (show the cached values)
+        xcu = _XCU if recalculate else _XCU.replace("<value>0</value>", "<value>1</value>")
+        (user / "registrymodifications.xcu").write_text(xcu, encoding="utf-8")
         yield Path(tmp)
 
 
-def _convert(srcs: Sequence[Path], out_dir: Path, target: str) -> str:
+def _convert(srcs: Sequence[Path], out_dir: Path, target: str, *,
+             recalculate: bool = True) -> str:
     """One soffice process converting `srcs` into `out_dir` with --convert-to `target`.
 
-    Returns what soffice printed (it exits 0 even when a file failed to load).
+    Returns what soffice printed (it exits 0 even when a file failed to load). LibreOffice
+    7.4 sometimes aborts at start-up (std::bad_alloc in its Python loader, whatever the
+    file, on a loaded machine): such a crash is retried with a fresh profile, twice.
     """
-    with _profile() as profile:
+    for _ in range(3):
+        said = _convert_once(srcs, out_dir, target, recalculate)
+        if said is not None:
+            return said
+    raise AssertionError(f"soffice aborted three times converting {[s.name for s in srcs]}")
+
+
+def _convert_once(srcs: Sequence[Path], out_dir: Path, target: str,
+                  recalculate: bool) -> str | None:
+    with _profile(recalculate) as profile:
         cmd = [
             soffice(), "--headless", "--norestore", "--nologo", "--nodefault",
             "--nolockcheck", f"-env:UserInstallation={profile.as_uri()}",
@@ -83,6 +98,8 @@ def _convert(srcs: Sequence[Path], out_dir: Path, target: str) -> str:
                                   check=False, env=office_env())
         except subprocess.TimeoutExpired as exc:
             raise AssertionError(f"soffice timed out after {TIMEOUT} s: {cmd}") from exc
+    if done.returncode == 134 and "bad_alloc" in done.stderr:
+        return None
     if done.returncode != 0:
         raise AssertionError(f"soffice failed ({done.returncode}): {done.stderr or done.stdout}")
     return (done.stdout + done.stderr).strip()
@@ -110,17 +127,29 @@ def recalc_many(srcs: Sequence[Path], out_dir: Path) -> list[Path]:
     return outs
 
 
+def to_pdf(src: Path, out_dir: Path) -> Path:
+    """`src` printed to PDF by LibreOffice with the workbook's own page setup."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    pdf = out_dir / f"{src.stem}.pdf"
+    pdf.unlink(missing_ok=True)
+    said = _convert([src], out_dir, "pdf:calc_pdf_Export")
+    if not pdf.exists():
+        raise AssertionError(f"soffice wrote no PDF for {src.name}: {said}")
+    return pdf
+
+
 def recalc(src: Path, out_dir: Path) -> Path:
     """`src` opened in LibreOffice, every formula recalculated, saved as .xlsx in `out_dir`."""
     return recalc_many([src], out_dir)[0]
 
 
-def sheet_first(src: Path, dst: Path, sheet: str) -> Path:
+def sheet_first(src: Path, dst: Path, sheet: str, *, keep_cached: bool = False) -> Path:
     """A copy of `src` where `sheet` comes first and is the active sheet.
 
     Only xl/workbook.xml changes (the order of <sheet> entries, sheet-local defined
-    names' indexes, the active tab); every other part is copied byte for byte, so
-    formulas, charts and formats are as in `src` (formulas name sheets, not positions).
+    names' indexes, the active tab) and the sheets lose their manual page breaks; every
+    other part is copied byte for byte, so formulas, charts and formats are as in `src`
+    (formulas name sheets, not positions).
     """
     with zipfile.ZipFile(src) as zin:
         xml = zin.read("xl/workbook.xml").decode("utf-8")
@@ -137,6 +166,8 @@ def sheet_first(src: Path, dst: Path, sheet: str) -> Path:
         xml = xml.replace(block[0], "<sheets>" + "".join(tags[i] for i in order) + "</sheets>")
         xml = re.sub(r'localSheetId="(\d+)"',
                      lambda m: f'localSheetId="{new_index[int(m[1])]}"', xml)
+        if keep_cached:  # XlsxWriter asks for a full recalculation on load
+            xml = xml.replace(' fullCalcOnLoad="1"', "")
         view = re.search(r"<workbookView\b[^>]*?/?>", xml)
         if view:
             tag = re.sub(r'\s(activeTab|firstSheet)="\d+"', "", view[0])
@@ -147,11 +178,16 @@ def sheet_first(src: Path, dst: Path, sheet: str) -> Path:
                 data = zin.read(item.filename)
                 if item.filename == "xl/workbook.xml":
                     data = xml.encode("utf-8")
+                elif item.filename.startswith("xl/worksheets/sheet"):
+                    # Manual page breaks make LibreOffice 7.4 crash in a one-page export.
+                    data = re.sub(rb"<(colBreaks|rowBreaks)\b.*?</\1>", b"", data,
+                                  flags=re.DOTALL)
                 zout.writestr(item, data)
     return dst
 
 
-def render_png(src: Path, out_dir: Path, sheet: str, dpi: int = 80) -> Path:
+def render_png(src: Path, out_dir: Path, sheet: str, dpi: int = 80, *,
+               recalculate: bool = True) -> Path:
     """A picture of one sheet: LibreOffice → PDF (the whole sheet on one page) → PNG.
 
     Returns `out_dir / f"{src.stem}-{sheet}.png"` (spaces in the sheet name become `-`).
@@ -159,9 +195,9 @@ def render_png(src: Path, out_dir: Path, sheet: str, dpi: int = 80) -> Path:
     out_dir.mkdir(parents=True, exist_ok=True)
     slug = re.sub(r"[^\w.-]+", "-", f"{src.stem}-{sheet}").strip("-")
     with tempfile.TemporaryDirectory(prefix="lo-render-") as tmp:
-        one = sheet_first(src, Path(tmp) / f"{slug}.xlsx", sheet)
+        one = sheet_first(src, Path(tmp) / f"{slug}.xlsx", sheet, keep_cached=not recalculate)
         pdf_filter = 'pdf:calc_pdf_Export:{"SinglePageSheets":{"type":"boolean","value":"true"}}'
-        said = _convert([one], Path(tmp), pdf_filter)
+        said = _convert([one], Path(tmp), pdf_filter, recalculate=recalculate)
         pdf = Path(tmp) / f"{slug}.pdf"
         if not pdf.exists():
             raise AssertionError(f"soffice wrote no PDF for {src.name} / {sheet}: "

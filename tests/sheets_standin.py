@@ -1126,7 +1126,13 @@ def _set_basic_filter(book: Spreadsheet, body: Json) -> None:
 def _update_dimension_properties(book: Spreadsheet, body: Json) -> None:
     rng = body["range"]
     s = book.by_id(int(rng["sheetId"]))
-    size = int(body["properties"]["pixelSize"])
+    props, fields = body["properties"], body.get("fields", "")
+    if fields == "hiddenByUser" and set(props) == {"hiddenByUser"}:
+        size = 0 if props["hiddenByUser"] else 100  # a hidden column shows 0 pixels wide
+    elif fields == "pixelSize" and "pixelSize" in props:
+        size = int(props["pixelSize"])
+    else:
+        raise bad(f"Invalid updateDimensionProperties: fields {fields!r}, {sorted(props)}")
     limit = s.row_count if rng["dimension"] == "ROWS" else s.column_count
     start, end = int(rng.get("startIndex", 0)), int(rng.get("endIndex", limit))
     if end > limit:

@@ -18,6 +18,7 @@ from typing import Any
 import openpyxl
 import pytest
 from conftest import SINGLE
+from openpyxl.worksheet.formula import ArrayFormula
 from sheets_standin import Sheet, StandIn, Store, col_letter, parse_a1
 
 from retrosheet import layout as L
@@ -205,6 +206,10 @@ def test_move_formula_rebuilds_the_row_references() -> None:
 # ---- new: the workbook in Sheets --------------------------------------------------
 
 def _xlsx_value(v: Any) -> Any:
+    if isinstance(v, ArrayFormula):  # Sheets spells an array formula ARRAYFORMULA(…)
+        v = f"=ARRAYFORMULA({str(v.text)[1:]})"
+    if isinstance(v, str):
+        v = v.replace("_xlfn.", "")  # Excel's prefix for functions newer than 2007
     if isinstance(v, dt.datetime):
         return float(to_serial(v.date()))
     if isinstance(v, str) and v.startswith("="):
@@ -253,7 +258,7 @@ def test_new_sheet_formats_validations_rules_and_charts(api: Sheets, store: Stor
     assert head["textFormat"] == {"bold": True,
                                   "foregroundColor": {"red": 1.0, "green": 1.0, "blue": 1.0}}
     assert head["backgroundColor"] == {"red": 0x1F / 255, "green": 0x38 / 255, "blue": 0x64 / 255}
-    assert p.col_px[L.COL["action"]] == (52 * 7 + 5) and p.row_px[0] == 40
+    assert p.col_px[L.COL["action"]] == round(L.WIDTHS["action"] * 7 + 5) and p.row_px[0] == 40
     # date and J-28 formats on every task row, and on the rows a user adds below
     for r in (1, n, n + 200):
         fmt = p.cell(r, L.COL["deadline"])["userEnteredFormat"]["numberFormat"]

@@ -527,7 +527,8 @@ def page_text(pdf: Path) -> str:
 
 @pytest.mark.parametrize("key", ["planning", "dashboard"])
 def test_render_sheets(bases: dict[tuple[str, str], Base], key: str) -> None:
-    """Planning and the Dashboard of a French plan, as LibreOffice draws them."""
+    """Planning and the Dashboard of a French plan, as LibreOffice draws them (into the
+    ignored tests/artifacts; docs/make_images.py renders the README's pictures)."""
     base = bases["single" if "single" in AVAILABLE else "test", "fr"]
     sheet = sheet_name(key, "fr")
     png = render_png(base.path, ARTIFACTS, sheet)
@@ -543,8 +544,6 @@ def test_render_sheets(bases: dict[tuple[str, str], Base], key: str) -> None:
         expected = ["Échéance", first["id"]] if key == "planning" else ["Tableau de bord"]
         for word in expected:
             assert word in text, f"{word!r} is not on the rendered {sheet} page"
-    # The render stays in tests/artifacts/ (ignored): a test never writes a tracked file.
-    # The README's docs/img/ copies are refreshed by hand from there.
 
 
 def test_reference_parser() -> None:

@@ -110,8 +110,12 @@ def test_results_verdicts_cost_per_unit(rep: Report) -> None:
     assert set(by_action) == {"T020", "T050", "T100"}  # measured or spent
     radio, ads, live = by_action["T020"], by_action["T050"], by_action["T100"]
     assert (radio.reached, radio.cost_per_unit, radio.verdict) == (1.25, 22.0, Verdict.WORKED)
-    assert (ads.reached, ads.cost_per_unit, ads.verdict) == (0.4, 4.5, Verdict.FAILED)
-    assert (live.reached, live.verdict) == (0.75, Verdict.IMPROVE)
+    # Pre-saves count until J and the concert's tickets until J+8: no verdict at J-16.
+    assert (ads.reached, ads.cost_per_unit, ads.verdict) == (0.4, 4.5, Verdict.PENDING)
+    assert (live.reached, live.verdict) == (0.75, Verdict.PENDING)
+    later = build_report(plan(rep.lang), J + dt.timedelta(days=10))
+    judged = {r.key: r.verdict for r in later.results_by_action}
+    assert (judged["T050"], judged["T100"]) == (Verdict.FAILED, Verdict.IMPROVE)
     platforms = {r.key: r for r in rep.results_by_platform}
     assert platforms["TikTok"].verdict is Verdict.PENDING  # no result yet
     axes = {r.key: r for r in rep.results_by_axis}

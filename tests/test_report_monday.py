@@ -3,12 +3,13 @@ and wrapping (issue 11 item 8)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 
 import click
 import pytest
-from test_report import AS_OF, plan
+from test_report import AS_OF, J, plan
 
 from retrosheet.model import Plan, Task
 from retrosheet.monday import Hard, State, Why
@@ -114,7 +115,8 @@ def test_owner_report_counts_only_their_money_and_tasks() -> None:
 # -------------------------------------------------------------- terminal (issue 11 item 8)
 
 def test_terminal_colours_the_verdicts() -> None:
-    rep = report()
+    # After J: the pre-saves (counted until J) and the other results can be judged.
+    rep = build_report(monday_plan("fr"), J + dt.timedelta(days=10))
     text = to_text(rep, lambda t, role: click.style(t, **{
         "ok": {"fg": "green"}, "late": {"fg": "red"}, "due": {"fg": "yellow"},
         "title": {"bold": True}}.get(role, {})))

@@ -254,15 +254,21 @@ def without_report_sheets_xml(src: Path, dest: Path) -> Path:
             "xl/drawings/vmlDrawing2.vml"}
     wbx = p["xl/workbook.xml"].decode()
     wbx = re.sub(r'<sheet name="(Rapport|Historique)"[^>]*/>', "", wbx)
+    # their print settings (sheet-local names: Rapport and Historique are sheets 4 and 5)
+    wbx = re.sub(r'<definedName [^>]*localSheetId="[45]"[^>]*>[^<]*</definedName>', "", wbx)
     rels = p["xl/_rels/workbook.xml.rels"].decode()
     rels = re.sub(r'<Relationship Id="rId[56]"[^>]*/>', "", rels)
     ct = p["[Content_Types].xml"].decode()
     ct = re.sub(r'<Override PartName="/xl/(worksheets/sheet[56]|comments2)\.xml"[^>]*/>', "", ct)
     app = p["docProps/app.xml"].decode()
     app = app.replace("<vt:lpstr>Rapport</vt:lpstr><vt:lpstr>Historique</vt:lpstr>", "")
-    app = app.replace('<vt:i4>6</vt:i4>', "<vt:i4>4</vt:i4>")
-    app = app.replace('<vt:vector size="7" baseType="lpstr">',
-                      '<vt:vector size="5" baseType="lpstr">')
+    app = re.sub(r"<vt:lpstr>(Rapport|Historique)![^<]*</vt:lpstr>", "", app)
+    app = app.replace('<vt:i4>6</vt:i4>', "<vt:i4>4</vt:i4>", 1)
+    names = re.findall(r"<vt:lpstr>[^<]*!Print_[^<]*</vt:lpstr>", app)
+    app = re.sub(r"(<vt:lpstr>Named Ranges</vt:lpstr></vt:variant><vt:variant><vt:i4>)\d+",
+                 lambda m: m.group(1) + str(len(names)), app)
+    app = re.sub(r'<vt:vector size="\d+" baseType="lpstr">',
+                 f'<vt:vector size="{4 + len(names)}" baseType="lpstr">', app)
     new = {"xl/workbook.xml": wbx, "xl/_rels/workbook.xml.rels": rels,
            "[Content_Types].xml": ct, "docProps/app.xml": app}
     with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dest, "w", zipfile.ZIP_DEFLATED) as z:

@@ -318,9 +318,9 @@ def write_requests(placed: Sequence[CellUpdate], book: Book, now: Now, loaded: L
         formats: dict[tuple[int, int], Json] = {}
         for u in ups:
             if u.kind == "date":
-                formats[(u.row - 1, u.col)] = style.date(lang)
+                formats[(u.row - 1, u.col)] = style.number("date", lang)
             elif u.row in added_rows and u.col == offset_col and title == loaded.planning.sheet:
-                formats[(u.row - 1, u.col)] = style.offset()
+                formats[(u.row - 1, u.col)] = style.role("offset", lang)
         plain = [u for u in ups if (u.row - 1, u.col) not in formats]
         styled = [u for u in ups if (u.row - 1, u.col) in formats]
         out += update_cells(sheet.id, cells_of(plain, book.locale), "userEnteredValue")

@@ -1,17 +1,14 @@
-"""The workbook's look as Sheets CellFormats: the same colours and number formats as the
-.xlsx writer (retrosheet/xlsx/create.py), so both kinds of plan look alike."""
+"""The design's looks (retrosheet/design/looks.py) as Sheets CellFormats, and Excel widths
+and heights as pixels, so a Google Sheet looks like the .xlsx of the same plan."""
 
 from __future__ import annotations
 
-from .. import layout as L
-from ..xlsx.create import HEADER_FILL, INPUT_FILL
+from ..design import Look
+from ..design.looks import looks
 from .cells import Json, number_format, rgb
 
-HELP_FONT = "#595959"
 PX_PER_CHAR = 7  # an Excel width unit (one "0" of Calibri 11) is about 7 pixels
 PX_PADDING = 5
-TITLE_ROW_PX = 32
-HEADER_ROW_PX = 40  # the xlsx header row is 30 points
 
 
 def px(width_chars: float) -> int:
@@ -19,81 +16,68 @@ def px(width_chars: float) -> int:
     return round(width_chars * PX_PER_CHAR + PX_PADDING)
 
 
+def row_px(points: float) -> int:
+    return round(points * 4 / 3)
+
+
 def _border() -> Json:
     side = {"style": "SOLID", "color": rgb("#000000")}
     return {"top": side, "bottom": side, "left": side, "right": side}
 
 
-def header() -> Json:
-    return {"backgroundColor": rgb(HEADER_FILL), "wrapStrategy": "WRAP",
-            "verticalAlignment": "MIDDLE", "borders": _border(),
-            "textFormat": {"bold": True, "foregroundColor": rgb("#FFFFFF")}}
+def cell_format(look: Look) -> Json:
+    """A Look as a Sheets CellFormat (userEnteredFormat)."""
+    out: Json = {}
+    if look.number_format:
+        out |= number_format(look.number_format, look.number_kind)
+    if look.fill:
+        out["backgroundColor"] = rgb(look.fill)
+    if look.border:
+        out["borders"] = _border()
+    if look.wrap:
+        out["wrapStrategy"] = "WRAP"
+    if look.align:
+        out["horizontalAlignment"] = look.align.upper()
+    if look.top:
+        out["verticalAlignment"] = "TOP"
+    elif look.middle:
+        out["verticalAlignment"] = "MIDDLE"
+    if look.rotation:
+        out["textRotation"] = {"angle": look.rotation}
+    text = rule_format(look).get("textFormat")
+    if text:
+        out["textFormat"] = text
+    return out
 
 
-def week_header(lang: str) -> Json:
-    return {**number_format(L.week_format(lang), "DATE"), "textRotation": {"angle": 90},
-            "horizontalAlignment": "CENTER", "backgroundColor": rgb(HEADER_FILL),
-            "textFormat": {"bold": True, "fontSize": 8, "foregroundColor": rgb("#FFFFFF")}}
-
-
-def date(lang: str) -> Json:
-    return number_format(L.date_format(lang), "DATE")
-
-
-def centered_date(lang: str) -> Json:
-    return {**date(lang), "horizontalAlignment": "CENTER"}
-
-
-def offset() -> Json:
-    return {**number_format(L.OFFSET_FORMAT), "horizontalAlignment": "CENTER"}
-
-
-def money(lang: str) -> Json:
-    return number_format('#,##0" €"' if lang == "fr" else '"€"#,##0', "CURRENCY")
-
-
-def integer() -> Json:
-    return number_format("#,##0")
-
-
-def percent() -> Json:
-    return number_format("0%", "PERCENT")
-
-
-def center() -> Json:
-    return {"horizontalAlignment": "CENTER"}
-
-
-def bold() -> Json:
-    return {"textFormat": {"bold": True}}
-
-
-def title() -> Json:
-    return {"textFormat": {"bold": True, "fontSize": 16, "foregroundColor": rgb(HEADER_FILL)}}
-
-
-def note() -> Json:
-    return {"textFormat": {"italic": True, "foregroundColor": rgb(HELP_FONT)}}
-
-
-def input_cell() -> Json:
-    return {"backgroundColor": rgb(INPUT_FILL), "borders": _border()}
-
-
-def input_date(lang: str) -> Json:
-    return {**date(lang), "backgroundColor": rgb(INPUT_FILL), "borders": _border(),
-            "horizontalAlignment": "CENTER", "textFormat": {"bold": True}}
-
-
-def fill(color: str) -> Json:
-    return {"backgroundColor": rgb(color)}
-
-
-def font(color: str) -> Json:
-    return {"textFormat": {"foregroundColor": rgb(color)}}
+def rule_format(look: Look) -> Json:
+    """What a conditional format can carry: colours and font style (no number format)."""
+    text: Json = {}
+    if look.bold:
+        text["bold"] = True
+    if look.italic:
+        text["italic"] = True
+    if look.size:
+        text["fontSize"] = look.size
+    if look.color:
+        text["foregroundColor"] = rgb(look.color)
+    out: Json = {"textFormat": text} if text else {}
+    if look.fill:
+        out["backgroundColor"] = rgb(look.fill)
+    return out
 
 
 def report_styles(lang: str) -> dict[str, Json]:
     """CellFormats for the style names the Report sheet's rows carry."""
-    return {"date": date(lang), "int": integer(), "money": money(lang), "pct": percent(),
-            "bold": bold(), "title": title(), "header": header(), "note": note()}
+    return {name: cell_format(look) for name, look in looks(lang).items()}
+
+
+def role(name: str, lang: str) -> Json:
+    """The CellFormat of one design look."""
+    return cell_format(looks(lang)[name])
+
+
+def number(name: str, lang: str) -> Json:
+    """Only the number format of one design look (the rest of a cell's look untouched)."""
+    look = looks(lang)[name]
+    return number_format(look.number_format or "General", look.number_kind)

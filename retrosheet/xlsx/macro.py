@@ -218,7 +218,7 @@ def _relative(from_part: str, to_part: str) -> str:
 
 # ---- the buttons' geometry (pixels, as Excel and XlsxWriter count them) ----------------
 
-BUTTON_W, BUTTON_GAP, BUTTON_H = 110, 8, 34
+BUTTON_W, BUTTON_GAP, BUTTON_H = 96, 8, 34  # both fit in the Action header cell
 FILTER_ARROW = 24  # the table's filter button at the right of a header cell stays free
 DEFAULT_COL_PX, DEFAULT_ROW_PT = 64, 15.0
 

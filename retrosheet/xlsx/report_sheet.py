@@ -16,11 +16,12 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 from xml.sax.saxutils import escape, quoteattr
 
+from ..design.looks import looks
+from ..design.planning import LINE_POINTS, text_lines
 from ..errors import WorkbookError
 from ..labels import (
     normalize,
@@ -38,10 +39,8 @@ from ..store import Row, SheetSpec, Val
 from ..updates import CellUpdate
 from ..values import EXCEL_EPOCH, EXCEL_EPOCH_1904, column_letter
 from .package import NS_MAIN, NS_REL, Package, Writer
+from .report_styles import add_date_style, add_role_styles, find_styles
 from .sheetxml import SheetXml, col_index, grow_table
-
-if TYPE_CHECKING:
-    from lxml import etree
 
 NS_PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
 REL_WORKSHEET = NS_REL + "/worksheet"
@@ -49,153 +48,6 @@ CT_WORKSHEET = "application/vnd.openxmlformats-officedocument.spreadsheetml.work
 
 def _number_text(x: float) -> str:
     return str(int(x)) if float(x).is_integer() else repr(float(x))
-
-
-# ---- styles -----------------------------------------------------------------------------
-
-_BUILTIN_DATE_FORMATS = {14, 15}  # m/d/yyyy (shown in the reader's locale), d-mmm-yy
-_BUILTIN_INT_FORMATS = {1, 3}  # 0, #,##0
-_BUILTIN_PCT_FORMATS = {9, 10}
-
-
-def _format_kind(code: str) -> str | None:
-    """`date`, `pct`, `money`, `int` or None for a number format code."""
-    bare = re.sub(r'"[^"]*"|\[[^\]]*\]|\\.', "", code).lower()
-    if "y" in bare and "d" in bare and "m" in bare and "h" not in bare and "s" not in bare:
-        return "date"
-    if "%" in bare:
-        return "pct"
-    if any(c in code for c in "€$£"):
-        return "money"
-    if re.fullmatch("#?[, \u00a0\u202f]?#*0+", bare.replace("#,##", "#,").strip()):
-        return "int"
-    return None
-
-
-@dataclass
-class _Xf:
-    index: int
-    num_fmt: int
-    kind: str | None  # of its number format
-    bold: bool
-    italic: bool
-    size: float
-    filled: bool
-    bordered: bool
-
-    @property
-    def plainness(self) -> int:
-        return int(self.filled) * 4 + int(self.bordered) * 2 + int(self.bold) + int(self.italic)
-
-
-def _parse_xml(data: bytes, what: str) -> etree._Element:
-    from lxml import etree  # only the file backend parses XML (xlwings Lite has no lxml)
-
-    try:
-        return etree.fromstring(data, parser=etree.XMLParser(resolve_entities=False))
-    except etree.XMLSyntaxError as exc:
-        raise WorkbookError(f"{what} is damaged: {exc}") from exc
-
-
-def _int(text: str | None, default: int = 0) -> int:
-    try:
-        return int(text) if text is not None else default
-    except ValueError:
-        return default
-
-
-def _size(text: str | None) -> float:
-    try:
-        return float(text) if text is not None else 11.0
-    except ValueError:
-        return 11.0
-
-
-def _xfs(styles_xml: bytes) -> list[_Xf]:
-    root = _parse_xml(styles_xml, "xl/styles.xml")
-    ns = {"m": NS_MAIN}
-    codes = {_int(n.get("numFmtId"), -1): n.get("formatCode", "")
-             for n in root.iterfind("m:numFmts/m:numFmt", ns)}
-    fonts = []
-    for f in root.iterfind("m:fonts/m:font", ns):
-        b, i = f.find("m:b", ns), f.find("m:i", ns)
-        sz = f.find("m:sz", ns)
-        fonts.append((b is not None and b.get("val", "1") not in ("0", "false"),
-                      i is not None and i.get("val", "1") not in ("0", "false"),
-                      _size(sz.get("val")) if sz is not None else 11.0))
-    fills = []
-    for f in root.iterfind("m:fills/m:fill", ns):
-        p = f.find("m:patternFill", ns)
-        fills.append(p is not None and p.get("patternType", "none") not in ("none", "gray125"))
-    borders = []
-    for b in root.iterfind("m:borders/m:border", ns):
-        borders.append(any(side.get("style") for side in b))
-    out = []
-    for n, xf in enumerate(root.iterfind("m:cellXfs/m:xf", ns)):
-        num = _int(xf.get("numFmtId"))
-        font_id = _int(xf.get("fontId"))
-        font = fonts[font_id] if 0 <= font_id < len(fonts) else (False, False, 11.0)
-        fill = _int(xf.get("fillId"))
-        border = _int(xf.get("borderId"))
-        if num in _BUILTIN_DATE_FORMATS:
-            kind: str | None = "date"
-        elif num in _BUILTIN_PCT_FORMATS:
-            kind = "pct"
-        elif num in _BUILTIN_INT_FORMATS:
-            kind = "int"
-        elif num in codes:
-            kind = _format_kind(codes[num])
-        else:
-            kind = None
-        out.append(_Xf(n, num, kind, font[0], font[1], font[2],
-                       0 <= fill < len(fills) and fills[fill],
-                       0 <= border < len(borders) and borders[border]))
-    return out
-
-
-def find_styles(styles_xml: bytes | None) -> Styles:
-    """The plainest existing style for each kind of Report cell."""
-    st = Styles()
-    if styles_xml is None:
-        return st
-    xfs = _xfs(styles_xml)
-
-    def best(ok: Callable[[_Xf], bool]) -> str | None:
-        found = [x for x in xfs if ok(x)]
-        return str(min(found, key=lambda x: (x.plainness, x.index)).index) if found else None
-
-    st.date = best(lambda x: x.kind == "date" and not x.filled)
-    st.int = best(lambda x: x.kind == "int" and not x.filled)
-    st.money = best(lambda x: x.kind == "money" and not x.filled)
-    st.pct = best(lambda x: x.kind == "pct" and not x.filled)
-    st.bold = best(lambda x: x.num_fmt == 0 and x.bold and not x.filled and x.size <= 12)
-    st.title = best(lambda x: x.num_fmt == 0 and x.bold and not x.filled and x.size >= 13)
-    st.header = best(lambda x: x.num_fmt == 0 and x.bold and x.filled)
-    st.note = best(lambda x: x.num_fmt == 0 and x.italic and not x.bold and not x.filled)
-    return st
-
-
-_CELL_XFS = re.compile(r"<((?:[\w.-]+:)?)cellXfs\b([^>]*?)(/?)>")
-
-
-def add_date_style(styles_xml: bytes) -> tuple[bytes, str] | None:
-    """styles.xml with one more cell style, the built-in short date (numFmtId 14), and its
-    index; None when the part has no cellXfs to add it to."""
-    text = styles_xml.decode("utf-8")
-    m = _CELL_XFS.search(text)
-    if m is None or m.group(3):
-        return None
-    p = m.group(1)
-    close = text.find(f"</{p}cellXfs>", m.end())
-    if close < 0:
-        return None
-    count = len(re.findall(rf"<{re.escape(p)}xf\b", text[m.end():close]))
-    xf = (f'<{p}xf numFmtId="14" fontId="0" fillId="0" borderId="0" xfId="0" '
-          f'applyNumberFormat="1"/>')
-    attrs = re.sub(r'\scount="\d+"', "", m.group(2))
-    start = f'<{p}cellXfs count="{count + 1}"{attrs}>'
-    text = text[:m.start()] + start + text[m.end():close] + xf + text[close:]
-    return text.encode("utf-8"), str(count)
 
 
 # ---- writing rows into a sheet part -----------------------------------------------------
@@ -220,15 +72,26 @@ def _cell_xml(prefix: str, ref: str, v: Val, date1904: bool) -> str:
     return f'<{prefix}c r="{ref}"{s}><{prefix}v>{number}</{prefix}v></{prefix}c>'
 
 
-def _rows_xml(prefix: str, rows: list[Row], date1904: bool) -> tuple[list[bytes], list[int]]:
+def _lines(row: Row, wrap: str | None) -> int:
+    """Lines the row's wrapped text takes in the Report's columns."""
+    return max([text_lines(str(v.value), REPORT_WIDTHS[0] if c == 0 else REPORT_WIDTHS[1])
+                for c, v in enumerate(row)
+                if v is not None and wrap is not None and v.style == wrap] or [1])
+
+
+def _rows_xml(prefix: str, rows: list[Row], date1904: bool,
+              wrap: str | None = None) -> tuple[list[bytes], list[int]]:
     out: list[bytes] = []
     numbers: list[int] = []
     for i, row in enumerate(rows, start=1):
         cells = "".join(_cell_xml(prefix, f"{column_letter(c)}{i}", v, date1904)
                         for c, v in enumerate(row) if v is not None)
         if cells:
-            # the title's big font needs a taller row (readers do not grow it by themselves)
-            tall = ' ht="24" customHeight="1"' if i == 1 else ""
+            # the title's big font and wrapped text need taller rows (readers do not all
+            # grow them by themselves)
+            lines = _lines(row, wrap)
+            tall = (' ht="24" customHeight="1"' if i == 1 else
+                    f' ht="{LINE_POINTS * lines}" customHeight="1"' if lines > 1 else "")
             out.append(f'<{prefix}row r="{i}"{tall}>{cells}</{prefix}row>'.encode())
             numbers.append(i)
     return out, numbers
@@ -292,10 +155,11 @@ def _with_widths(head: str, prefix: str, count: int) -> str:
     return head[:at] + new + head[at:]
 
 
-def write_report_rows(sheet: SheetXml, rows: list[Row], date1904: bool) -> None:
+def write_report_rows(sheet: SheetXml, rows: list[Row], date1904: bool,
+                      wrap: str | None = None) -> None:
     """Replace the sheet's rows with `rows`; the rest of the part stays as it was, but for
     widths given to the columns used that had none."""
-    new_rows, sheet.numbers = _rows_xml(sheet.prefix, rows, date1904)
+    new_rows, sheet.numbers = _rows_xml(sheet.prefix, rows, date1904, wrap)
     sheet.rows = list(new_rows)
     sheet.index = {n: i for i, n in enumerate(sheet.numbers)}
     width = max(max((len(r) for r in rows), default=1), 1)
@@ -517,6 +381,12 @@ def write_specs(pkg: Package, specs: Sequence[SheetSpec], date1904: bool,
         with_date = add_date_style(styles_xml)
         if with_date is not None:
             replaced[styles_part], st.date = with_date
+            styles_xml = with_date[0]
+    if styles_part is not None and styles_xml is not None:
+        # Styled like the Dashboard: roles the workbook has no style for get one.
+        with_roles = add_role_styles(styles_xml, st, looks(lang))
+        if with_roles is not None:
+            replaced[styles_part] = with_roles
     at = {spec.key: pick_sheet(pkg.sheets, spec.key, lang) for spec in specs}
     missing = [spec.key for spec in specs if at[spec.key] is None]
     new_parts: dict[str, bytes] = {}
@@ -533,7 +403,7 @@ def write_specs(pkg: Package, specs: Sequence[SheetSpec], date1904: bool,
         rows = _styled_rows(spec.rows, st)
         if spec.replace:
             sheet: SheetXml = SheetXml(data, part)
-            write_report_rows(sheet, list(rows), date1904)
+            write_report_rows(sheet, list(rows), date1904, st.wrap)
         else:
             sheet = _append(data, part, spec, rows, st, date1904)
             last = spec.first_row + len(rows) - 1

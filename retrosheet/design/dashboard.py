@@ -1,0 +1,239 @@
+"""The Dashboard: live formulas over the Planning that say what the weekly report says.
+
+Counts, budget and spend per axis, results per indicator (retrosheet/results.py: an
+indicator is a KPI within an axis, never added to another; a cumulative one counts its
+latest measure) and the list of what is due this week. Each figure is a formula, so it
+follows the Planning as it is edited; the engine's values are cached for readers that do
+not calculate. A LibreOffice test holds the computed figures to the report's JSON.
+"""
+
+from __future__ import annotations
+
+from .. import layout as L
+from ..effective import EffectivePlan
+from ..labels import Status, axis_label, header, sheet_name, word
+from ..report import Report, Result, build_report
+from ..results import by_indicator, counted, is_cumulative
+from ..schedule import calendar_for
+from ..values import to_serial
+from .context import DONE_OR_CANCELLED, VALIDATION_EXTRA_ROWS, Context
+from .model import Chart, Page, Rule, Series, SheetDesign
+from .sheets import GRID_COLS, GRID_ROWS
+
+DUE_ROWS = 12  # tasks listed under "due this week"; more are counted below the list
+CHART_COL = 9  # charts sit right of the tables, on their own printed page
+WEEK_END = "(TODAY()-WEEKDAY(TODAY(),3)+6)"
+
+
+def _words(lang: str) -> dict[str, str]:
+    fr = lang == "fr"
+    return {
+        "due_week": "À faire cette semaine" if fr else "Due this week",
+        "indicators": "Résultats par indicateur" if fr else "Results per indicator",
+        "indicator": "Indicateur" if fr else "Indicator",
+        "measured_on": "Mesuré le" if fr else "Measured on",
+        "left": "Reste" if fr else "Left",
+        "more": "autres" if fr else "more",
+        "reached_chart": "Objectif atteint par indicateur" if fr else
+                         "Objective reached per indicator",
+    }
+
+
+def dashboard(cx: Context) -> SheetDesign:
+    lang = cx.lang
+    ws = _words(lang)
+    sh = SheetDesign("dashboard", sheet_name("dashboard", lang), GRID_ROWS, GRID_COLS)
+    eff = EffectivePlan(cx.plan, cx.dates, calendar_for(cx.plan.settings))
+    rep = build_report(eff, cx.today, findings=[])
+    p = L.quote_sheet(sheet_name("planning", lang))
+    last = len(cx.rows) + 1 + VALIDATION_EXTRA_ROWS
+    col = {k: f"{p}!${v}$2:${v}${last}" for k, v in L.LETTER.items()}
+    st = col["status"]
+    open_ = ",".join(f'{st},"<>{s.label(lg)}"' for s in DONE_OR_CANCELLED for lg in ("fr", "en"))
+    live = ",".join(f'{st},"<>{Status.CANCELLED.label(lg)}"' for lg in ("fr", "en"))
+    k = col["deadline"]
+
+    sh.put(0, 0, word("dashboard_title", lang), "title")
+    sh.heights[0] = 24
+    due_count = sum(len(xs) for xs in rep.due_this_week.values())
+    for r, label, formula, cached in (
+        (2, word("days_to_release", lang), f"={cx.refs.release}-TODAY()", rep.days_to_release),
+        (3, word("late", lang), f'=COUNTIFS({k},"<"&TODAY(),{open_})', len(rep.late)),
+        (4, ws["due_week"], f'=COUNTIFS({k},">="&TODAY(),{k},"<="&{WEEK_END},{open_})',
+         due_count),
+    ):
+        sh.put(r, 0, label, "bold")
+        sh.put(r, 1, None, "int", formula=formula, cached=cached)
+
+    # Tasks by status
+    top = 6
+    sh.put(top, 0, word("status", lang), "header")
+    sh.put(top, 1, word("count", lang), "header")
+    for i, s in enumerate(Status):
+        count = sum(1 for t in cx.rows if (t.status or Status.TODO) is s)
+        sh.put(top + 1 + i, 0, s.label(lang))
+        sh.put(top + 1 + i, 1, None, "int", cached=count,
+               formula=f'=COUNTIF({st},"{s.fr}")+COUNTIF({st},"{s.en}")')
+    status_last = top + len(Status)
+
+    # By axis: tasks, done, late, budget, spent, left (overspend highlighted)
+    progress = {x.axis: x for x in rep.progress}
+    money = {r.key: r for r in rep.results_by_axis}
+    axes = [a for a in progress if a != "—"]
+    top2 = status_last + 2
+    sh.put(top2, 0, word("by_axis", lang), "section")
+    heads = (word("axis", lang), word("tasks", lang), word("done", lang), word("late", lang),
+             word("budget", lang), word("spent", lang), ws["left"])
+    for c, h in enumerate(heads):
+        sh.put(top2 + 1, c, h, "header")
+    first_axis = top2 + 2
+    for i, axis in enumerate(axes):
+        r = first_axis + i
+        ax = f'{col["axis"]},$A{r + 1}'
+        pr, mr = progress[axis], money.get(axis)
+        sh.put(r, 0, axis)
+        sh.put(r, 1, None, "int", formula=f"=COUNTIFS({ax},{live})",
+               cached=pr.total - pr.cancelled)
+        done = "=" + "+".join(f'COUNTIFS({ax},{st},"{lab}")'
+                              for lab in (Status.DONE.fr, Status.DONE.en))
+        sh.put(r, 2, None, "int", formula=done, cached=pr.done)
+        sh.put(r, 3, None, "int", formula=f'=COUNTIFS({ax},{k},"<"&TODAY(),{open_})',
+               cached=pr.late)
+        budget = (mr.budget if mr else None) or 0
+        spent = (mr.spent if mr else None) or 0
+        sh.put(r, 4, None, "money", formula=f'=SUMIFS({col["budget"]},{ax},{live})',
+               cached=budget)
+        sh.put(r, 5, None, "money", formula=f'=SUMIFS({col["spent"]},{ax},{live})',
+               cached=spent)
+        sh.put(r, 6, None, "money", formula=f"=E{r + 1}-F{r + 1}", cached=budget - spent)
+    axis_last = first_axis + len(axes) - 1
+    if axes:
+        sh.rules.append(Rule(first_axis, axis_last, 5, 6,
+                             f"=$F{first_axis + 1}>$E{first_axis + 1}", "late"))
+
+    # Results per indicator
+    top3 = max(axis_last, first_axis) + 2
+    sh.put(top3, 0, ws["indicators"], "section")
+    ind_heads = (word("axis", lang), ws["indicator"], word("objective", lang),
+                 word("result", lang), word("reached", lang), ws["measured_on"])
+    for c, h in enumerate(ind_heads):
+        sh.put(top3 + 1, c, h, "header")
+    figures = {(x.key, x.kpi.casefold()): x for x in rep.results_by_indicator}
+    first_ind = r = top3 + 2
+    for axis in axes:
+        tasks = [t for t in counted(cx.plan.tasks) if axis_label(t.axis, lang) == axis]
+        for group in by_indicator(tasks).values():
+            kpi = group[0].kpi.strip()
+            x = figures.get((axis, kpi.casefold()))
+            _indicator_row(sh, r, axis, kpi, col, live, x)
+            r += 1
+    ind_last = r - 1
+    if ind_last >= first_ind:
+        sh.rules.append(Rule(first_ind, ind_last, 4, 4,
+                             f'=AND(ISNUMBER($E{first_ind + 1}),$E{first_ind + 1}>=1)',
+                             "worked"))
+
+    # What is due this week
+    top4 = max(ind_last, first_ind) + 2
+    _due_list(cx, sh, top4, col, k, ws, rep)
+
+    sh.width(0, 0, 20, "wrap")
+    sh.width(1, 1, 13, "wrap")
+    sh.width(2, 6, 10)
+    sh.width(7, 7, 0)  # the due list's row numbers (a helper)
+    sh.width(8, 8, 2)
+    _charts(cx, sh, top, status_last, top2 + 1, axis_last, top3 + 1, ind_last)
+    # Printed portrait: the tables on the first page, the charts whole on the next.
+    sh.page = Page(cx.paper, fit_width=0, scale=80, col_breaks=(CHART_COL - 1,),
+                   area=(0, 0, max(top4 + DUE_ROWS + 3, 48), CHART_COL + 7),
+                   margins=(0.4, 0.4, 0.5, 0.5))
+    return sh
+
+
+def _indicator_row(sh: SheetDesign, r: int, axis: str, kpi: str, col: dict[str, str],
+                   live: str, res: Result | None) -> None:
+    row = r + 1
+    c = f'{col["axis"]},$A{row},{col["kpi"]},$B{row},{live}'
+    obj, rs, k = col["objective"], col["result"], col["deadline"]
+    sh.put(r, 0, axis)
+    sh.put(r, 1, kpi)
+    if is_cumulative(kpi):
+        # The latest measure counts: its date, then its figures.
+        sh.put(r, 5, None, "date", formula=f'=IF(MAXIFS({k},{c},{rs},"<>")=0,"",'
+                                             f'MAXIFS({k},{c},{rs},"<>"))',
+               cached=to_serial(res.measured_on) if res and res.measured_on else "")
+        at = f'{c},{k},$F{row},{rs},"<>"'
+        objective = (f'=IF($F{row}<>"",IF(COUNTIFS({at},{obj},"<>")=0,"",'
+                     f'SUMIFS({obj},{at})),IF(COUNTIFS({c},{obj},"<>")=0,"",'
+                     f'SUMIFS({obj},{c},{k},MAXIFS({k},{c},{obj},"<>"))))')
+        result = f'=IF($F{row}="","",SUMIFS({rs},{at}))'
+    else:
+        both = f'{c},{obj},"<>",{rs},"<>"'
+        objective = (f'=IF(COUNTIFS({c},{obj},"<>")=0,"",IF(COUNTIFS({both})>0,'
+                     f'SUMIFS({obj},{both}),SUMIFS({obj},{c})))')
+        result = (f'=IF(COUNTIFS({c},{obj},"<>")>0,IF(COUNTIFS({both})>0,SUMIFS({rs},{both}),'
+                  f'""),IF(COUNTIFS({c},{rs},"<>")>0,SUMIFS({rs},{c}),""))')
+    sh.put(r, 2, None, "int", formula=objective,
+           cached=res.objective if res and res.objective is not None else "")
+    sh.put(r, 3, None, "int", formula=result,
+           cached=res.result if res and res.result is not None else "")
+    reached = res.reached if res else None
+    sh.put(r, 4, None, "pct", formula=f'=IF(AND(ISNUMBER(C{row}),ISNUMBER(D{row})),'
+                                      f'IF(C{row}>0,D{row}/C{row},""),"")',
+           cached=reached if reached is not None else "")
+
+
+def _due_list(cx: Context, sh: SheetDesign, top: int, col: dict[str, str], k: str,
+              ws: dict[str, str], rep: Report) -> None:
+    lang = cx.lang
+    sh.put(top, 0, ws["due_week"], "section")
+    for c, key in enumerate(("action", "owner", "deadline", "status", "id")):
+        sh.put(top + 1, c, header(key, lang), "header")
+    rows = {t.id: i for i, t in enumerate(cx.rows, start=2)}
+    due = sorted((x for xs in rep.due_this_week.values() for x in xs),
+                 key=lambda x: (x.deadline, rows[x.id]))
+    st, rng = col["status"], k
+    p = k.split("!", 1)[0]
+    keep = "*".join([f"({rng}>=TODAY())", f"({rng}<={WEEK_END})"] + [
+        f'({st}<>"{s.label(lg)}")' for s in DONE_OR_CANCELLED for lg in ("fr", "en")])
+    # Ordered by deadline, then row: deadline × 10^5 + row, the row read back with MOD.
+    order = f"{rng}*100000+ROW({rng})"
+    for i in range(DUE_ROWS):
+        r = top + 2 + i
+        x = due[i] if i < len(due) else None
+        sh.put(r, 7, None, formula=f'=IFERROR(MOD(SMALL(IF({keep},{order}),{i + 1}),100000),"")',
+               cached=rows[x.id] if x else "", array=True)
+        h = f"$H{r + 1}"
+        for c, key, look in ((0, "action", "text"), (1, "owner", None),
+                             (2, "deadline", "date"), (3, "status", None), (4, "id", None)):
+            letter = L.LETTER[key]
+            values: dict[str, str | float] = {} if x is None else {
+                "action": x.action, "owner": x.owner, "deadline": to_serial(x.deadline),
+                "status": x.status.label(lang), "id": x.id}
+            value = values.get(key, "")
+            sh.put(r, c, None, look, formula=f'=IF({h}="","",INDEX({p}!${letter}:${letter},{h}))',
+                   cached=value)
+    more = top + 2 + DUE_ROWS
+    total = f'COUNTIFS({k},">="&TODAY(),{k},"<="&{WEEK_END},' + ",".join(
+        f'{st},"<>{s.label(lg)}"' for s in DONE_OR_CANCELLED for lg in ("fr", "en")) + ")"
+    extra = max(0, len(due) - DUE_ROWS)
+    sh.put(more, 0, None, "note", formula=f'=IF({total}>{DUE_ROWS},"+"&({total}-{DUE_ROWS})&" '
+                                          f'{ws["more"]}","")',
+           cached=f"+{extra} {ws['more']}" if extra else "")
+
+
+def _charts(cx: Context, sh: SheetDesign, top: int, status_last: int, axis_head: int,
+            axis_last: int, ind_head: int, ind_last: int) -> None:
+    lang = cx.lang
+    sh.charts.append(Chart("pie", word("tasks_by_status", lang), Series(0, top, status_last),
+                           (Series(1, top, status_last),), 1, CHART_COL, labels=True))
+    if axis_last > axis_head:
+        sh.charts.append(Chart("column", word("budget_vs_spent", lang),
+                               Series(0, axis_head, axis_last),
+                               (Series(4, axis_head, axis_last), Series(5, axis_head, axis_last)),
+                               17, CHART_COL, legend="bottom"))
+    if ind_last > ind_head:
+        # Indicators are in different units: compare the share of each one reached.
+        sh.charts.append(Chart("bar", _words(lang)["reached_chart"],
+                               Series(1, ind_head, ind_last), (Series(4, ind_head, ind_last),),
+                               33, CHART_COL, labels=True, percent=True, legend="none"))

@@ -1,0 +1,113 @@
+"""The Dashboard agrees with the report, figure for figure (issue 11 item 3).
+
+A plan under way (statuses, results and spend typed, tasks late and due this week) is
+written as a new workbook, LibreOffice recalculates it (its TODAY() is the real day), and
+every figure the Dashboard shows is compared with the report's JSON for the same plan and
+day: days to release, late and due counts, statuses, per axis (tasks, done, late, budget,
+spent), per indicator (objective, result, share reached) and the list of what is due.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import pytest
+from libreoffice import recalc, soffice
+
+from retrosheet.labels import Status, sheet_name, word
+from retrosheet.model import Plan
+from retrosheet.new import new_plan
+from retrosheet.report import build_report
+from retrosheet.values import from_serial
+from retrosheet.xlsx.create import write_new
+
+
+def campaign(lang: str, today: dt.date) -> Plan:
+    """The single template released 10 days after `today`, half done."""
+    made = new_plan("single", today + dt.timedelta(days=10), lang=lang, title="Nuit blanche",
+                    artist="Léa")
+    plan, dates = made.plan, made.dates
+    for i, t in enumerate(sorted(plan.tasks, key=lambda t: (dates[t.id].deadline, t.id))):
+        if dates[t.id].deadline < today - dt.timedelta(days=3):
+            t.status = Status.DONE if i % 5 else Status.IN_PROGRESS  # some late
+        if i % 11 == 3:
+            t.status = Status.BLOCKED
+        if i % 13 == 5:
+            t.status = Status.CANCELLED
+        if t.budget:
+            t.spent = t.budget * (1.4 if i % 3 == 0 else 0.6)  # some overspent
+    tasks = plan.by_id()
+    figures = {"T240": 62, "T250": 6200, "T270": 3400, "T140": 3, "T210": 6, "T480": 2800}
+    for tid, result in figures.items():
+        if tid in tasks:
+            tasks[tid].result = result
+    return plan
+
+
+def rows_of(ws: Any) -> list[list[Any]]:
+    return [[c.value for c in row] for row in ws.iter_rows()]
+
+
+def table(rows: list[list[Any]], title: str, width: int) -> list[list[Any]]:
+    """The rows under the section titled `title` (after its header row), until a blank."""
+    start = max(i for i, r in enumerate(rows) if r and r[0] == title) + 2
+    out = []
+    for r in rows[start:]:
+        if r[0] in (None, ""):
+            break
+        out.append(r[:width])
+    return out
+
+
+def number(v: Any) -> float | None:
+    return None if v in (None, "") else float(v)
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_dashboard_figures_are_the_reports(tmp_path: Path, lang: str) -> None:
+    soffice()
+    today = dt.date.today()
+    plan = campaign(lang, today)
+    made = new_plan("single", plan.settings.release, lang=lang)  # same dates
+    path = tmp_path / "plan.xlsx"
+    write_new(plan, made.dates, path, today)
+    out = recalc(path, tmp_path / "lo")
+    if dt.date.today() != today:
+        pytest.skip("the day changed while LibreOffice recalculated")
+    rep = build_report(plan, today).to_dict()
+    ws = openpyxl.load_workbook(out, data_only=True)[sheet_name("dashboard", lang)]
+    rows = rows_of(ws)
+    head = {r[0]: r[1] for r in rows[:6] if r and r[0]}
+    due = [x for group in rep["due_this_week"] for x in group["tasks"]]
+    assert head[word("days_to_release", lang)] == rep["days_to_release"]
+    assert head[word("late", lang)] == len(rep["late"])
+    assert head["À faire cette semaine" if lang == "fr" else "Due this week"] == len(due)
+
+    progress = {p["axis"]: p for p in rep["progress"]}
+    money = {r["key"]: r for r in rep["results"]["by_axis"]}
+    axes = table(rows, word("by_axis", lang), 7)
+    assert [a[0] for a in axes] == [p for p in progress if p != "—"]
+    for axis, tasks, done, late, budget, spent, left in axes:
+        p, m = progress[axis], money.get(axis, {})
+        assert (tasks, done, late) == (p["total"] - p["cancelled"], p["done"], p["late"]), axis
+        assert (number(budget), number(spent)) == (m.get("budget") or 0, m.get("spent") or 0)
+        assert number(left) == (m.get("budget") or 0) - (m.get("spent") or 0)
+
+    indicators = table(rows, "Résultats par indicateur" if lang == "fr"
+                       else "Results per indicator", 6)
+    want = [(r["key"], r["kpi"], r["objective"], r["result"], r["reached"])
+            for r in rep["results"]["by_indicator"]]
+    got = [(a, k, number(o), number(res), None if pct in (None, "") else round(pct, 6))
+           for a, k, o, res, pct, _ in indicators]
+    assert got == [(a, k, o, r, None if x is None else round(x, 6)) for a, k, o, r, x in want]
+    assert any(r for *_, r, _ in want) and len({k for _, k, *_ in want}) > 3
+
+    listed = table(rows, "À faire cette semaine" if lang == "fr" else "Due this week", 5)
+    ids = [r[4] for r in listed if r[4]]
+    assert sorted(ids) == sorted(x["id"] for x in due)
+    deadlines = [from_serial(r[2]) if not isinstance(r[2], dt.datetime) else r[2].date()
+                 for r in listed if r[4]]
+    assert deadlines == sorted(deadlines)
