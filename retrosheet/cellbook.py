@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from abc import ABC, abstractmethod
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -103,59 +104,67 @@ class Ui(Protocol):
     def status(self, message: str) -> None: ...
 
 
-class CellBook:
-    """PlanStore over the primitives below; subclasses implement them."""
+class CellBook(ABC):
+    """PlanStore over the primitives below; each adapter implements them (abstract: an
+    adapter that misses one cannot be made)."""
 
     # Shown values are compared too: a workbook open in Excel shows computed ones anyway,
     # and a file read through openpyxl has only what was last saved.
     live = False
 
     @property
+    @abstractmethod
     def name(self) -> str:
-        raise NotImplementedError
+        ...
 
     @property
+    @abstractmethod
     def date1904(self) -> bool:
-        raise NotImplementedError
+        ...
 
     # ---- primitives ----------------------------------------------------------------------
+    @abstractmethod
     def sheet_names(self) -> list[str]:
-        raise NotImplementedError
+        ...
 
+    @abstractmethod
     def values(self, sheet: str) -> list[list[Any]]:
         """The sheet's values from A1 to its last used cell, row by row (dates as dates,
         empty cells None); what a formula shows, not the formula."""
-        raise NotImplementedError
 
+    @abstractmethod
     def formulas(self, sheet: str) -> list[list[str]]:
         """The same grid with each cell's formula ("=…"), or "" for a value or nothing."""
-        raise NotImplementedError
 
+    @abstractmethod
     def write(self, cells: Sequence[Cell]) -> None:
-        raise NotImplementedError
+        ...
 
+    @abstractmethod
     def put_rows(self, sheet: str, first_row: int, rows: Sequence[Sequence[Value]]) -> None:
         """Values from column A, row `first_row` down, in one go (None: an empty cell);
         the cells keep their look (they take none from the cells above)."""
-        raise NotImplementedError
 
+    @abstractmethod
     def clear(self, sheet: str) -> None:
-        raise NotImplementedError
+        ...
 
+    @abstractmethod
     def add_sheet(self, name: str) -> None:
-        raise NotImplementedError
+        ...
 
+    @abstractmethod
     def style(self, sheet: str, looks: Looks) -> None:
-        raise NotImplementedError
+        ...
 
+    @abstractmethod
     def widen(self, sheet: str, widths: Mapping[int, float]) -> None:
         """Columns (0-based) at least this wide (in characters); wider ones stay."""
-        raise NotImplementedError
 
+    @abstractmethod
     def grow(self, sheet: str, old_last: int, new_last: int) -> list[str]:
         """Tables and formatting ranges that end on row `old_last` now end on `new_last`;
         returns what could not follow (said to the user, nothing else depends on it)."""
-        raise NotImplementedError
 
     # ---- PlanStore -----------------------------------------------------------------------
     def _cache(self) -> dict[tuple[str, str], list[list[Any]]]:
