@@ -69,6 +69,11 @@ def display_name(spec: str) -> str:
     return os.path.basename(spec.rstrip("/\\")) or spec
 
 
+def _without_name(error: str, name: str) -> str:
+    """"x.xlsx: no such file" under the name x.xlsx says "no such file": the name once."""
+    return error[len(name) + 2:] if error.startswith(f"{name}: ") else error
+
+
 def read_all(specs: Sequence[str], open_plan: Callable[[str], Plan], *,
              on_done: Callable[[str], None] | None = None,
              is_sheet: Callable[[str], bool] = lambda spec: False,
@@ -101,5 +106,6 @@ def read_all(specs: Sequence[str], open_plan: Callable[[str], Plan], *,
         with ThreadPoolExecutor(max_workers=min(workers, len(specs))) as pool:
             done = list(pool.map(one, specs))
     plans = [(spec, r) for spec, r in done if isinstance(r, Plan)]
-    failed = [Unreadable(display_name(spec), r) for spec, r in done if isinstance(r, str)]
+    failed = [Unreadable(display_name(spec), _without_name(r, display_name(spec)))
+              for spec, r in done if isinstance(r, str)]
     return plans, failed

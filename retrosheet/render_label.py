@@ -72,6 +72,25 @@ def task_line(t: ReleaseTask, lang: str) -> str:
     return f"[{t.release}] {task_text(t.line, lang)}"
 
 
+# A release far behind would bury the others: past this many of its late tasks (most late
+# first), a line says how many more there are. The JSON keeps them all.
+LATE_PER_RELEASE = 10
+
+
+def shown_late(rep: LabelReport) -> tuple[list[ReleaseTask], list[str]]:
+    """The late tasks a reader sees, and one "+N more" line per release cut short."""
+    kept: list[ReleaseTask] = []
+    count: dict[str, int] = {}
+    for t in rep.late:
+        count[t.release] = count.get(t.release, 0) + 1
+        if count[t.release] <= LATE_PER_RELEASE:
+            kept.append(t)
+    more = [(f"… +{n - LATE_PER_RELEASE} autres tâches en retard ({release})" if rep.lang == "fr"
+             else f"… +{n - LATE_PER_RELEASE} more late tasks ({release})")
+            for release, n in count.items() if n > LATE_PER_RELEASE]
+    return kept, more
+
+
 def budget_line(rep: LabelReport) -> str:
     lang = rep.lang
     return (f"{lw('budget', lang)} {money(rep.budget, lang)} · {lw('spent', lang)} "
@@ -92,14 +111,17 @@ def to_text(rep: LabelReport, style: Style = _plain) -> str:
     out.append("  " + budget_line(rep))
     out.append("")
 
-    def section(title: str, lines: list[str], role: str = "title") -> None:
-        out.append(style(f"{title} ({len(lines)})" if lines else title,
-                         role if lines else "title"))
+    def section(title: str, lines: list[str], role: str = "title",
+                count: int | None = None) -> None:
+        n = len(lines) if count is None else count
+        out.append(style(f"{title} ({n})" if lines else title, role if lines else "title"))
         out.extend(f"  {x}" for x in lines) if lines else out.append(
             f"  {lw('nothing', lang)}")
         out.append("")
 
-    section(lw("late", lang), [style(task_line(t, lang), "late") for t in rep.late], "late")
+    late, more = shown_late(rep)
+    section(lw("late", lang), [style(task_line(t, lang), "late") for t in late] + more,
+            "late", count=len(rep.late))
     section(lw("this_week", lang), [task_line(t, lang) for t in rep.due_this_week])
     section(lw("findings", lang), [str(f) for f in rep.findings],
             "late" if any(f.severity.name == "ERROR" for f in rep.findings) else "due")
@@ -120,13 +142,14 @@ def to_markdown(rep: LabelReport) -> str:
     out += _md_table(release_head(lang), [[_md(c) for c in row] for row in release_rows(rep)])
     out += ["", budget_line(rep), ""]
 
-    def section(title: str, lines: list[str]) -> None:
+    def section(title: str, lines: list[str], count: int | None = None) -> None:
         nonlocal out
-        out += [f"## {title} ({len(lines)})", ""]
+        out += [f"## {title} ({len(lines) if count is None else count})", ""]
         out += [f"- {_md(x)}" for x in lines] or [f"- {lw('nothing', lang)}"]
         out.append("")
 
-    section(lw("late", lang), [task_line(t, lang) for t in rep.late])
+    late, more = shown_late(rep)
+    section(lw("late", lang), [task_line(t, lang) for t in late] + more, count=len(rep.late))
     section(lw("this_week", lang), [task_line(t, lang) for t in rep.due_this_week])
     section(lw("findings", lang), [str(f) for f in rep.findings])
     if rep.unreadable:

@@ -7,7 +7,7 @@ from html import escape
 from .label import LabelReport, ReleaseTask
 from .render import day
 from .render_html import CSS, _finding, _section, _table
-from .render_label import budget_line, heading, lw, release_head, release_rows
+from .render_label import budget_line, heading, lw, release_head, release_rows, shown_late
 
 _STATE_COLOURS = {"BLOCKED": ("#b71c1c", "#fdecea"), "LATE": ("#b71c1c", "#fdecea"),
                   "ON_TRACK": ("#1b5e20", "#e3f2e4"), "RELEASED": ("#33405f", "#e8eaf0")}
@@ -31,6 +31,7 @@ def _tasks(ts: list[ReleaseTask], lang: str, late: bool) -> str:
 
 def to_html(rep: LabelReport) -> str:
     lang = rep.lang
+    late, more = shown_late(rep)
     rows = release_rows(rep)
     cells = []
     for i, row in enumerate(rows):
@@ -53,7 +54,8 @@ def to_html(rep: LabelReport) -> str:
         _section("releases", lw("releases", lang),
                  releases + f"<p>{_e(budget_line(rep))}</p>"),
         _section("late", f"{lw('late', lang)} ({len(rep.late)})",
-                 _tasks(rep.late, lang, True), hot=bool(rep.late)),
+                 _tasks(late, lang, True) + "".join(f"<p>{_e(m)}</p>" for m in more),
+                 hot=bool(rep.late)),
         _section("due-this-week", f"{lw('this_week', lang)} ({len(rep.due_this_week)})",
                  _tasks(rep.due_this_week, lang, False)),
         _section("findings", f"{lw('findings', lang)} ({len(rep.findings)})",

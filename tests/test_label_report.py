@@ -206,3 +206,34 @@ def test_json_text_is_the_same_data_one_item_a_line() -> None:
     assert json.loads(text) == data
     assert text.splitlines()[2:5] == ['  "b": [', '    {"x": "é\\n", "y": null},',
                                       '    {"x": "z", "y": [1, 2]}']
+
+
+def test_a_release_far_behind_does_not_bury_the_others(tmp_path: Path) -> None:
+    """Text, Markdown and HTML show a release's 10 latest tasks and say how many more;
+    the JSON keeps them all."""
+    d = tmp_path / "label"
+    d.mkdir()
+    behind = _plan("Retard", "X", J, (LEA,), [
+        Task(f"T{i:03d}", f"Tâche {i}", owner="Léa Martin", offset=-40 - i)
+        for i in range(1, 13)])
+    for name, p in (("retard.xlsx", behind), ("echos.xlsx", plans()["echos.xlsx"])):
+        write_new(p, compute(p), d / name, dt.date(2027, 3, 1))
+    code, out, _ = run("report", str(d))
+    assert code == 0
+    lines = out.splitlines()
+    start = lines.index("En retard (12)")
+    assert sum(line.startswith("  [Retard — X] ") for line in lines[start:]) == 10
+    assert "  … +2 autres tâches en retard (Retard — X)" in lines
+    assert lines[start + 1] == ("  [Retard — X] T012 23/03/2027 Tâche 12 — Léa Martin "
+                                "(36 j de retard)")
+    assert "- … +2 autres tâches en retard (Retard — X)" in run("report", str(d), "--format",
+                                                               "md")[1]
+    assert "… +2 autres tâches en retard (Retard — X)" in run("report", str(d), "--format",
+                                                             "html")[1]
+    assert len(report_json(str(d))["late"]) == 12  # type: ignore[arg-type]
+
+
+def test_a_missing_plan_is_named_once(folder: Path) -> None:
+    code, _, err = run("report", str(folder / "aube.xlsx"), "absent.xlsx")
+    assert code == 2
+    assert err == "Illisible : absent.xlsx : no such file\n"
