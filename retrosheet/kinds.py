@@ -134,7 +134,7 @@ def kinds_of(task: Task) -> frozenset[Kind]:
 
 # Unbounded: the checks and the Monday report ask each task's kinds ~10 times, and a
 # 100,000-row plan has as many distinct actions; a bounded cache thrashed there.
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _kinds(action: str, platform: str, axis_text: str) -> frozenset[Kind]:
     w = fold(action)  # one folded text, searched by one regex per family of stems
     both = f"{w} {fold(platform)}"
