@@ -147,3 +147,22 @@ def test_no_module_keeps_words_of_its_own() -> None:
            if _OWN_WORDS.search(p.read_text(encoding="utf-8"))}
     assert own - NOT_YET == set(), "words outside the catalogue (retrosheet/words/)"
     assert NOT_YET - own == set(), "moved to the catalogue: take it off NOT_YET"
+
+
+@pytest.mark.parametrize(("env", "want"), [
+    ({"RETROSHEET_LANG": "en"}, "en"),
+    ({"LC_ALL": "en_GB.UTF-8"}, "en"),
+    ({"LANG": "fr_CA.UTF-8"}, "fr"),
+    ({"LANG": "de_DE.UTF-8"}, "fr"),  # a language retrosheet does not speak: French
+    ({"LANG": "C.UTF-8"}, "fr"),
+    ({}, "fr"),
+])
+def test_the_users_language_when_no_plan_decides(
+        monkeypatch: pytest.MonkeyPatch, env: dict[str, str], want: str) -> None:
+    from retrosheet.cli import user_lang
+
+    for var in ("RETROSHEET_LANG", "LC_ALL", "LC_MESSAGES", "LANG"):
+        monkeypatch.delenv(var, raising=False)
+    for k, v in env.items():
+        monkeypatch.setenv(k, v)
+    assert user_lang() == want
