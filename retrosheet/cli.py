@@ -19,11 +19,12 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 
 from .errors import PlanError, RetrosheetError
+from .say import user_lang
+from .words import formats, langs, t
 
 if TYPE_CHECKING:
     from .checks import Finding
     from .model import Plan
-    from .updates import CellUpdate
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -32,26 +33,51 @@ GSHEETS_WIRED = True  # PLAN may be a Google Sheets URL or key (retrosheet.gshee
 
 
 class UserError(click.ClickException):
-    """A RetrosheetError shown as `Error: …` with exit code 2."""
+    """A RetrosheetError shown as `Erreur : …` / `Error: …` with exit code 2, in the plan's
+    language (once read) or the user's."""
 
     exit_code = EXIT_BAD_INPUT
 
+    def __init__(self, message: str, lang: str | None = None) -> None:
+        super().__init__(message)
+        self.lang = lang or user_lang()
 
-def user_lang() -> str:
-    """The language of a message that no plan's language decides: the user's locale
-    (RETROSHEET_LANG, then LC_ALL, LC_MESSAGES, LANG) when retrosheet speaks it, else French."""
-    from .words import REFERENCE, langs
-
-    for var in ("RETROSHEET_LANG", "LC_ALL", "LC_MESSAGES", "LANG"):
-        code = os.environ.get(var, "").split("_")[0].split(".")[0].lower()
-        if code:
-            return code if code in langs() else REFERENCE
-    return REFERENCE
+    def show(self, file: Any = None) -> None:
+        click.echo(t("cli.error", self.lang, message=self.format_message()),
+                   file=file, err=file is None)
 
 
 def _fail(exc: RetrosheetError) -> UserError:
     """The error in the plan's language (once read) or the user's."""
-    return UserError(exc.line(exc.lang or user_lang()))
+    lang = exc.lang or user_lang()
+    return UserError(exc.line(lang), lang)
+
+
+class UsageError(click.UsageError):
+    """A wrong option or combination, in the user's language under click's usage line."""
+
+    def __init__(self, key: str, /, **params: object) -> None:
+        self.lang = user_lang()
+        super().__init__(t(key, self.lang, **params))
+
+    def show(self, file: Any = None) -> None:
+        ctx = self.ctx
+        if ctx is not None:
+            hint = (f"Try '{ctx.command_path} {ctx.help_option_names[0]}' for help.\n"
+                    if ctx.command.get_help_option(ctx) is not None else "")
+            click.echo(f"{ctx.get_usage()}\n{hint}", file=file, err=file is None,
+                       color=ctx.color)
+        click.echo(t("cli.error", self.lang, message=self.format_message()), file=file,
+                   err=file is None)
+
+
+def _usage(key: str, /, **params: object) -> UsageError:
+    return UsageError(key, **params)
+
+
+def _bad_value(option: str, key: str, /, **params: object) -> UsageError:
+    """An option's value that cannot be used: `valeur invalide pour --release : …`."""
+    return UsageError("cli.bad_value", option=option, problem=t(key, user_lang(), **params))
 
 
 def _parse_date(value: str | None, option: str) -> dt.date | None:
@@ -65,14 +91,11 @@ def _parse_date(value: str | None, option: str) -> dt.date | None:
         try:
             day = dt.datetime.strptime(value.strip(), "%d/%m/%Y").date()
         except ValueError:
-            raise click.BadParameter(
-                f"{value!r} is not a date: write YYYY-MM-DD (2027-05-14) or DD/MM/YYYY",
-                param_hint=option,
-            ) from None
+            raise _bad_value(option, "cli.not_a_date", value=repr(value)) from None
     try:
         return check_day(day)
     except ValueError as exc:
-        raise UserError(f"{option}: {exc}") from None
+        raise UserError(formats.labelled(option, str(exc), user_lang())) from None
 
 
 def _today(value: str | None) -> dt.date:
@@ -142,7 +165,7 @@ def cli() -> None:
 
 
 @cli.command(name="templates")
-@click.option("--lang", type=click.Choice(["fr", "en"]), default="fr", show_default=True)
+@click.option("--lang", type=click.Choice(langs()), default="fr", show_default=True)
 def templates_cmd(lang: str) -> None:
     """List the built-in templates.
 
@@ -151,15 +174,13 @@ def templates_cmd(lang: str) -> None:
         retrosheet templates --lang en
     """
     from .new import new_plan
-    from .templates import BUILTIN
+    from .templates import BUILTIN, summary
 
-    for name, (fr, en) in BUILTIN.items():
+    for name in BUILTIN:
         made = new_plan(name, dt.date(2027, 1, 1), lang=lang)  # any day: rows, not dates
         followups = len(made.effective.added)
-        tasks = len(made.plan.tasks) - followups
-        text = (f"{tasks} tâches + {followups} relances" if lang == "fr"
-                else f"{tasks} tasks + {followups} follow-ups")
-        click.echo(f"{name:<9} {fr if lang == 'fr' else en} ({text})")
+        click.echo(t("cli.templates.line", lang, name=f"{name:<9}", summary=summary(name, lang),
+                     tasks=len(made.plan.tasks) - followups, followups=followups))
 
 
 @cli.command(name="new")
@@ -169,7 +190,7 @@ def templates_cmd(lang: str) -> None:
 @click.option("-o", "--output", "output", metavar="PATH", type=click.Path(dir_okay=False),
               help="Workbook to write (.xlsx; .xlsm with --macro). "
                    "Default: TEMPLATE-RELEASE.xlsx (.xlsm with --macro).")
-@click.option("--lang", type=click.Choice(["fr", "en"]), default="fr", show_default=True,
+@click.option("--lang", type=click.Choice(langs()), default="fr", show_default=True,
               help="Language of the sheets, labels and dates.")
 @click.option("--country", default="FR", show_default=True,
               help="Country whose public holidays are days off.")
@@ -222,22 +243,20 @@ def new_cmd(template: str | None, release: str, output: str | None, lang: str, c
     from .xlsx.create import write_new
 
     if past and template:
-        raise click.UsageError("give either TEMPLATE or --from PAST, not both")
+        raise _usage("cli.usage.template_and_from")
     template = past or template
     if not template:
-        raise click.UsageError("missing TEMPLATE: a built-in name (retrosheet templates), "
-                               "a CSV file, or --from PAST.xlsx")
+        raise _usage("cli.usage.no_template")
     release_date = _parse_date(release, "--release")
     assert release_date is not None
     now = _today(today)
     if macro and lite:
-        raise click.UsageError("give either --macro (classic xlwings) or --xlwings-lite")
+        raise _usage("cli.usage.macro_and_lite")
     if lite_requirement and not lite:
-        raise click.UsageError("--lite-requirement goes with --xlwings-lite")
+        raise _usage("cli.usage.lite_requirement")
     if gsheet or gsheet_new or share:
         if macro or lite:
-            raise click.UsageError("--macro and --xlwings-lite write a file: they do not go "
-                                   "with --gsheet/--gsheet-new")
+            raise _usage("cli.usage.file_not_sheet")
         new_in_sheets(template, release_date, now, output, gsheet, gsheet_new, share,
                       credentials, lang=lang, country=country, region=region, title=title,
                       artist=artist)
@@ -246,10 +265,9 @@ def new_cmd(template: str | None, release: str, output: str | None, lang: str, c
     suffix = ".xlsm" if macro else Path(template).suffix.lower() if from_workbook else ".xlsx"
     path = Path(output or f"{Path(template).stem}-{release_date.isoformat()}{suffix}")
     if path.suffix.lower() != suffix:
-        raise click.BadParameter(f"{path.name}: the plan is written as {suffix}",
-                                 param_hint="-o")
+        raise _bad_value("-o", "cli.usage.suffix", name=path.name, suffix=suffix)
     if path.exists() and not force:
-        raise UserError(f"{path} exists: choose another name or add --force")
+        raise UserError(t("cli.exists", user_lang(), path=path))
     if from_workbook:
         reanchor(Path(template), path, release_date, macro, lite, lite_requirement)
         return
@@ -287,25 +305,6 @@ def export_cmd(plan: str, fmt: str, output: str | None, credentials: str | None)
                 output, [plan])
 
 
-def _say(lang: str, fr: str, en: str) -> str:
-    return fr if lang == "fr" else en
-
-
-def _show_value(update: CellUpdate, text: str, lang: str) -> str:
-    """A cell's raw text as a person reads it: dates as dates, empty as (vide)."""
-    from .values import from_serial
-
-    if text == "":
-        return _say(lang, "(vide)", "(empty)")
-    if update.kind == "date":
-        try:
-            return from_serial(float(text)).strftime(
-                "%d/%m/%Y" if lang == "fr" else "%Y-%m-%d")
-        except ValueError:
-            return text
-    return text
-
-
 def _print_findings(findings: list[Finding]) -> None:
     for f in findings:
         click.echo(str(f))
@@ -327,6 +326,7 @@ def recompute_cmd(plan: str, dry_run: bool, credentials: str | None,
     Example:
         retrosheet recompute "Nuit blanche.xlsx" --dry-run
     """
+    from . import say
     from .actions import recompute_store
     from .checks import check_plan
     from .surfaces import open_store, writing
@@ -341,49 +341,24 @@ def recompute_cmd(plan: str, dry_run: bool, credentials: str | None,
     name = edited.name
     if dry_run:
         for ch in edited.changes:
-            u = ch.update
-            from .values import column_letter
-
-            where = f"{u.sheet}!{column_letter(u.col)}{u.row}" + (f" ({u.task})" if u.task else "")
-            old, new = _show_value(u, ch.old, lang), _show_value(u, ch.new, lang)
-            click.echo(f"{where}{_say(lang, ' :', ':')} {old} → {new}")
-    added = edited.result.added
-    ids = f" ({', '.join(t.id for t in added)})" if added else ""
+            click.echo(say.change(ch.update, ch.old, ch.new, lang))
+    added = [task.id for task in edited.result.added]
     n = len(edited.changes)
-    if dry_run:
-        click.echo(_say(lang, f"{name} : {n} cellule(s) à changer, {len(added)} relance(s) à "
-                              f"ajouter{ids} ; rien n'est écrit (--dry-run)",
-                        f"{name}: {n} cell(s) to change, {len(added)} follow-up(s) to add{ids}; "
-                        f"nothing written (--dry-run)"))
-    elif n == 0:
+    app = None
+    if n == 0 and not dry_run:
         from .xlsx.safe import open_in
 
         app = None if _is_sheet(plan) else open_in(Path(plan))
-        if app is None:
-            click.echo(_say(lang, f"{name} : déjà à jour", f"{name}: already up to date"))
-        else:  # the file on disk is up to date; what the spreadsheet holds is not seen
-            click.echo(_say(
-                lang, f"{name} : rien à écrire dans le fichier enregistré, mais il est ouvert "
-                      f"dans {app} : les modifications non enregistrées ne sont pas vues "
-                      "(enregistrez, puis relancez)",
-                f"{name}: nothing to write in the saved file, but it is open in {app}: "
-                "unsaved edits are not seen (save, then run again)"))
-    else:
-        click.echo(_say(lang, f"{name} : {n} cellule(s) mises à jour, {len(added)} relance(s) "
-                              f"ajoutée(s){ids}",
-                        f"{name}: {n} cell(s) updated, {len(added)} follow-up(s) added{ids}"))
+    if app is None:
+        click.echo(say.recompute_summary(name, n, added, lang, dry_run=dry_run))
+    else:  # the file on disk is up to date; what the spreadsheet holds is not seen
+        click.echo(t("cli.recompute.open_in", lang, name=name, app=app))
     if edited.respelled:  # a spreadsheet's save respelled them: not a change
-        click.echo(_say(lang, f"{edited.respelled} formule(s) écrite(s) autrement par le "
-                              "tableur, même sens : formules respellées, aucune date ne change",
-                        f"{edited.respelled} formula(s) spelled otherwise by the spreadsheet, "
-                        "same meaning: formulas respelled, no date changed"))
+        click.echo(t("cli.recompute.respelled", lang, n=edited.respelled))
     for skipped in edited.skipped:
         click.echo(skipped.message(lang), err=True)
-    for t in edited.result.orphans:
-        click.echo(_say(lang, f"{t.id} : la règle de relance de {t.anchors[0]} ne prévoit plus "
-                              "cette ligne ; supprimez-la ou remettez la règle",
-                        f"{t.id}: the follow-up rule of {t.anchors[0]} no longer asks for this "
-                        "row; delete it or restore the rule"))
+    for line in say.orphans(edited.result.orphans, lang):
+        click.echo(line)
     _print_findings(check_plan(edited.result.effective or edited.result.plan, _today(today)))
 
 
@@ -426,7 +401,7 @@ def check_cmd(plan: str, credentials: str | None, today: str | None) -> None:
     lang = edited.loaded.plan.settings.lang
     _print_findings(findings)
     if not findings:
-        click.echo(_say(lang, "Aucun problème trouvé.", "No problem found."))
+        click.echo(t("cli.check.clean", lang))
     if has_errors(findings):
         sys.exit(1)
 
@@ -475,7 +450,7 @@ def report_cmd(plans: tuple[str, ...], as_of: str | None, fmt: str, output: str 
     day = _parse_date(as_of, "--as-of") or _today(today)
     if len(plans) > 1 or Path(plans[0]).is_dir():
         if write_sheet or mail:
-            raise click.UsageError("--write-sheet and --mail take one PLAN")
+            raise _usage("cli.usage.one_plan")
         from .cli_label import label_report
 
         label_report(list(plans), day, fmt, output, owner, credentials)
@@ -502,16 +477,14 @@ def report_cmd(plans: tuple[str, ...], as_of: str | None, fmt: str, output: str 
             mailing = plan_mailing(eff, day, (sender or "").strip() or None,
                                    now=dt.datetime.now(dt.UTC))
             if mailing.skipped:
-                click.echo(_say(lang, "sans e-mail dans l'équipe : ", "no e-mail in the team: ")
-                           + ", ".join(mailing.skipped), err=True)
+                click.echo(t("cli.mail.no_email", lang, names=", ".join(mailing.skipped)),
+                           err=True)
             if config is None:
                 paths = write_eml(mailing.messages, Path(eml_dir))
-                click.echo(_say(lang, f"{len(paths)} message(s) écrit(s) dans {eml_dir}",
-                                f"{len(paths)} message(s) written to {eml_dir}"), err=True)
+                click.echo(t("cli.mail.written", lang, n=len(paths), folder=eml_dir), err=True)
             else:
                 sent = send(mailing.messages, config)
-                click.echo(_say(lang, f"{sent} message(s) envoyé(s)",
-                                f"{sent} message(s) sent"), err=True)
+                click.echo(t("cli.mail.sent", lang, n=sent), err=True)
     except RetrosheetError as exc:
         raise _fail(exc) from exc
     _write_text(_render(rep, fmt, output, "render", "render_html"), output, [plan])
@@ -581,8 +554,10 @@ def libreoffice_extension_cmd(output: str) -> None:
         built = build_oxt(Path(output))
     except RetrosheetError as exc:
         raise _fail(exc) from exc
-    click.echo(f"{built.path}: {built.size / 1e6:.1f} MB, {built.files} files "
-               f"(retrosheet, {', '.join(built.packages)})")
+    lang = user_lang()
+    click.echo(t("cli.oxt.built", lang, path=built.path,
+                 size=formats.number(built.size / 1e6, lang, 1), files=built.files,
+                 packages=", ".join(built.packages)))
 
 
 def _open_plan(spec: str, credentials: str | None = None) -> Plan:
@@ -603,8 +578,9 @@ def main() -> None:
     except KeyboardInterrupt:  # pragma: no cover - interactive only
         sys.exit(130)
     except OSError as exc:  # a file the library did not name itself: still one line
-        where = f"{exc.filename}: " if exc.filename else ""
-        click.echo(f"Error: {where}{exc.strerror or exc}", err=True)
+        lang, text = user_lang(), str(exc.strerror or exc)
+        said = formats.labelled(str(exc.filename), text, lang) if exc.filename else text
+        click.echo(t("cli.error", lang, message=said), err=True)
         sys.exit(EXIT_BAD_INPUT)
 
 

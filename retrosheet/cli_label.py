@@ -8,9 +8,11 @@ import sys
 
 import click
 
-from .cli import EXIT_BAD_INPUT, UserError, _fail, _is_sheet, _open_plan, _render, _say, _write_text
+from .cli import EXIT_BAD_INPUT, UserError, _fail, _is_sheet, _open_plan, _render, _write_text
 from .errors import RetrosheetError
 from .model import Plan
+from .say import user_lang
+from .words import t
 
 
 def label_report(specs: list[str], day: dt.date, fmt: str, output: str | None,
@@ -23,10 +25,11 @@ def label_report(specs: list[str], day: dt.date, fmt: str, output: str | None,
 
     paths = expand(specs)
     if not paths:
-        raise UserError(f"no plan (.xlsx, .xlsm) in {', '.join(specs)}")
+        raise UserError(t("cli.label.no_plan", user_lang(), specs=", ".join(specs)))
     lock = threading.Lock()
     show_bar = len(paths) > 5 and sys.stderr.isatty()
-    with click.progressbar(length=len(paths), file=sys.stderr, label="plans",
+    with click.progressbar(length=len(paths), file=sys.stderr,
+                           label=t("cli.label.progress", user_lang()),
                            hidden=not show_bar) as bar:
         def tick(_: str) -> None:
             with lock:
@@ -34,17 +37,15 @@ def label_report(specs: list[str], day: dt.date, fmt: str, output: str | None,
 
         read, failed = read_all(paths, lambda s: _open_one(s, credentials), on_done=tick,
                                 is_sheet=_is_sheet)
-    lang = read[0][1].settings.lang if read else "fr"
+    lang = read[0][1].settings.lang if read else user_lang()
     if owner is not None and read:
         known = known_people([p for _, p in read])
         if not any(_same_person(owner, k) for k in known):
             import difflib
 
             close = difflib.get_close_matches(owner, sorted(known), n=3, cutoff=0.5)
-            hint = _say(lang, f" ; vouliez-vous dire {', '.join(close)} ?",
-                        f"; did you mean {', '.join(close)}?") if close else ""
-            raise UserError(_say(lang, f"{owner!r} n'a aucune tâche dans ces plans{hint}",
-                                 f"{owner!r} owns no task in these plans{hint}"))
+            hint = t("cli.label.did_you_mean", lang, names=", ".join(close)) if close else ""
+            raise UserError(t("cli.label.no_task", lang, owner=repr(owner), hint=hint), lang)
     try:
         releases = [release_of(display_name(spec), p, day) for spec, p in read]
     except RetrosheetError as exc:
@@ -54,8 +55,7 @@ def label_report(specs: list[str], day: dt.date, fmt: str, output: str | None,
                 paths)
     if failed:
         for u in failed:
-            click.echo(_say(lang, f"Illisible : {u.name} : {u.error}",
-                            f"Unreadable: {u.name}: {u.error}"), err=True)
+            click.echo(t("cli.label.unreadable", lang, name=u.name, error=u.error), err=True)
         sys.exit(EXIT_BAD_INPUT)
 
 

@@ -9,35 +9,20 @@ from typing import TYPE_CHECKING
 
 import click
 
-from .cli import UserError, _fail, _say, _sheet
+from . import say
+from .cli import UserError, _bad_value, _fail, _sheet, _usage
 from .errors import RetrosheetError
+from .words import t
 
 if TYPE_CHECKING:
     from .new import NewPlan
 
 
 def say_new(made: NewPlan, where: str, release_date: dt.date, now: dt.date, lang: str) -> None:
-    n = len(made.plan.tasks)
-    k = len(made.effective.added)  # rows the template's follow-up rules add
-    template = made.plan.settings.template
-    fmt = "%d/%m/%Y" if lang == "fr" else "%Y-%m-%d"
-    j = release_date.strftime(fmt)
-    if lang == "fr":
-        rows = f"{n} tâches dont {k} relances" if k else f"{n} tâches"
-        click.echo(f"{where} : {rows}, sortie (J) le {j}, modèle {template}")
-    else:
-        rows = f"{n} tasks including {k} follow-ups" if k else f"{n} tasks"
-        click.echo(f"{where}: {rows}, release (J) on {j}, template {template}")
-    late = made.past_deadlines(now)
-    if late:
-        ids = ", ".join(f"{tid} ({days} j de retard)" if lang == "fr" else f"{tid} ({days} d late)"
-                        for tid, days in late[:10])
-        more = f" … +{len(late) - 10}" if len(late) > 10 else ""
-        msg = (f"Attention : {len(late)} échéance(s) déjà passée(s), la sortie est trop proche "
-               f"pour ce modèle : {ids}{more}" if lang == "fr" else
-               f"Warning: {len(late)} deadline(s) already past, the release is too close "
-               f"for this template: {ids}{more}")
-        click.echo(msg, err=True)
+    line, warning = say.new_plan(made, where, release_date, now, lang)
+    click.echo(line)
+    if warning:
+        click.echo(warning, err=True)
 
 
 def new_in_sheets(template: str, release: dt.date, now: dt.date, output: str | None,
@@ -50,18 +35,16 @@ def new_in_sheets(template: str, release: dt.date, now: dt.date, output: str | N
     from .templates import WORKBOOK_SUFFIXES
 
     if gsheet and gsheet_new:
-        raise click.UsageError("give either --gsheet or --gsheet-new, not both")
+        raise _usage("cli.usage.gsheet_both")
     if share and not gsheet_new:
-        raise click.UsageError("--share goes with --gsheet-new")
+        raise _usage("cli.usage.share")
     if output:
-        raise click.UsageError("-o writes a file; --gsheet/--gsheet-new write a Google Sheet")
+        raise _usage("cli.usage.output_sheet")
     if Path(template).suffix.lower() in WORKBOOK_SUFFIXES:
-        raise click.UsageError("a past plan (.xlsx) cannot be re-anchored into Google Sheets "
-                               "yet: use a built-in template or a CSV")
+        raise _usage("cli.usage.past_to_sheets")
     key = _sheet(gsheet) if gsheet else None
     if gsheet and key is None:
-        raise click.BadParameter(f"{gsheet!r} is not a Google Sheets URL or key",
-                                 param_hint="--gsheet")
+        raise _bad_value("--gsheet", "cli.usage.not_a_sheet", value=repr(gsheet))
     try:
         from .gsheets.client import connect
         from .gsheets.create import create_new, fill_existing
@@ -78,10 +61,7 @@ def new_in_sheets(template: str, release: dt.date, now: dt.date, output: str | N
         raise _fail(exc) from exc
     say_new(made, created.url, release, now, lang)
     if gsheet_new and not share and api.identity.service_account:
-        click.echo(_say(lang, "Attention : la feuille appartient au compte de service "
-                              f"{api.identity.email} ; ajoutez --share VOTRE_EMAIL pour la voir",
-                        "Warning: the sheet belongs to the service account "
-                        f"{api.identity.email}; add --share YOUR_EMAIL to see it"), err=True)
+        click.echo(t("cli.new.service_account", lang, email=api.identity.email), err=True)
 
 
 def reanchor(src: Path, dest: Path, release: dt.date, macro: bool = False,
@@ -89,7 +69,7 @@ def reanchor(src: Path, dest: Path, release: dt.date, macro: bool = False,
     from .xlsx.edit import reanchor_file
 
     if not src.exists():
-        raise UserError(f"{src}: no such file")
+        raise UserError(t("cli.no_file", say.user_lang(), path=src))
     try:
         if macro:
             from .xlsx.macro import reanchor_with_macros
@@ -104,7 +84,4 @@ def reanchor(src: Path, dest: Path, release: dt.date, macro: bool = False,
     except RetrosheetError as exc:
         raise _fail(exc) from exc
     lang = edited.loaded.plan.settings.lang
-    n = len(edited.result.plan.tasks)
-    j = release.strftime("%d/%m/%Y" if lang == "fr" else "%Y-%m-%d")
-    click.echo(_say(lang, f"{dest} : {n} tâches reprises de {src.name}, sortie (J) le {j}",
-                    f"{dest}: {n} tasks taken from {src.name}, release (J) on {j}"))
+    click.echo(say.reanchored(str(dest), len(edited.result.plan.tasks), src.name, release, lang))

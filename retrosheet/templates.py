@@ -12,6 +12,7 @@ from .errors import TemplateError
 from .grid import find_table, parse_tasks
 from .labels import TaskType, axis_label, platform_label
 from .model import Task
+from .words import REFERENCE
 
 # Built-in templates: name → (French summary, English summary). The spans are the
 # deadlines' distance from J for a release on Friday 14/05/2027 (tests keep them true).
@@ -23,6 +24,13 @@ BUILTIN: dict[str, tuple[str, str]] = {
     "clip": ("Clip vidéo : de J-84 à J+21", "Music video: J-84 to J+21"),
     "concert": ("Concert : de J-150 à J+14", "Concert date: J-150 to J+14"),
 }
+
+
+def summary(name: str, lang: str) -> str:
+    """A built-in template's summary; a language other than French reads the English one."""
+    fr, en = BUILTIN[name]
+    return fr if lang == REFERENCE else en
+
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
 TEXT_LIMIT = 32767  # characters an Excel cell holds

@@ -4,7 +4,7 @@ Each case is built in the test from a small generated plan (a copy of tests/conf
 six-task template) whose XML is edited the way a user's typing would change it, or is a
 file that is not a workbook at all. For each, `recompute`, `check` and `export` run through click's
 CliRunner and must: exit 2 (1 for `check` when the problem is one of its findings, such as
-a cycle or a duplicate ID); print one line (two at most) starting with "Error: " that names
+a cycle or a duplicate ID); print one line (two at most) starting with "Erreur : " that names
 the sheet and the cell, and the task where there is one; never show a traceback; leave
 the file byte-identical.
 
@@ -329,7 +329,7 @@ def a_folder(base: Path, folder: Path) -> Path:
 class Bad:
     """A bad input and what the commands must say about it.
 
-    `message`: the exact text after "Error: " (recompute and export, and check when it
+    `message`: the exact text after "Erreur : " (recompute and export, and check when it
     exits 2; {sheets} is the workbook's sheet list); `pattern`: a regular expression for
     it instead; `where`: what the line must contain (by default the place `message` starts
     with); `says`: a word it must contain too. `finding`: the problem is one of check's
@@ -552,7 +552,7 @@ def test_bad_input_is_refused_in_one_line(case: Bad, command: str, base: Path,
     if result.exit_code == 0:
         return
     if result.exit_code == 1:  # check lists its findings: one of them is this problem, located
-        assert "Error" not in result.stdout
+        assert "Erreur" not in result.stdout
         lines = result.stdout.splitlines()
         assert any(line.startswith(f"{case.place} erreur :") and case.says in line
                    for line in lines), lines
@@ -560,8 +560,8 @@ def test_bad_input_is_refused_in_one_line(case: Bad, command: str, base: Path,
     assert result.stdout == ""
     lines = result.stderr.splitlines()
     assert 1 <= len(lines) <= 2, lines
-    assert lines[0].startswith("Error: ")
-    text = lines[0].removeprefix("Error: ")
+    assert lines[0].startswith("Erreur : ")
+    text = lines[0].removeprefix("Erreur : ")
     if case.message is not None:
         assert text == case.message.format(sheets=", ".join(sheet_names(path)))
     if case.pattern is not None:
@@ -600,7 +600,7 @@ def test_a_plan_open_in_a_spreadsheet_is_not_written(lock: str, base: Path,
     before = _snapshot(path)
     result = run("recompute", str(path), "--today", TODAY)
     assert result.exit_code == 2
-    assert result.stderr == (f"Error: plan.xlsx is open in a spreadsheet (lock file "
+    assert result.stderr == (f"Erreur : plan.xlsx is open in a spreadsheet (lock file "
                              f"{lock_file.name}): close it first\n")
     assert _snapshot(path) == before
     # Reading is harmless: a dry run, check and export work on the open file.
@@ -619,7 +619,7 @@ def test_a_note_below_the_table_is_not_overwritten_by_a_followup(base: Path,
     before = path.read_bytes()
     result = run("recompute", str(path), "--today", TODAY)
     assert result.exit_code == 2, result.output
-    assert result.stderr.startswith("Error: Planning!A11")
+    assert result.stderr.startswith("Erreur : Planning!A11")
     assert path.read_bytes() == before
 
 
@@ -746,7 +746,7 @@ def test_a_release_date_typed_as_text_is_named_unless_iso(base: Path, tmp_path: 
             result = run(command, str(path), *(("--today", TODAY) if command == "recompute"
                                                else ()))
             assert result.exit_code == 2, result.output
-            assert result.output.startswith(f"Error: Paramètres!B3: la date de sortie "
+            assert result.output.startswith(f"Erreur : Paramètres!B3: la date de sortie "
                                             f"{text!r} est du texte"), result.output
         assert path.read_bytes() == before
     iso = edit(base, tmp_path / "iso.xlsx", {"Paramètres": {"B3": "2027-06-04"}})

@@ -81,13 +81,13 @@ def test_past_deadlines_are_reported_on_creation(tmp_path: Path, small_csv: Path
 
 @pytest.mark.parametrize(("args", "message"), [
     (["nope", "--release", "2027-05-14"],
-     "Error: template 'nope' is neither a built-in (single, ep, album, clip, concert) "
+     "Erreur : template 'nope' is neither a built-in (single, ep, album, clip, concert) "
      "nor a file\n"),
     (["single", "--release", "14 mai"],
-     "Error: Invalid value for --release: '14 mai' is not a date: "
-     "write YYYY-MM-DD (2027-05-14) or DD/MM/YYYY\n"),
+     "Erreur : valeur invalide pour --release : '14 mai' n'est pas une date : "
+     "écrivez AAAA-MM-JJ (2027-05-14) ou JJ/MM/AAAA\n"),
     (["single", "--release", "2027-05-14", "--region", "Atlantis"],
-     "Error: region 'Atlantis' is not known for country FR; known: 57, 6AE, 971, 972, "
+     "Erreur : region 'Atlantis' is not known for country FR; known: 57, 6AE, 971, 972, "
      "973, 974, 976, BL, MF, NC, PF, PM, TF, WF, Zone A, Zone B, Zone C\n"),
 ])
 def test_bad_input_one_line_exit_2(tmp_path: Path, args: list[str], message: str) -> None:
@@ -103,7 +103,7 @@ def test_bad_template_content_names_file_cell_and_task(tmp_path: Path) -> None:
     code, _, stderr = run("new", str(bad), "--release", "2027-05-14", "-o",
                           str(tmp_path / "x.xlsx"))
     assert code == 2
-    assert stderr == "Error: bad.csv!C3 (T2): unknown anchor 'T9': no task has that ID\n"
+    assert stderr == "Erreur : bad.csv!C3 (T2): unknown anchor 'T9': no task has that ID\n"
 
 
 def test_cycle_in_template(tmp_path: Path) -> None:
@@ -112,16 +112,39 @@ def test_cycle_in_template(tmp_path: Path) -> None:
     code, _, stderr = run("new", str(bad), "--release", "2027-05-14", "-o",
                           str(tmp_path / "x.xlsx"))
     assert code == 2
-    assert stderr == "Error: cyc.csv!C3 (T2): anchors form a cycle: T1 → T2 → T1\n"
+    assert stderr == "Erreur : cyc.csv!C3 (T2): anchors form a cycle: T1 → T2 → T1\n"
 
 
 def test_existing_output_is_not_overwritten(tmp_path: Path, small_csv: Path) -> None:
     out = tmp_path / "mine.xlsx"
     out.write_bytes(b"precious")
     code, _, stderr = run("new", str(small_csv), "--release", "2027-05-14", "-o", str(out))
-    assert code == 1 or code == 2
-    assert "exists" in stderr
+    assert code == 2
+    assert stderr == f"Erreur : {out} existe déjà : choisissez un autre nom ou ajoutez --force\n"
     assert out.read_bytes() == b"precious"
+
+
+def test_errors_and_usage_errors_speak_the_users_language(
+        tmp_path: Path, small_csv: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    out = tmp_path / "mine.xlsx"
+    out.write_bytes(b"precious")
+    monkeypatch.setenv("RETROSHEET_LANG", "en")
+    code, _, stderr = run("new", str(small_csv), "--release", "2027-05-14", "-o", str(out))
+    assert (code, stderr) == (2, f"Error: {out} exists: choose another name or add --force\n")
+    code, _, stderr = run("new", str(small_csv), "--release", "14 mai", "-o", str(out))
+    assert code == 2 and stderr.splitlines()[-1] == (
+        "Error: Invalid value for --release: '14 mai' is not a date: write YYYY-MM-DD "
+        "(2027-05-14) or DD/MM/YYYY")
+    code, _, stderr = run("new", "--release", "2027-05-14")
+    assert code == 2 and stderr.splitlines() == [
+        "Usage: cli new [OPTIONS] [TEMPLATE]", "Try 'cli new -h' for help.", "",
+        "Error: missing TEMPLATE: a built-in name (retrosheet templates), a CSV file, or "
+        "--from PAST.xlsx"]
+    monkeypatch.setenv("RETROSHEET_LANG", "fr")
+    code, _, stderr = run("new", "--release", "2027-05-14")
+    assert code == 2 and stderr.splitlines()[-1] == (
+        "Erreur : TEMPLATE manquant : un modèle intégré (retrosheet templates), un fichier CSV "
+        "ou --from PAST.xlsx")
 
 
 def test_file_open_in_a_spreadsheet_is_refused(tmp_path: Path, small_csv: Path) -> None:
@@ -129,7 +152,7 @@ def test_file_open_in_a_spreadsheet_is_refused(tmp_path: Path, small_csv: Path) 
     (tmp_path / ".~lock.plan.xlsx#").write_text("x")
     code, _, stderr = run("new", str(small_csv), "--release", "2027-05-14", "-o", str(out))
     assert code == 2
-    assert stderr == ("Error: plan.xlsx is open in a spreadsheet (lock file .~lock.plan.xlsx#): "
+    assert stderr == ("Erreur : plan.xlsx is open in a spreadsheet (lock file .~lock.plan.xlsx#): "
                       "close it first\n")
     assert not out.exists()
 
@@ -139,7 +162,7 @@ def test_export_of_a_file_that_is_not_a_workbook(tmp_path: Path) -> None:
     bogus.write_text("hello")
     code, _, stderr = run("export", str(bogus))
     assert code == 2
-    assert stderr == "Error: notes.xlsx is not an .xlsx/.xlsm workbook (not a zip file)\n"
+    assert stderr == "Erreur : notes.xlsx is not an .xlsx/.xlsm workbook (not a zip file)\n"
 
 
 def test_every_command_has_help_with_an_example_and_is_documented() -> None:

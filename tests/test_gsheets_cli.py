@@ -100,14 +100,24 @@ def test_new_with_share(store: Store) -> None:
 
 
 @pytest.mark.parametrize(("args", "says"), [
-    (["--gsheet", "x" * 44, "--gsheet-new", "T"], "either --gsheet or --gsheet-new"),
-    (["--gsheet-new", "T", "-o", "plan.xlsx"], "-o writes a file"),
-    (["--share", "a@b.c"], "--share goes with --gsheet-new"),
-    (["--gsheet", "https://docs.google.com/document/d/abc/edit"], "not a Google Sheets"),
+    (["--gsheet", "x" * 44, "--gsheet-new", "T"],
+     "Erreur : donnez --gsheet ou --gsheet-new, pas les deux"),
+    (["--gsheet-new", "T", "-o", "plan.xlsx"],
+     "Erreur : -o écrit un fichier ; --gsheet/--gsheet-new écrivent dans une Google Sheet"),
+    (["--share", "a@b.c"], "Erreur : --share va avec --gsheet-new"),
+    (["--gsheet", "https://docs.google.com/document/d/abc/edit"],
+     "Erreur : https://docs.google.com/document/d/abc/edit: not a Google Sheets address; "
+     "expected https://docs.google.com/spreadsheets/d/KEY/edit"),
 ])
 def test_new_bad_sheet_options(store: Store, args: list[str], says: str) -> None:
-    code, out, err = run("new", SINGLE, "--release", "2027-05-14", *args)
-    assert code == 2 and says in out + err
+    code, _, err = run("new", SINGLE, "--release", "2027-05-14", *args)
+    assert code == 2 and err.splitlines()[-1] == says
+
+
+def test_new_bad_sheet_options_in_english(store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("RETROSHEET_LANG", "en")
+    code, _, err = run("new", SINGLE, "--release", "2027-05-14", "--share", "a@b.c")
+    assert code == 2 and err.splitlines()[-1] == "Error: --share goes with --gsheet-new"
 
 
 def test_edit_recompute_report_end_to_end(store: Store) -> None:
@@ -175,7 +185,7 @@ def test_sheet_errors_are_one_line(store: Store, tmp_path: Path) -> None:
     store.book(key).forbidden = True
     code, _out, err = run("report", key, "--credentials", creds)
     assert code == 2
-    assert err == (f"Error: no access to spreadsheet {key} (403): share the sheet with "
+    assert err == (f"Erreur : no access to spreadsheet {key} (403): share the sheet with "
                    f"{SA_EMAIL} (Share → Editor)\n")
     code, _, err = run("export", "nosuchsheet" + "x" * 33, "--credentials", creds)
     assert code == 2 and "not found (404)" in err and SA_EMAIL in err

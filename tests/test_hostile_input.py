@@ -38,7 +38,7 @@ def run(*args: str, env: dict[str, str | None] | None = None) -> tuple[int, str,
 def one_error_line(text: str) -> str:
     lines = [x for x in text.splitlines() if x.strip()]
     assert len(lines) == 1, text
-    assert lines[0].startswith("Error: "), text
+    assert lines[0].startswith("Erreur : "), text
     return lines[0]
 
 

@@ -291,7 +291,7 @@ def test_cli_ics_unknown_owner_and_missing_file(tmp_path: Path) -> None:
     code, out = _invoke("ics", str(plan), "--owner", "Personne", "-o",
                         str(tmp_path / "x.ics"))
     assert code == 2
-    assert out.startswith("Error: aucune tâche n'a pour responsable 'Personne'")
+    assert out.startswith("Erreur : aucune tâche n'a pour responsable 'Personne'")
     assert out.count("\n") == 1
     assert not (tmp_path / "x.ics").exists()
     code, out = _invoke("ics", str(tmp_path / "nope.xlsx"), "-o", str(tmp_path / "x.ics"))

@@ -153,7 +153,7 @@ def test_owner_gives_that_persons_week_across_releases(folder: Path) -> None:
 def test_unknown_owner_is_refused_with_the_closest_names(folder: Path) -> None:
     code, _, err = run("report", str(folder), "--owner", "Lea Martn")
     assert code == 2
-    assert err == ("Error: 'Lea Martn' n'a aucune tâche dans ces plans ; vouliez-vous dire "
+    assert err == ("Erreur : 'Lea Martn' n'a aucune tâche dans ces plans ; vouliez-vous dire "
                    "Léa Martin ?\n")
 
 
@@ -194,7 +194,8 @@ def test_html_page(folder: Path) -> None:
 
 def test_write_sheet_takes_one_plan(folder: Path) -> None:
     code, _, err = run("report", str(folder), "--write-sheet")
-    assert code == 2 and "--write-sheet and --mail take one PLAN" in err
+    assert code == 2
+    assert err.splitlines()[-1] == "Erreur : --write-sheet et --mail prennent un seul PLAN"
 
 
 def test_json_text_is_the_same_data_one_item_a_line() -> None:

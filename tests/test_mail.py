@@ -429,7 +429,7 @@ def test_cli_report_mail_without_host_exit_2(tmp_path: Path) -> None:
                                 env=_env(None))
     assert result.exit_code == 2
     assert result.stdout == ""
-    assert result.stderr.startswith("Error: RETROSHEET_SMTP_HOST is not set")
+    assert result.stderr.startswith("Erreur : RETROSHEET_SMTP_HOST is not set")
     assert result.stderr.count("\n") == 1
 
 
@@ -439,7 +439,7 @@ def test_cli_report_mail_refused_exit_2(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["report", str(plan), "--as-of", "2027-04-29", "--mail"],
                                 env=_env(port))
     assert result.exit_code == 2
-    assert result.stderr == SKIPPED + f"Error: SMTP 127.0.0.1:{port}: Connection refused\n"
+    assert result.stderr == SKIPPED + f"Erreur : SMTP 127.0.0.1:{port}: Connection refused\n"
 
 
 def test_a_member_without_a_name_is_named_by_role() -> None:

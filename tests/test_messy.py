@@ -188,7 +188,7 @@ def test_every_problem_of_a_plan_in_one_run(plan: Path) -> None:
     before = plan.read_bytes()
     result = run("recompute", str(plan), "--today", TODAY)
     assert result.exit_code == 2, result.output
-    lines = result.output.replace("Error: ", "", 1).strip().splitlines()
+    lines = result.output.replace("Erreur : ", "", 1).strip().splitlines()
     where = [line.split(" (")[0] for line in lines]
     assert where == ["Planning!G2", "Planning!G3", "Planning!L4", "Planning!A6", "Planning!G7",
                      "Planning!F8", "Planning!H9", "Planning!F5"], lines
@@ -227,7 +227,7 @@ def test_a_day_off_typed_as_text_is_named(plan: Path) -> None:
     put(plan, SETTINGS, {f"E{row}": "25/12/2027"})
     result = run("check", str(plan), "--today", TODAY)
     assert result.exit_code == 2, result.output
-    assert result.output.startswith(f"Error: Paramètres!E{row}: jour non travaillé "
+    assert result.output.startswith(f"Erreur : Paramètres!E{row}: jour non travaillé "
                                     "'25/12/2027' tapé comme du texte")
 
 

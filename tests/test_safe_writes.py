@@ -45,7 +45,7 @@ def retrosheet(*args: str, cwd: Path, env: dict[str, str] | None = None,
 def one_error_line(output: str) -> str:
     lines = [x for x in output.splitlines() if x.strip()]
     assert len(lines) == 1, output
-    assert lines[0].startswith("Error: "), output
+    assert lines[0].startswith("Erreur : "), output
     return lines[0]
 
 

@@ -342,6 +342,6 @@ def test_what_cannot_be_read_safely_is_refused_untouched(base: Path, tmp_path: P
     for command in ("recompute", "export"):
         result = run(command, str(path))
         assert result.exit_code == 2, (name, result.output)
-        assert result.output.startswith("Error: "), result.output
+        assert result.output.startswith("Erreur : "), result.output
         assert len(result.output.strip().splitlines()) == 1
     assert path.read_bytes() == before
