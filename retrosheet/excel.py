@@ -26,9 +26,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Protocol
 
+from . import say
 from .cellbook import Cell, Ui
 from .openpyxl_store import OpenpyxlBook
 from .store import PlanStore
+from .words import formats, t
 from .xlwings_store import XlwingsBook, excel_text
 
 __all__ = ["Book", "Cell", "OpenpyxlBook", "Outcome", "XlwingsBook", "excel_text", "recompute",
@@ -48,6 +50,7 @@ class Outcome:
     changed: int = 0
     added: list[str] = field(default_factory=list)
     details: list[str] = field(default_factory=list)  # shown in a message box when any
+    lang: str | None = None  # the plan's, once read: what the title is written in
 
 
 # ---- the entry points -------------------------------------------------------------------
@@ -57,13 +60,13 @@ def recompute(book: Book | None = None, *, today: dt.date | None = None) -> Outc
 
     `book`: the workbook to work on (default: the Excel workbook whose button was clicked).
     """
-    return _run(_recompute, book, today, ("Recalculer", "Recompute"))
+    return _run(_recompute, book, today, "recompute")
 
 
 def report(book: Book | None = None, *, today: dt.date | None = None) -> Outcome:
     """The "Rapport"/"Report" button: `retrosheet report --write-sheet` on the calling
     workbook (as of today), then shows the Report sheet."""
-    return _run(_report, book, today, ("Rapport", "Report"))
+    return _run(_report, book, today, "report")
 
 
 def _caller() -> Book:
@@ -73,18 +76,19 @@ def _caller() -> Book:
 
 
 def _run(action: Callable[[Book, dt.date], Outcome], book: Book | None,
-         today: dt.date | None, titles: tuple[str, str]) -> Outcome:
+         today: dt.date | None, entry: str) -> Outcome:
     from .errors import RetrosheetError
 
     target = book if book is not None else _caller()
-    title = f"retrosheet — {titles[0]} / {titles[1]}"
     try:
         outcome = action(target, today or dt.date.today())
     except RetrosheetError as exc:
-        outcome = Outcome(False, str(exc))
+        lang = exc.lang or say.user_lang()
+        outcome = Outcome(False, exc.line(lang), lang=lang)
     except Exception as exc:  # a bug or an Excel refusal: say it, with where it happened
         tail = "".join(traceback.format_exception(exc)[-4:])
         outcome = Outcome(False, f"{type(exc).__name__}: {exc}", details=[tail.strip()])
+    title = f"retrosheet — {say.caption(entry, outcome.lang or say.user_lang())}"
     try:
         target.status(("retrosheet — " if outcome.ok else "retrosheet ✗ ") + outcome.message)
         if not outcome.ok or outcome.details:
@@ -97,41 +101,24 @@ def _run(action: Callable[[Book, dt.date], Outcome], book: Book | None,
     return outcome
 
 
-def _say(lang: str, fr: str, en: str) -> str:
-    return fr if lang == "fr" else en
-
-
-
 def _recompute(book: Book, today: dt.date) -> Outcome:
     from .actions import recompute_store
     from .checks import Severity, check_plan
 
     done = recompute_store(book)
     lang = done.loaded.plan.settings.lang
-    added = [t.id for t in done.result.added]
-    ids = f" ({', '.join(added)})" if added else ""
+    added = [task.id for task in done.result.added]
     n = len(done.changes)
-    if n == 0:
-        message = _say(lang, f"{book.name} : déjà à jour", f"{book.name}: already up to date")
-    else:
-        message = _say(lang, f"{book.name} : {n} cellule(s) mises à jour, {len(added)} "
-                             f"relance(s) ajoutée(s){ids}",
-                       f"{book.name}: {n} cell(s) updated, {len(added)} follow-up(s) "
-                       f"added{ids}")
-    details = [_say(lang, f"{t.id} : la règle de relance de {t.anchors[0]} ne prévoit plus "
-                          "cette ligne ; supprimez-la ou remettez la règle",
-                    f"{t.id}: the follow-up rule of {t.anchors[0]} no longer asks for this "
-                    "row; delete it or restore the rule") for t in done.result.orphans]
+    message = say.recompute_summary(book.name, n, added, lang)
+    details = say.orphans(done.result.orphans, lang)
     details += [s.message(lang) for s in done.skipped]
-    details += [_say(lang, "Les nouvelles lignes n'ont pas pris la mise en forme du tableau : ",
-                     "The new rows did not get the table's formatting: ") + p
-                for p in done.problems]
+    details += [t("cli.recompute.unformatted", lang, problem=p) for p in done.problems]
     found = check_plan(done.result.effective or done.result.plan, today)
     errors = [str(f) for f in found if f.severity is Severity.ERROR]
     if errors:
         more = len(errors) - 12
         details += errors[:12] + ([f"… +{more}"] if more > 0 else [])
-    return Outcome(True, message, n, added, details)
+    return Outcome(True, message, n, added, details, lang)
 
 
 def _report(book: Book, today: dt.date) -> Outcome:
@@ -147,8 +134,6 @@ def _report(book: Book, today: dt.date) -> Outcome:
     hname = pick_sheet(names, "history", lang) or ""
     book.activate(rname)
     n = len(rep.progress)
-    message = _say(lang, f"rapport du {today.strftime('%d/%m/%Y')} écrit sur {rname}, "
-                         f"{n} ligne(s) ajoutée(s) à {hname}",
-                   f"report of {today.isoformat()} written on {rname}, {n} row(s) added "
-                   f"to {hname}")
-    return Outcome(True, message, n)
+    message = t("err.surface.report_written", lang, date=formats.date(today, lang), sheet=rname,
+                n=n, history=hname)
+    return Outcome(True, message, n, lang=lang)

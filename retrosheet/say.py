@@ -30,6 +30,16 @@ def user_lang(env: Mapping[str, str] | None = None) -> str:
     return REFERENCE
 
 
+def caption(entry: str, lang: str) -> str:
+    """A button's caption (`recompute`: Recalculer, `report`: Rapport)."""
+    return t(f"err.surface.button.{entry}", lang)
+
+
+def script(entry: str, lang: str) -> str:
+    """The name of an xlwings Lite script behind a button (a Python name)."""
+    return t(f"err.surface.script.{entry}", lang)
+
+
 def _ids(added: Sequence[str]) -> str:
     return f" ({', '.join(added)})" if added else ""
 

@@ -40,6 +40,7 @@ from .cellbook import Cell, CellBook, Looks, Value
 from .excel import Outcome
 from .excel import recompute as _recompute
 from .excel import report as _report
+from .say import script
 from .xlwings_store import _apply_look, _areas, blocks, excel_text
 
 BLOCK_ROWS = 500  # rows read at a time; reading stops after an empty block
@@ -54,10 +55,10 @@ PYODIDE_VERSION = "0.27.5"
 XLWINGS_VERSION = "0.33.20"
 REQUIRED = (f"xlwings=={XLWINGS_VERSION}", "python-dotenv==1.0.1", "pyodide-http", "black")
 
-#: Button shape name and script name (fr, en) of each entry point.
-SCRIPTS: Mapping[str, tuple[str, tuple[str, str]]] = {
-    "recompute": ("RetrosheetRecompute", ("recalculer", "recompute")),
-    "report": ("RetrosheetReport", ("rapport", "report")),
+#: Button shape name of each entry point (its script's name is in the catalogue).
+SCRIPTS: Mapping[str, str] = {
+    "recompute": "RetrosheetRecompute",
+    "report": "RetrosheetReport",
 }
 MAIN_MARK = "# retrosheet-xlwings-lite"  # first line of the main.py retrosheet writes
 
@@ -78,7 +79,6 @@ def report(book: Any, *, today: dt.date | None = None) -> Outcome:
 def main_py(buttons: Mapping[str, str], lang: str) -> str:
     """The workbook's main.py: one `@script` per button, bound to its shape and cell
     (`buttons`: entry point → "Sheet!A1")."""
-    k = 0 if lang == "fr" else 1
     head = (
         f"{MAIN_MARK} {__version__}\n"
         '"""Recalculer / Rapport (Recompute / Report): retrosheet\'s buttons on Planning.\n\n'
@@ -92,10 +92,9 @@ def main_py(buttons: Mapping[str, str], lang: str) -> str:
     )
     parts = [head]
     for entry, cell in buttons.items():
-        shape, names = SCRIPTS[entry]
         parts.append(
-            f'\n\n@script(button="[{shape}]{cell}", show_taskpane=True)\n'
-            f"def {names[k]}(book: xw.Book):\n"
+            f'\n\n@script(button="[{SCRIPTS[entry]}]{cell}", show_taskpane=True)\n'
+            f"def {script(entry, lang)}(book: xw.Book):\n"
             f"    xlwings_lite.{entry}(book)\n")
     return "".join(parts)
 

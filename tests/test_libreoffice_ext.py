@@ -32,8 +32,10 @@ from libreoffice import _XCU, requires_soffice, shared_lock
 from lxml import etree
 from test_excel_entry import edit_like_a_team, norm, run
 
-from retrosheet.libreoffice.names import IDENTIFIER, PROTOCOL, TITLES
+from retrosheet.libreoffice.names import COMMANDS, IDENTIFIER, PROTOCOL
 from retrosheet.libreoffice.oxt import COMPONENT, PYTHONPATH
+from retrosheet.say import caption
+from retrosheet.words import langs
 
 pytestmark = [pytest.mark.libreoffice, requires_soffice]
 
@@ -143,10 +145,9 @@ def test_the_buttons_in_calc_do_what_the_command_line_does(profile: Path,
     # The entries, as installed: a toolbar and a menu, each with our two URLs.
     for where in ("toolbar", "menu"):
         assert [url for _, url in said["entries"][where]] == [
-            f"{PROTOCOL}{c}" for c in TITLES]
-        for (title, _), (fr, en) in zip(said["entries"][where], TITLES.values(),
-                                        strict=True):
-            assert title in (fr, en)
+            f"{PROTOCOL}{c}" for c in COMMANDS]
+        for (title, _), c in zip(said["entries"][where], COMMANDS, strict=True):
+            assert title in {caption(c, lang) for lang in langs()}
 
     first, again, report = said["jobs"][0]["clicks"]
     assert first["ok"] and not first["unchanged"] and first["infobar"]

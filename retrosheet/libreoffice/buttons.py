@@ -11,9 +11,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..say import caption, user_lang
+from ..words import t
 from .calc import CalcBook
 from .infobar import DANGER, SUCCESS, WARNING, show
-from .names import TITLES
 
 SPREADSHEET = "com.sun.star.sheet.SpreadsheetDocument"
 
@@ -25,18 +26,16 @@ def click(ctx: Any, frame: Any, command: str) -> tuple[bool, str]:
     """
     from .. import excel
 
-    fr, en = TITLES[command]
-    title = f"Retrosheet — {fr} / {en}"
+    lang = user_lang()  # until the plan's Settings are read
     doc = frame.getController().getModel() if frame is not None else None
     if doc is None or not doc.supportsService(SPREADSHEET):
-        message = ("Ouvrez un plan retrosheet dans Calc avant de cliquer. / "
-                   "Open a retrosheet plan in Calc first.")
-        show(frame, title, message, DANGER)
+        message = t("err.surface.open_a_plan", lang)
+        show(frame, f"Retrosheet — {caption(command, lang)}", message, DANGER)
         return False, message
     book = CalcBook(doc)
     action = excel.recompute if command == "recompute" else excel.report
     undo = doc.getUndoManager()
-    undo.enterUndoContext(f"Retrosheet — {fr}")
+    undo.enterUndoContext(f"Retrosheet — {caption(command, lang)}")
     doc.lockControllers()
     try:
         outcome = action(book)  # never raises: problems become outcome.ok = False
@@ -49,5 +48,5 @@ def click(ctx: Any, frame: Any, command: str) -> tuple[bool, str]:
         book.activate(book.active)  # shown once the controllers are unlocked
     told = "\n".join([outcome.message, *outcome.details]).strip()
     kind = DANGER if not outcome.ok else WARNING if outcome.details else SUCCESS
-    show(frame, title, told, kind)
+    show(frame, f"Retrosheet — {caption(command, outcome.lang or lang)}", told, kind)
     return outcome.ok, told

@@ -23,14 +23,16 @@ from __future__ import annotations
 import importlib.metadata as metadata
 import re
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from xml.sax.saxutils import escape
 
 from .. import __version__
 from ..errors import RetrosheetError
-from .names import COMMANDS, IDENTIFIER, IMPLEMENTATION, PROTOCOL, SERVICE, TITLES
+from ..say import caption
+from ..words import langs, t
+from .names import COMMANDS, IDENTIFIER, IMPLEMENTATION, PROTOCOL, SERVICE
 
 COMPONENT = "python/retrosheet_uno.py"
 PYTHONPATH = "python/pythonpath"
@@ -107,18 +109,21 @@ def vendored_files() -> Iterator[tuple[str, Path]]:
                 yield f"{PYTHONPATH}/{rel}", f
 
 
-def _lang_values(fr: str, en: str) -> str:
-    return (f'<value xml:lang="fr">{escape(fr)}</value>'
-            f'<value xml:lang="en-US">{escape(en)}</value>'
-            f"<value>{escape(en)}</value>")
+def _lang_values(text: Callable[[str], str]) -> str:
+    """A title in every language of the catalogue; English for an office in any other
+    (`en-US` too: the language LibreOffice falls back to)."""
+    return ("".join(f'<value xml:lang="{lang}">{escape(text(lang))}</value>'
+                    for lang in langs())
+            + f'<value xml:lang="en-US">{escape(text("en"))}</value>'
+            + f"<value>{escape(text('en'))}</value>")
 
 
 def _entry(node: str, command: str) -> str:
-    fr, en = TITLES[command]
     return (f'<node oor:name="{node}" oor:op="replace">'
             f'<prop oor:name="URL" oor:type="xs:string"><value>{PROTOCOL}{command}</value>'
             "</prop>"
-            f'<prop oor:name="Title" oor:type="xs:string">{_lang_values(fr, en)}</prop>'
+            '<prop oor:name="Title" oor:type="xs:string">'
+            f"{_lang_values(lambda lang: caption(command, lang))}</prop>"
             '<prop oor:name="Target" oor:type="xs:string"><value>_self</value></prop>'
             f'<prop oor:name="Context" oor:type="xs:string"><value>{CONTEXT}</value></prop>'
             "</node>")
@@ -177,13 +182,14 @@ def manifest_xml() -> str:
 
 
 def description_xml() -> str:
+    names = "".join(f'<name lang="{lang}">{escape(t("err.surface.extension", lang))}</name>'
+                    for lang in langs())
     return (
         '<?xml version="1.0" encoding="UTF-8"?>\n'
         '<description xmlns="http://openoffice.org/extensions/description/2006" '
         'xmlns:xlink="http://www.w3.org/1999/xlink">'
         f'<identifier value="{IDENTIFIER}"/><version value="{__version__}"/>'
-        '<display-name><name lang="fr">Retrosheet — Recalculer et Rapport</name>'
-        '<name lang="en">Retrosheet — Recompute and Report</name></display-name>'
+        f"<display-name>{names}</display-name>"
         '<platform value="all"/></description>\n')
 
 

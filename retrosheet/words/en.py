@@ -203,6 +203,13 @@ WORDS: dict[str, str] = {
 
     # --- errors and messages of the surfaces (cli, gsheets, excel, LibreOffice…) — "err.surface.…"
 
+    "err.surface.button.recompute": "Recompute",
+    "err.surface.button.report": "Report",
+    "err.surface.script.recompute": "recompute",
+    "err.surface.script.report": "report",
+    "err.surface.report_written": "report of {date} written on {sheet}, {n} row(s) added to {history}",
+    "err.surface.open_a_plan": "Open a retrosheet plan in Calc first.",
+    "err.surface.extension": "Retrosheet — Recompute and Report",
     # --- end of err.surface.
 
     # --- check: findings and rules  — "check.…"

@@ -207,6 +207,13 @@ WORDS: dict[str, str] = {
 
     # --- errors and messages of the surfaces (cli, gsheets, excel, LibreOffice…) — "err.surface.…"
 
+    "err.surface.button.recompute": "Recalculer",
+    "err.surface.button.report": "Rapport",
+    "err.surface.script.recompute": "recalculer",
+    "err.surface.script.report": "rapport",
+    "err.surface.report_written": "rapport du {date} écrit sur {sheet}, {n} ligne(s) ajoutée(s) à {history}",
+    "err.surface.open_a_plan": "Ouvrez un plan retrosheet dans Calc avant de cliquer.",
+    "err.surface.extension": "Retrosheet — Recalculer et Rapport",
     # --- end of err.surface.
 
     # --- check: findings and rules  — "check.…"

@@ -34,6 +34,7 @@ from typing import TYPE_CHECKING
 from xml.sax.saxutils import escape
 
 from ..errors import WorkbookError
+from ..words import catalogue
 from ..xlwings_lite import (
     ADDIN_VERSION,
     MAIN_MARK,
@@ -171,7 +172,7 @@ def _anchor(shape_id: int, name: str, caption: str, rid: str, x: int, y: int, w:
         f'<a:ln w="9525"><a:solidFill><a:srgbClr val="{BUTTON_FILL}"/></a:solidFill></a:ln>'
         '</xdr:spPr><xdr:txBody><a:bodyPr vertOverflow="clip" wrap="square" lIns="0" '
         'tIns="0" rIns="0" bIns="0" rtlCol="0" anchor="ctr"/><a:lstStyle/><a:p>'
-        f'<a:pPr algn="ctr"/><a:r><a:rPr lang="{"fr-FR" if lang == "fr" else "en-US"}" '
+        f'<a:pPr algn="ctr"/><a:r><a:rPr lang="{catalogue(lang)["fmt.locale"]}" '
         f'sz="1000" b="1"><a:solidFill><a:srgbClr val="{BUTTON_TEXT}"/></a:solidFill>'
         f"</a:rPr><a:t>{escape(caption)}</a:t></a:r></a:p></xdr:txBody></xdr:sp>"
         "<xdr:clientData/></xdr:twoCellAnchor>"
@@ -274,7 +275,7 @@ def add_lite(src: Path, dest: Path, place: Place | None = None,
             raise WorkbookError(f"{src.name}: the drawing of sheet {place.sheet!r} is missing")
     have = _shape_names(pkg.read(drawing)) if drawing else set()
     todo = [(entry, box) for entry, box in zip(SCRIPTS, boxes, strict=True)
-            if SCRIPTS[entry][0] not in have]
+            if SCRIPTS[entry] not in have]
     if todo:
         if drawing is None:
             names = {p.lower() for p in pkg._names}
@@ -298,7 +299,7 @@ def add_lite(src: Path, dest: Path, place: Place | None = None,
         for i, (entry, box) in enumerate(todo):
             r, c = cells[entry]
             drels, hrid = _add_rel(drels, REL_HYPERLINK, _link(place.sheet, r, c))
-            anchors.append(_anchor(next_id + i, SCRIPTS[entry][0], box.caption, hrid,
+            anchors.append(_anchor(next_id + i, SCRIPTS[entry], box.caption, hrid,
                                    box.x, box.y, box.w, box.h, geo, place.lang))
         drawing_xml = _with_anchors(body, "".join(anchors))
         (replaced if pkg.has(drawing) else added)[drawing] = drawing_xml.encode("utf-8")

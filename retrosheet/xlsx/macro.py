@@ -32,9 +32,9 @@ from typing import TYPE_CHECKING
 from xml.sax.saxutils import escape
 
 from ..errors import WorkbookError
+from ..say import caption
 from .package import NS_REL, Package, Writer, save_with_parts
 from .vba import (
-    CAPTIONS,
     ENTRY_POINTS,
     MODULE,
     XLWINGS_MODULES,
@@ -50,7 +50,7 @@ from .vba import (
 if TYPE_CHECKING:
     from .edit import Edited
 
-__all__ = ["CAPTIONS", "ENTRY_POINTS", "MODULE", "XLWINGS_MODULES", "installed_xlwings",
+__all__ = ["ENTRY_POINTS", "MODULE", "XLWINGS_MODULES", "installed_xlwings",
            "module_source", "vba_project", "vba_xlwings_version", "xlwings_template"]
 
 REL_VBA = "http://schemas.microsoft.com/office/2006/relationships/vbaProject"
@@ -299,10 +299,9 @@ def _buttons(geo: _Geometry, place: Place) -> list[_Button]:
     room = 2 * BUTTON_W + BUTTON_GAP
     x = left + max(col_w - FILTER_ARROW - room, min(col_w, 70))  # after the header's word
     y = top + max((row_h - h) // 2, 0)
-    lang = 0 if place.lang == "fr" else 1
     out = []
     for entry, (sub, _) in ENTRY_POINTS.items():
-        out.append(_Button(sub, CAPTIONS[entry][lang], x, y, BUTTON_W, h))
+        out.append(_Button(sub, caption(entry, place.lang), x, y, BUTTON_W, h))
         x += BUTTON_W + BUTTON_GAP
     return out
 

@@ -11,20 +11,25 @@ import tempfile
 import zipfile
 from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import NamedTuple
 
 from ..errors import WorkbookError
 
 # ---- what the buttons run ---------------------------------------------------------------
 
 MODULE = "Retrosheet"  # our VBA module
-#: entry point → (Sub name, the Python RunPython runs)
-ENTRY_POINTS: Mapping[str, tuple[str, str]] = {
-    "recompute": ("RetrosheetRecompute",
-                  "import retrosheet.excel; retrosheet.excel.recompute()"),
-    "report": ("RetrosheetReport", "import retrosheet.excel; retrosheet.excel.report()"),
-}
-CAPTIONS: Mapping[str, tuple[str, str]] = {
-    "recompute": ("Recalculer", "Recompute"), "report": ("Rapport", "Report"),
+
+
+class EntryPoint(NamedTuple):
+    sub: str  # the VBA Sub a button calls
+    call: str  # the Python RunPython runs
+
+
+ENTRY_POINTS: Mapping[str, EntryPoint] = {
+    "recompute": EntryPoint("RetrosheetRecompute",
+                            "import retrosheet.excel; retrosheet.excel.recompute()"),
+    "report": EntryPoint("RetrosheetReport",
+                         "import retrosheet.excel; retrosheet.excel.report()"),
 }
 XLWINGS_MODULES = ("xlwings", "Dictionary")  # what the standalone project brings
 XLWINGS_TEMPLATE = "quickstart_standalone.xlsm"
