@@ -70,8 +70,12 @@ def display_name(spec: str) -> str:
 
 
 def _without_name(error: str, name: str) -> str:
-    """"x.xlsx: no such file" under the name x.xlsx says "no such file": the name once."""
-    return error[len(name) + 2:] if error.startswith(f"{name}: ") else error
+    """"x.xlsx: no such file" under the name x.xlsx says "no such file": the name once
+    (French sets a space before the colon)."""
+    for head in (f"{name}: ", f"{name} : "):
+        if error.startswith(head):
+            return error[len(head):]
+    return error
 
 
 def read_all(specs: Sequence[str], open_plan: Callable[[str], Plan], *,

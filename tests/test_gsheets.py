@@ -166,16 +166,27 @@ def test_sheet_key_leaves_paths_alone(tmp_path: Path, monkeypatch: pytest.Monkey
     assert sheet_key(KEY) is None  # an existing file wins
 
 
-@pytest.mark.parametrize(("arg", "says"), [
-    ("https://docs.google.com/document/d/abc/edit", "not a Google Sheets address"),
-    ("https://docs.google.com/spreadsheets/d/e/2PACX-1vTx/pubhtml", "published"),
-    ("https://docs.google.com/spreadsheets/", "not a Google Sheets address"),
-    ("https://example.com/plan.xlsx", "not a Google Sheets address"),
+_NOT_SHEETS = ("{}: not a Google Sheets address; expected "
+               "https://docs.google.com/spreadsheets/d/KEY/edit")
+_PAS_SHEETS = ("{} : pas une adresse Google Sheets ; attendu "
+               "https://docs.google.com/spreadsheets/d/KEY/edit")
+
+
+@pytest.mark.parametrize(("arg", "fr", "en"), [
+    ("https://docs.google.com/document/d/abc/edit", _PAS_SHEETS, _NOT_SHEETS),
+    ("https://docs.google.com/spreadsheets/d/e/2PACX-1vTx/pubhtml",
+     "{} : un lien publié (/d/e/) ne peut pas être modifié ; donnez l'adresse de la feuille "
+     "elle-même, https://docs.google.com/spreadsheets/d/KEY/edit",
+     "{}: a published (/d/e/) link cannot be edited; use the sheet's own address, "
+     "https://docs.google.com/spreadsheets/d/KEY/edit"),
+    ("https://docs.google.com/spreadsheets/", _PAS_SHEETS, _NOT_SHEETS),
+    ("https://example.com/plan.xlsx", _PAS_SHEETS + ", une clé de feuille ou un chemin de "
+     "fichier", _NOT_SHEETS + ", a spreadsheet key, or a file path"),
 ])
-def test_sheet_key_refuses_bad_urls_in_one_line(arg: str, says: str) -> None:
+def test_sheet_key_refuses_bad_urls_in_one_line(arg: str, fr: str, en: str) -> None:
     with pytest.raises(BadSheetUrl) as err:
         sheet_key(arg)
-    assert says in str(err.value) and "\n" not in str(err.value)
+    assert (err.value.line("fr"), err.value.line("en")) == (fr.format(arg), en.format(arg))
 
 
 def test_help_does_not_import_gspread() -> None:
@@ -332,8 +343,12 @@ def test_new_keeps_other_sheets_and_refuses_a_spreadsheet_with_a_plan(
     assert cell(store, key, "Notes", "A1")["userEnteredValue"] == {"stringValue": "keep me"}
     store.reset_log()
     before = store.book(key)
-    with pytest.raises(SheetsError, match="already has a 'Planning' sheet"):
+    with pytest.raises(SheetsError) as err:
         fill_existing(made(lang="en"), TODAY, key, api=api)
+    assert err.value.line("en") == (
+        "the Google Sheet 'Label' already has a 'Planning' sheet: "
+        "retrosheet new fills an empty spreadsheet (use recompute on an existing plan, or "
+        "--gsheet-new TITLE for a new spreadsheet)")
     assert store.kinds() == ["spreadsheets.get"] and store.book(key) is before
 
 
@@ -558,8 +573,11 @@ def test_race_columns_moved_stops_the_write(api: Sheets, store: Store) -> None:
 
     store.after(1, rename_header)
     before_write = len(store.log)
-    with pytest.raises(SheetsError, match=r"header row changed.*nothing was written"):
+    with pytest.raises(SheetsError) as err:
         recompute_sheet(key, api=api)
+    assert str(err.value) == (
+        "la ligne d'en-tête de 'Planning' a changé pendant le recalcul (colonnes ou lignes "
+        "déplacées au-dessus du tableau ?) : rien n'est écrit ; relancez recompute")
     assert [s.kind for s in store.log[before_write:]] == ["spreadsheets.get", "spreadsheets.get"]
 
 
@@ -711,9 +729,12 @@ def test_429_gives_up_after_the_cap_with_a_clear_message(api: Sheets, store: Sto
     store.fail(429, times=10, retry_after="2")
     with pytest.raises(SheetsError) as err:
         open_plan(key, api=api)
-    msg = str(err.value)
-    assert msg.startswith("Google Sheets quota exhausted (429): still refused after 6 attempts")
-    assert "wait a minute" in msg and "\n" not in msg
+    assert err.value.line("en") == (
+        "Google Sheets quota exhausted (429): still refused after 6 attempts over 18 s; Google "
+        "allows 60 requests per minute per user, wait a minute and run again")
+    assert str(err.value) == (
+        "quota Google Sheets épuisé (429) : toujours refusé après 6 essais en 18 s ; Google "
+        "permet 60 requêtes par minute et par utilisateur, attendez une minute et relancez")
     assert len(sleeps) == 5 and len(store.log) == 6
     assert all(w >= 2.0 for w in sleeps)  # Retry-After is a floor
     assert sleeps == [2.0, 2.0, 2.0, 4.0, 8.0]  # jittered backoff past it, capped later
@@ -723,8 +744,10 @@ def test_retry_after_longer_than_the_cap_gives_up_at_once(api: Sheets, store: St
                                                           sleeps: list[float]) -> None:
     key = new_sheet(api, store)
     store.fail(429, retry_after="3600")
-    with pytest.raises(SheetsError, match="asks to wait 3600 s"):
+    with pytest.raises(SheetsError) as err:
         open_plan(key, api=api)
+    assert str(err.value) == ("quota Google Sheets épuisé (429) : Google demande d'attendre "
+                              "3600 s ; relancez plus tard")
     assert sleeps == [] and len(store.log) == 1
 
 
@@ -744,8 +767,10 @@ def test_create_is_not_retried_on_a_server_error(api: Sheets, store: Store,
                                                  sleeps: list[float]) -> None:
     store.fail(500)
     count = len(store.books)
-    with pytest.raises(SheetsError, match="Google Sheets error 500"):
+    with pytest.raises(SheetsError) as err:
         create_new(made(), TODAY, "Nuit blanche", api=api)
+    assert err.value.line("en").startswith("Google Sheets error 500: ")
+    assert str(err.value).startswith("erreur Google Sheets 500 : ")
     assert len(store.log) == 1 and sleeps == [] and len(store.books) == count
 
 
@@ -759,27 +784,35 @@ def test_403_says_to_share_with_the_service_account(standin: StandIn, store: Sto
     store.book(key).forbidden = True
     with pytest.raises(SheetsError) as err:
         open_plan(key, api=api)
-    assert str(err.value) == (f"no access to spreadsheet {key} (403): share the sheet with "
-                              f"{SA_EMAIL} (Share → Editor)")
+    assert err.value.line("en") == (f"no access to spreadsheet {key} (403): share the sheet "
+                                    f"with {SA_EMAIL} (Share → Editor)")
+    assert str(err.value) == (f"pas d'accès à la feuille {key} (403) : partagez la feuille "
+                              f"avec {SA_EMAIL} (Partager → Éditeur)")
     with pytest.raises(SheetsError) as err:
         recompute_sheet("nosuchsheet" + "x" * 30, api=api)
-    assert str(err.value).startswith(f"spreadsheet nosuchsheet{'x' * 30} not found (404): "
-                                     "check the URL or key, and share the sheet with "
-                                     f"{SA_EMAIL}")
+    assert err.value.line("en") == (f"spreadsheet nosuchsheet{'x' * 30} not found (404): "
+                                    "check the URL or key, and share the sheet with "
+                                    f"{SA_EMAIL} (Share → Editor)")
 
 
 def test_403_when_the_api_is_disabled(api: Sheets, store: Store) -> None:
     key = new_sheet(api, store)
     store.fail(403, message="Google Sheets API has not been used in project 123 before or it "
                             "is disabled.")
-    with pytest.raises(SheetsError, match="API is not enabled"):
+    with pytest.raises(SheetsError) as err:
         open_plan(key, api=api)
+    assert err.value.line("en") == (
+        "the Google Sheets API is not enabled in the Google Cloud project of these credentials: "
+        "enable it at https://console.cloud.google.com/apis/library/sheets.googleapis.com (403)")
 
 
 def test_wrong_token_is_refused(standin: StandIn, store: Store) -> None:
     api = fresh_api(standin, RETROSHEET_SHEETS_TOKEN="wrong")
-    with pytest.raises(SheetsError, match=r"refused the credentials \(401\)"):
+    with pytest.raises(SheetsError) as err:
         open_plan(store.add_spreadsheet(), api=api)
+    assert str(err.value) == ("Google a refusé les identifiants (401) : vérifiez le fichier "
+                              "donné à --credentials ou GOOGLE_APPLICATION_CREDENTIALS, ou "
+                              "reconnectez-vous")
 
 
 def test_no_google_sign_in_with_an_api_url(standin: StandIn, store: Store) -> None:
@@ -792,12 +825,16 @@ def test_no_google_sign_in_with_an_api_url(standin: StandIn, store: Store) -> No
 
 
 def test_missing_credentials_say_what_to_do(tmp_path: Path) -> None:
-    with pytest.raises(SheetsError, match="no such credentials file"):
+    with pytest.raises(SheetsError) as err:
         connect(tmp_path / "nope.json", env={})
+    assert str(err.value) == f"{tmp_path / 'nope.json'} : fichier d'identifiants introuvable"
     bad = tmp_path / "bad.json"
     bad.write_text("{}")
-    with pytest.raises(SheetsError, match="neither a service account key"):
+    with pytest.raises(SheetsError) as err:
         connect(bad, env={})
+    assert err.value.line("en") == (
+        f"{bad}: neither a service account key, an OAuth client file nor an authorized user "
+        "file (see docs/gsheets.md)")
 
 
 def test_plan_errors_name_the_sheet_and_cell(api: Sheets, store: Store) -> None:

@@ -106,8 +106,8 @@ def test_new_with_share(store: Store) -> None:
      "Erreur : -o écrit un fichier ; --gsheet/--gsheet-new écrivent dans une Google Sheet"),
     (["--share", "a@b.c"], "Erreur : --share va avec --gsheet-new"),
     (["--gsheet", "https://docs.google.com/document/d/abc/edit"],
-     "Erreur : https://docs.google.com/document/d/abc/edit: not a Google Sheets address; "
-     "expected https://docs.google.com/spreadsheets/d/KEY/edit"),
+     "Erreur : https://docs.google.com/document/d/abc/edit : pas une adresse Google Sheets ; "
+     "attendu https://docs.google.com/spreadsheets/d/KEY/edit"),
 ])
 def test_new_bad_sheet_options(store: Store, args: list[str], says: str) -> None:
     code, _, err = run("new", SINGLE, "--release", "2027-05-14", *args)
@@ -185,13 +185,19 @@ def test_sheet_errors_are_one_line(store: Store, tmp_path: Path) -> None:
     store.book(key).forbidden = True
     code, _out, err = run("report", key, "--credentials", creds)
     assert code == 2
-    assert err == (f"Erreur : no access to spreadsheet {key} (403): share the sheet with "
-                   f"{SA_EMAIL} (Share → Editor)\n")
+    assert err == (f"Erreur : pas d'accès à la feuille {key} (403) : partagez la feuille avec "
+                   f"{SA_EMAIL} (Partager → Éditeur)\n")
     code, _, err = run("export", "nosuchsheet" + "x" * 33, "--credentials", creds)
-    assert code == 2 and "not found (404)" in err and SA_EMAIL in err
+    assert code == 2 and err == (
+        f"Erreur : la feuille nosuchsheet{'x' * 33} introuvable (404) : vérifiez l'URL ou la "
+        f"clé, et partagez la feuille avec {SA_EMAIL} (Partager → Éditeur)\n")
     code, _, err = run("recompute", "https://docs.google.com/spreadsheets/d/e/2PACX-x/pubhtml")
-    assert code == 2 and "published" in err and err.count("\n") == 1
+    assert code == 2 and err == (
+        "Erreur : https://docs.google.com/spreadsheets/d/e/2PACX-x/pubhtml : un lien publié "
+        "(/d/e/) ne peut pas être modifié ; donnez l'adresse de la feuille elle-même, "
+        "https://docs.google.com/spreadsheets/d/KEY/edit\n")
     open_key = new_sheet(store)
     store.fail(429, times=20, retry_after="1")
     code, _, err = run("check", open_key)
-    assert code == 2 and "quota exhausted (429)" in err and err.count("\n") == 1
+    assert code == 2 and err.startswith("Erreur : quota Google Sheets épuisé (429) : ")
+    assert err.count("\n") == 1

@@ -65,7 +65,7 @@ def test_a_missing_sheet_is_listed_and_the_others_reported(store: Store) -> None
     code, out, err = run("report", a, missing, "--as-of", "2027-04-28")
     assert code == 2
     assert "Nuit blanche" in out
-    assert err.startswith(f"Illisible : {missing} : spreadsheet {missing} not found (404)")
+    assert err.startswith(f"Illisible : {missing} : la feuille {missing} introuvable (404)")
 
 
 def test_pacer_spaces_reads_across_threads() -> None:

@@ -15,7 +15,7 @@ from __future__ import annotations
 import os
 import re
 
-from ..errors import WorkbookError
+from ..errors import WorkbookError, msg
 
 # A spreadsheet ID: Google's are 44 characters of letters, digits, `-` and `_`.
 _KEY = re.compile(r"^[A-Za-z0-9_-]{25,100}$")
@@ -37,24 +37,17 @@ def sheet_key(plan_arg: str) -> str | None:
     text = plan_arg.strip()
     if _SHEETS_HOST.match(text):
         if "/spreadsheets/d/e/" in text:
-            raise BadSheetUrl(
-                f"{text}: a published (/d/e/) link cannot be edited; use the sheet's own "
-                "address, https://docs.google.com/spreadsheets/d/KEY/edit")
+            raise BadSheetUrl(msg("err.surface.sheets.published", text=text))
         m = _URL_KEY.search(text)
         if m is None or not _KEY.match(m.group(1)):
-            raise BadSheetUrl(
-                f"{text}: not a Google Sheets address; expected "
-                "https://docs.google.com/spreadsheets/d/KEY/edit")
+            raise BadSheetUrl(msg("err.surface.sheets.not_sheets_url", text=text))
         return m.group(1)
     if re.match(r"^https?://", text, re.IGNORECASE):
         if "/spreadsheets/d/" in text:  # a proxy or a mirror of Google's address scheme
             m = _URL_KEY.search(text)
             if m is not None and _KEY.match(m.group(1)):
                 return m.group(1)
-        raise BadSheetUrl(
-            f"{text}: not a Google Sheets address; expected "
-            "https://docs.google.com/spreadsheets/d/KEY/edit, a spreadsheet key, or a "
-            "file path")
+        raise BadSheetUrl(msg("err.surface.sheets.not_an_address", text=text))
     if _KEY.match(text) and not os.path.exists(text):
         return text
     return None

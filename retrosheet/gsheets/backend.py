@@ -25,6 +25,7 @@ from typing import Any
 from .. import layout as L
 from ..actions import Recomputation, recompute_store, write_report
 from ..book import LoadedPlan
+from ..errors import msg
 from ..grid import Table
 from ..model import Plan
 from ..report import Report
@@ -187,8 +188,7 @@ def reread(api: Sheets, book: Book, loaded: LoadedPlan) -> Now:
     try:
         planning = fresh.sheet(t.sheet)
     except KeyError:
-        raise SheetsError(f"the {t.sheet!r} sheet was renamed or deleted while retrosheet was "
-                          "recomputing: nothing was written; run recompute again") from None
+        raise SheetsError(msg("err.surface.sheets.sheet_gone", sheet=repr(t.sheet))) from None
     sizes = {s.title: (s.row_count, s.column_count) for s in fresh.sheets}
     contacts = None
     if loaded.contacts is not None:
@@ -199,10 +199,7 @@ def reread(api: Sheets, book: Book, loaded: LoadedPlan) -> Now:
     old_planning = book.sheet(t.sheet)
     for col in t.columns.values():
         if _text(old_planning.value(hr, col)) != _text(planning.value(hr, col)):
-            raise SheetsError(
-                f"the {t.sheet!r} header row changed while retrosheet was recomputing "
-                "(columns or rows moved above the table?): nothing was written; run "
-                "recompute again")
+            raise SheetsError(msg("err.surface.sheets.header_moved", sheet=repr(t.sheet)))
     return Now(planning, contacts, sizes)
 
 

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..errors import WorkbookError
+from ..errors import Msg, WorkbookError, msg
 
 if TYPE_CHECKING:
     import gspread
@@ -34,13 +34,12 @@ ENV_CREDENTIALS = "GOOGLE_APPLICATION_CREDENTIALS"
 SCOPE_SHEETS = "https://www.googleapis.com/auth/spreadsheets"
 SCOPE_DRIVE_FILE = "https://www.googleapis.com/auth/drive.file"
 OAUTH_CACHE = Path.home() / ".config" / "retrosheet" / "authorized_user.json"
-INSTALL_HINT = "Google Sheets support needs the gsheets extra: pip install 'retrosheet[gsheets]'"
 
 
 class SheetsError(WorkbookError):
     """Google Sheets refused or failed a request; the message says what to do."""
 
-    def __init__(self, message: str, *, status: int | None = None) -> None:
+    def __init__(self, message: str | Msg, *, status: int | None = None) -> None:
         super().__init__(message)
         self.status = status
 
@@ -52,12 +51,12 @@ class Identity:
     email: str | None = None
     service_account: bool = False
 
-    def share_hint(self) -> str:
+    def share_hint(self) -> Msg:
         if self.service_account and self.email:
-            return f"share the sheet with {self.email} (Share → Editor)"
+            return msg("err.surface.sheets.share_service", email=self.email)
         if self.email:
-            return f"ask its owner to share it with {self.email}"
-        return "ask its owner to share it with the Google account retrosheet signs in with"
+            return msg("err.surface.sheets.share_user", email=self.email)
+        return msg("err.surface.sheets.share_anyone")
 
 
 class Sheets:
@@ -96,7 +95,7 @@ class Sheets:
         try:
             return response.json()
         except ValueError as exc:
-            raise SheetsError(f"Google Sheets sent an answer that is not JSON ({url})") from exc
+            raise SheetsError(msg("err.surface.sheets.not_json", url=url)) from exc
 
     def get(self, key: str, *, fields: str | None = None, ranges: Sequence[str] = (),
             include_grid_data: bool = False) -> Any:
@@ -152,52 +151,45 @@ def translate(status: int, error: Mapping[str, Any], key: str | None,
     """Google's error as one line that says what to do."""
     message = str(error.get("message") or "").strip().splitlines()[0:1]
     detail = message[0] if message else ""
-    what = f"spreadsheet {key}" if key else "Google Sheets"
+    what = msg("err.surface.sheets.spreadsheet", key=key) if key else "Google Sheets"
     blob = json.dumps(error)
     if status == 403 and ("SERVICE_DISABLED" in blob or "has not been used in project" in blob
                           or "is disabled" in blob):
-        return SheetsError(
-            "the Google Sheets API is not enabled in the Google Cloud project of these "
-            "credentials: enable it at https://console.cloud.google.com/apis/library/"
-            "sheets.googleapis.com (403)", status=status)
+        return SheetsError(msg("err.surface.sheets.api_disabled"), status=status)
     if status == 403:
-        return SheetsError(f"no access to {what} (403): {identity.share_hint()}",
-                           status=status)
+        return SheetsError(msg("err.surface.sheets.no_access", what=what,
+                               hint=identity.share_hint()), status=status)
     if status == 404:
-        return SheetsError(f"{what} not found (404): check the URL or key, and "
-                           f"{identity.share_hint()}", status=status)
+        return SheetsError(msg("err.surface.sheets.not_found", what=what,
+                               hint=identity.share_hint()), status=status)
     if status == 401:
-        return SheetsError("Google refused the credentials (401): check the file given to "
-                           f"--credentials or {ENV_CREDENTIALS}, or sign in again",
+        return SheetsError(msg("err.surface.sheets.refused_credentials", env=ENV_CREDENTIALS),
                            status=status)
     if status == 429:
-        return SheetsError("Google Sheets quota exhausted (429): Google allows 60 requests "
-                           "per minute per user; wait a minute and run again", status=status)
-    if status == 400:
-        return SheetsError(f"Google Sheets refused the request (400): {detail or 'bad request'}",
+        return SheetsError(msg("err.surface.sheets.quota"), status=status)
+    if status == 400:  # Google's own detail is passed as it is
+        return SheetsError(msg("err.surface.sheets.bad_request",
+                               detail=detail or msg("err.surface.sheets.bad_request_detail")),
                            status=status)
-    return SheetsError(f"Google Sheets error {status}: {detail or 'no detail'}", status=status)
+    return SheetsError(msg("err.surface.sheets.error", status=status,
+                           detail=detail or msg("err.surface.sheets.no_detail")), status=status)
 
 
 def gave_up(exc: Any) -> SheetsError:
     """The message once the retry policy is spent (exc is a _transport.GaveUp)."""
     waited = f"{exc.waited:.0f} s" if exc.waited >= 1 else f"{exc.waited:.1f} s"
     if exc.response is None:
-        return SheetsError(f"cannot reach Google Sheets after {exc.attempts} attempt(s) "
-                           f"({exc.reason}); check the network and run again")
+        return SheetsError(msg("err.surface.sheets.unreachable", n=exc.attempts,
+                               reason=exc.reason))
     status = exc.response.status_code
     if status == 429:
         if exc.reason.startswith("Retry-After"):
-            return SheetsError(
-                f"Google Sheets quota exhausted (429): Google asks to wait "
-                f"{exc.reason.removeprefix('Retry-After ')}; run again later", status=429)
-        return SheetsError(
-            f"Google Sheets quota exhausted (429): still refused after {exc.attempts} "
-            f"attempts over {waited}; Google allows 60 requests per minute per user, wait a "
-            "minute and run again", status=429)
-    return SheetsError(
-        f"Google Sheets is unavailable (HTTP {status}) after {exc.attempts} attempts over "
-        f"{waited}; run again later", status=status)
+            return SheetsError(msg("err.surface.sheets.quota_wait",
+                                   wait=exc.reason.removeprefix("Retry-After ")), status=429)
+        return SheetsError(msg("err.surface.sheets.quota_retried", n=exc.attempts,
+                               waited=waited), status=429)
+    return SheetsError(msg("err.surface.sheets.unavailable", status=status, n=exc.attempts,
+                           waited=waited), status=status)
 
 
 def _sleep(seconds: float) -> None:
@@ -211,11 +203,12 @@ def _read_json(path: Path) -> dict[str, Any]:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise SheetsError(f"{path}: no such credentials file") from None
+        raise SheetsError(msg("err.surface.sheets.no_credentials_file", path=path)) from None
     except (OSError, ValueError) as exc:
-        raise SheetsError(f"{path}: not a Google credentials JSON file ({exc})") from exc
+        raise SheetsError(msg("err.surface.sheets.not_credentials_json", path=path,
+                              error=exc)) from exc
     if not isinstance(data, dict):
-        raise SheetsError(f"{path}: not a Google credentials JSON file")
+        raise SheetsError(msg("err.surface.sheets.not_credentials", path=path))
     return data
 
 
@@ -237,10 +230,8 @@ def _sign_in(path: Path | None, scopes: list[str],
             try:
                 creds, _ = google.auth.default(scopes=scopes)
             except google.auth.exceptions.DefaultCredentialsError:
-                raise SheetsError(
-                    "no Google credentials: pass --credentials FILE (a service account "
-                    f"JSON key or an OAuth client file), or set {ENV_CREDENTIALS} "
-                    "(see docs/gsheets.md)") from None
+                raise SheetsError(msg("err.surface.sheets.no_credentials",
+                                      env=ENV_CREDENTIALS)) from None
             email = getattr(creds, "service_account_email", None)
             identity = Identity(email if isinstance(email, str) and "@" in email else None,
                                 service_account=isinstance(email, str) and "@" in email)
@@ -266,11 +257,12 @@ def _sign_in(path: Path | None, scopes: list[str],
                                authorized_user_filename=OAUTH_CACHE, http_client=http_client)
             return gc, Identity()
     except GoogleAuthError as exc:
-        raise SheetsError(f"{path or 'Google sign-in'}: {exc}") from exc
+        raise SheetsError(msg("err.surface.sheets.auth_failed", error=exc,
+                              path=path or msg("err.surface.sheets.sign_in"))) from exc
     except ValueError as exc:  # google-auth: a JSON file with fields missing
-        raise SheetsError(f"{path}: not usable as Google credentials ({exc})") from exc
-    raise SheetsError(f"{path}: neither a service account key, an OAuth client file nor "
-                      "an authorized user file (see docs/gsheets.md)")
+        raise SheetsError(msg("err.surface.sheets.unusable_credentials", path=path,
+                              error=exc)) from exc
+    raise SheetsError(msg("err.surface.sheets.unknown_credentials", path=path))
 
 
 def connect(
@@ -293,7 +285,7 @@ def connect(
 
         from . import _transport
     except ImportError as exc:
-        raise SheetsError(INSTALL_HINT) from exc
+        raise SheetsError(msg("err.surface.sheets.install")) from exc
     env = os.environ if env is None else env
     path_text = str(credentials) if credentials else env.get(ENV_CREDENTIALS, "")
     path = Path(path_text).expanduser() if path_text else None

@@ -21,6 +21,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from ..design import Chart, SheetDesign, build_workbook
+from ..errors import msg
 from ..labels import sheet_name
 from ..new import NewPlan
 from ..values import column_letter
@@ -257,7 +258,7 @@ def create_new(made: NewPlan, today: dt.date, title: str, *, api: Sheets,
                                     for i, s in enumerate(pr.sheets)]})
     key = str(answer.get("spreadsheetId", ""))
     if not key:
-        raise SheetsError("Google Sheets created no spreadsheet (no spreadsheetId in its answer)")
+        raise SheetsError(msg("err.surface.sheets.not_created"))
     api.batch_update(key, pr.requests)
     if share_with:
         api.share(key, share_with)
@@ -280,10 +281,8 @@ def fill_existing(made: NewPlan, today: dt.date, key: str, *, api: Sheets) -> Cr
     clash = [s.title for s in book.sheets
              if s.title in wanted or kind_of(s.title) in ("planning", "settings")]
     if clash:
-        raise SheetsError(
-            f"the Google Sheet {book.title or key!r} already has a {clash[0]!r} sheet: "
-            "retrosheet new fills an empty spreadsheet (use recompute on an existing plan, or "
-            "--gsheet-new TITLE for a new spreadsheet)")
+        raise SheetsError(msg("err.surface.sheets.not_empty", title=repr(book.title or key),
+                              sheet=repr(clash[0])))
     ids = _fixed_ids(s.id for s in book.sheets)
     pr = plan_requests(made, today, ids, book.locale)
     requests: list[Json] = [{"addSheet": {"properties": s.properties(i)}}
