@@ -332,7 +332,8 @@ def test_from_past_with_macros_of_its_own_is_refused(tmp_path: Path) -> None:
     code, out = run("new", "--from", tmp_path / "mine.xlsm", "--release", "2028-05-12", "-o",
                     path, "--macro")
     assert code == 2
-    assert "macros of its own" in out and "Traceback" not in out
+    assert out == ("Erreur : mine.xlsm a déjà ses propres macros VBA : retrosheet n'y mêle pas "
+                   "ses boutons (enregistrez une copie en .xlsx et utilisez-la)\n")
     assert not path.exists()
 
 

@@ -29,7 +29,7 @@ from pathlib import Path
 from xml.sax.saxutils import escape
 
 from .. import __version__
-from ..errors import RetrosheetError
+from ..errors import RetrosheetError, msg
 from ..say import caption
 from ..words import langs, t
 from .names import COMMANDS, IDENTIFIER, IMPLEMENTATION, PROTOCOL, SERVICE
@@ -73,8 +73,7 @@ def runtime_distributions() -> list[metadata.Distribution]:
         try:
             dist = metadata.distribution(name)
         except metadata.PackageNotFoundError as exc:
-            raise RetrosheetError(f"{name} is not installed in this Python: "
-                                  "pip install retrosheet (it brings it)") from exc
+            raise RetrosheetError(msg("err.surface.oxt.not_installed", name=name)) from exc
         seen[key] = dist
         todo.extend(_requirement_names(dist))
     return [seen[k] for k in sorted(seen)]
@@ -86,8 +85,7 @@ def _skipped(rel: str) -> bool:
 
 def _check_pure(rel: str, what: str) -> None:
     if rel.lower().endswith(COMPILED):
-        raise RetrosheetError(f"{what} has a compiled file ({rel}): LibreOffice's own "
-                              "Python on Windows or macOS could not load it")
+        raise RetrosheetError(msg("err.surface.oxt.compiled", what=what, file=rel))
 
 
 def vendored_files() -> Iterator[tuple[str, Path]]:

@@ -33,7 +33,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from xml.sax.saxutils import escape
 
-from ..errors import WorkbookError
+from ..errors import WorkbookError, msg
 from ..words import catalogue
 from ..xlwings_lite import (
     ADDIN_VERSION,
@@ -141,7 +141,7 @@ def _overrides(ct: str, parts: Mapping[str, str]) -> str:
     """[Content_Types].xml with an Override for each part it does not list yet."""
     m = re.search(r"</((?:[\w.-]+:)?)Types>", ct)
     if m is None:
-        raise WorkbookError("[Content_Types].xml is damaged")
+        raise WorkbookError(msg("err.surface.xl.content_types_damaged"))
     add = "".join(f'<{m.group(1)}Override PartName="/{p}" ContentType="{t}"/>'
                   for p, t in parts.items() if f'PartName="/{p}"' not in ct)
     return ct[:m.start()] + add + ct[m.start():]
@@ -221,12 +221,13 @@ def add_lite(src: Path, dest: Path, place: Place | None = None,
     """
     if requirement is not None and (not requirement.strip() or "\n" in requirement
                                     or "\r" in requirement):
-        raise WorkbookError("--lite-requirement takes one requirement on one line")
+        raise WorkbookError(msg("err.surface.xl.one_requirement"))
     place = place or find_place(src)
     pkg = Package(src)
     planning = pkg.sheets.get(place.sheet)
     if planning is None:
-        raise WorkbookError(f"{src.name} has no sheet {place.sheet!r}")
+        raise WorkbookError(msg("err.surface.xl.no_sheet", name=src.name,
+                                sheet=repr(place.sheet)))
     cells = _cells(place)
     buttons = {k: _cell_ref(place.sheet, r, c) for k, (r, c) in cells.items()}
     code = main_py(buttons, place.lang)
@@ -244,12 +245,10 @@ def add_lite(src: Path, dest: Path, place: Place | None = None,
     if refreshed:
         ours = [p for t, p in pkg.rels(TASKPANES).values() if t == REL_WEBEXTENSION]
         if ours != [WEBEXTENSION] or STORE_ID not in pkg.read(WEBEXTENSION).decode().lower():
-            raise WorkbookError(f"{src.name} already has add-ins of its own in task panes: "
-                                "retrosheet does not mix its buttons into them")
+            raise WorkbookError(msg("err.surface.xl.own_addins", name=src.name))
         old = properties(pkg.read(WEBEXTENSION))
         if not str(old.get("main.py", "")).startswith(MAIN_MARK):
-            raise WorkbookError(f"{src.name} already has xlwings Lite code of its own: "
-                                "retrosheet does not replace it (save a copy without it)")
+            raise WorkbookError(msg("err.surface.xl.own_lite", name=src.name))
         workbook_id = str(old.get("xlwingsWorkbookId") or workbook_id)
         requirement = requirement or _own_requirement(str(old.get("requirements.txt", "")))
         replaced[WEBEXTENSION] = webextension_xml(code, requirements_txt(requirement),
@@ -272,7 +271,8 @@ def add_lite(src: Path, dest: Path, place: Place | None = None,
     if rid is not None:
         kind, drawing = pkg.rels(planning).get(rid, ("", ""))
         if kind != REL_DRAWING or not pkg.has(drawing):
-            raise WorkbookError(f"{src.name}: the drawing of sheet {place.sheet!r} is missing")
+            raise WorkbookError(msg("err.surface.xl.no_drawing", name=src.name,
+                                    sheet=repr(place.sheet)))
     have = _shape_names(pkg.read(drawing)) if drawing else set()
     todo = [(entry, box) for entry, box in zip(SCRIPTS, boxes, strict=True)
             if SCRIPTS[entry] not in have]
@@ -344,7 +344,7 @@ def _with_anchors(body: str, anchors: str) -> str:
     root = re.search(r"<(?![?!])((?:[\w.-]+:)?)wsDr\b[^>]*>", body)
     close = body.rfind("</")
     if root is None or close < 0:
-        raise WorkbookError("the Planning drawing is damaged")
+        raise WorkbookError(msg("err.surface.xl.drawing_damaged"))
     declared = (f'xmlns:xdr="{NS_XDR}"' in root.group(0) and f'xmlns:a="{NS_A}"'
                 in root.group(0))
     if not declared:

@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from xml.sax.saxutils import escape
 
-from ..errors import WorkbookError
+from ..errors import WorkbookError, msg
 from ..say import caption
 from .package import NS_REL, Package, Writer, save_with_parts
 from .vba import (
@@ -115,7 +115,7 @@ def _with_code_name(data: bytes, code: str) -> bytes | None:
     """A sheet part whose sheetPr carries `code` as codeName (None: it has one already)."""
     root = _ROOT.search(data)
     if root is None:
-        raise WorkbookError("a sheet part has no root element")
+        raise WorkbookError(msg("err.surface.xl.no_root"))
     prefix = re.match(rb"<((?:[\w.-]+:)?)", root.group(0))
     p = prefix.group(1) if prefix else b""
     head_end = data.find(b"<" + p + b"sheetData", root.end())
@@ -149,7 +149,7 @@ def _book_code_name(wb: str) -> tuple[str, str | None]:
         return "ThisWorkbook", wb[:at] + ' codeName="ThisWorkbook"' + wb[at:]
     root = re.search(r"<(?![?!])((?:[\w.-]+:)?)workbook\b[^>]*>", wb)
     if root is None:
-        raise WorkbookError("xl/workbook.xml has no workbook element")
+        raise WorkbookError(msg("err.surface.xl.no_workbook"))
     after = re.compile(rf"<{re.escape(root.group(1))}(?:fileVersion|fileSharing)\b[^>]*/>")
     at = root.end()
     for m2 in after.finditer(wb, root.end()):
@@ -161,13 +161,13 @@ def _book_code_name(wb: str) -> tuple[str, str | None]:
 def _content_types(ct: str) -> str:
     m = re.search(r'<((?:[\w.-]+:)?)Override\b[^>]*PartName="/xl/workbook\.xml"[^>]*/>', ct)
     if m is None:
-        raise WorkbookError("[Content_Types].xml does not list xl/workbook.xml")
+        raise WorkbookError(msg("err.surface.xl.unlisted_workbook"))
     tag = m.group(0)
     kind = _attr(tag, "ContentType")
     if kind == CT_BOOK:
         ct = ct[:m.start()] + tag.replace(CT_BOOK, CT_BOOK_MACRO) + ct[m.end():]
     elif kind != CT_BOOK_MACRO:
-        raise WorkbookError(f"a workbook of type {kind} cannot take buttons: save it as .xlsx")
+        raise WorkbookError(msg("err.surface.xl.no_buttons_type", kind=kind))
     p = m.group(1)
     defaults = {(_attr(d, "Extension") or "").lower(): _attr(d, "ContentType")
                 for d in re.findall(rf"<{re.escape(p)}Default\b[^>]*/>", ct)}
@@ -193,7 +193,7 @@ def _add_rel(rels: str | None, kind: str, target: str) -> tuple[str, str]:
     if close is None:  # <Relationships .../>
         empty = re.search(r"<((?:[\w.-]+:)?)Relationships\b([^>]*)/>", rels)
         if empty is None:
-            raise WorkbookError("a relationships part is damaged")
+            raise WorkbookError(msg("err.surface.xl.rels_damaged"))
         rels = (rels[:empty.start()] + f"<{empty.group(1)}Relationships{empty.group(2)}>"
                 f"</{empty.group(1)}Relationships>" + rels[empty.end():])
         close = re.search(r"</((?:[\w.-]+:)?)Relationships>", rels)
@@ -395,7 +395,7 @@ def with_sheet_ref(data: bytes, tag: str, rid: str, after: Sequence[str]) -> byt
     elements `after` (the schema's order)."""
     close = data.rfind(b"sheetData>")
     if close < 0:
-        raise WorkbookError("the Planning sheet part has no sheetData")
+        raise WorkbookError(msg("err.surface.xl.no_sheetdata"))
     root = _ROOT.search(data)
     assert root is not None
     root_tag = root.group(0).decode("utf-8", "replace")
@@ -463,15 +463,13 @@ def add_macros(src: Path, dest: Path, place: Place | None = None) -> Macros:
     xlwings' VBA); one with VBA of its own is refused rather than mixed with ours.
     """
     if dest.suffix.lower() != ".xlsm":
-        raise WorkbookError(f"{dest.name}: a workbook with buttons is an .xlsm file")
+        raise WorkbookError(msg("err.surface.xl.buttons_xlsm", name=dest.name))
     place = place or find_place(src)
     pkg = Package(src)
     refreshed = False
     if pkg.has("xl/vbaProject.bin"):
         if not _project_is_ours(pkg):
-            raise WorkbookError(
-                f"{src.name} already has VBA macros of its own: retrosheet does not mix its "
-                "buttons into them (save a copy as .xlsx and use that)")
+            raise WorkbookError(msg("err.surface.xl.own_vba", name=src.name))
         refreshed = True
 
     replaced: dict[str, bytes | Writer] = {}
@@ -498,8 +496,8 @@ def add_macros(src: Path, dest: Path, place: Place | None = None) -> Macros:
                 part_code[part] = code
     for n, (name, part, kind) in enumerate(sheets, start=1):
         if kind not in _SHEET_RELS:
-            raise WorkbookError(f"sheet {name!r} is a {kind.rsplit('/', 1)[-1]}: retrosheet "
-                                "adds buttons only to workbooks of worksheets and charts")
+            raise WorkbookError(msg("err.surface.xl.sheet_kind", sheet=repr(name),
+                                    kind=kind.rsplit("/", 1)[-1]))
         code = part_code.get(part)
         if code is None:
             code = f"{_SHEET_RELS[kind]}{n}"
@@ -529,7 +527,8 @@ def add_macros(src: Path, dest: Path, place: Place | None = None) -> Macros:
     # The buttons on Planning.
     planning = next((p for n, p, _ in sheets if n == place.sheet), None)
     if planning is None:
-        raise WorkbookError(f"{src.name} has no sheet {place.sheet!r}")
+        raise WorkbookError(msg("err.surface.xl.no_sheet", name=src.name,
+                                    sheet=repr(place.sheet)))
     pdata = replaced.get(planning)
     sheet_bytes = pdata if isinstance(pdata, bytes) else pkg.read(planning)
     geo = _Geometry(sheet_bytes, place.row + 1)
@@ -540,7 +539,8 @@ def add_macros(src: Path, dest: Path, place: Place | None = None) -> Macros:
     if rid is not None:
         kind, vml_part = pkg.rels(planning).get(rid, ("", ""))
         if kind != REL_VML or not pkg.has(vml_part):
-            raise WorkbookError(f"{src.name}: the drawing of sheet {place.sheet!r} is missing")
+            raise WorkbookError(msg("err.surface.xl.no_drawing", name=src.name,
+                                    sheet=repr(place.sheet)))
         old = pkg.read(vml_part)
         have = set(vml_macros(old))
         buttons = [b for b in buttons if b.sub not in have]
@@ -584,7 +584,7 @@ def reanchor_then(src: Path, dest: Path, release: dt.date,
     from .edit import reanchor_file
 
     with tempfile.TemporaryDirectory(prefix="retrosheet-") as tmp:
-        middle = Path(tmp) / f"plan{src.suffix.lower()}"
+        middle = Path(tmp) / f"{src.stem}{src.suffix.lower()}"  # named as the user's file
         edited = reanchor_file(src, middle, release)
         table = edited.loaded.planning
         col = table.columns.get("action", min(table.columns.values(), default=0))

@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import NamedTuple
 
-from ..errors import WorkbookError
+from ..errors import WorkbookError, msg
 
 # ---- what the buttons run ---------------------------------------------------------------
 
@@ -36,7 +36,7 @@ XLWINGS_TEMPLATE = "quickstart_standalone.xlsm"
 _XLWINGS_VERSION_CONST = re.compile(r'XLWINGS_VERSION\s+As\s+String\s*=\s*"([^"]+)"')
 
 def needs(what: str) -> WorkbookError:
-    return WorkbookError(f"--macro needs {what}: pip install \"retrosheet[excel]\"")
+    return WorkbookError(msg("err.surface.xl.needs", what=what))
 
 
 def xlwings_template() -> Path:
@@ -49,8 +49,7 @@ def xlwings_template() -> Path:
         path = Path(folder) / XLWINGS_TEMPLATE
         if path.exists():
             return path
-    raise WorkbookError(f"the installed xlwings has no {XLWINGS_TEMPLATE}: reinstall it "
-                        "(pip install --force-reinstall xlwings)")
+    raise WorkbookError(msg("err.surface.xl.no_template", template=XLWINGS_TEMPLATE))
 
 
 def installed_xlwings() -> str:
@@ -122,9 +121,8 @@ def vba_project(book_code: str, sheet_codes: Sequence[str]) -> bytes:
             shipped = vba_xlwings_version(project.get_module("xlwings").source) \
                 if "xlwings" in names else None
             if shipped != installed:
-                raise WorkbookError(
-                    f"the installed xlwings ({installed}) ships VBA for version {shipped}: "
-                    "reinstall it (pip install --force-reinstall xlwings)")
+                raise WorkbookError(msg("err.surface.xl.vba_version", installed=installed,
+                                        shipped=shipped))
             books, sheets = [], []
             for m in list(project.modules):
                 header = m.attribute_header or ""
