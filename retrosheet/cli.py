@@ -71,10 +71,6 @@ class UsageError(click.UsageError):
                    err=file is None)
 
 
-def _usage(key: str, /, **params: object) -> UsageError:
-    return UsageError(key, **params)
-
-
 def _bad_value(option: str, key: str, /, **params: object) -> UsageError:
     """An option's value that cannot be used: `valeur invalide pour --release : …`."""
     return UsageError("cli.bad_value", option=option, problem=t(key, user_lang(), **params))
@@ -243,20 +239,20 @@ def new_cmd(template: str | None, release: str, output: str | None, lang: str, c
     from .xlsx.create import write_new
 
     if past and template:
-        raise _usage("cli.usage.template_and_from")
+        raise UsageError("cli.usage.template_and_from")
     template = past or template
     if not template:
-        raise _usage("cli.usage.no_template")
+        raise UsageError("cli.usage.no_template")
     release_date = _parse_date(release, "--release")
     assert release_date is not None
     now = _today(today)
     if macro and lite:
-        raise _usage("cli.usage.macro_and_lite")
+        raise UsageError("cli.usage.macro_and_lite")
     if lite_requirement and not lite:
-        raise _usage("cli.usage.lite_requirement")
+        raise UsageError("cli.usage.lite_requirement")
     if gsheet or gsheet_new or share:
         if macro or lite:
-            raise _usage("cli.usage.file_not_sheet")
+            raise UsageError("cli.usage.file_not_sheet")
         new_in_sheets(template, release_date, now, output, gsheet, gsheet_new, share,
                       credentials, lang=lang, country=country, region=region, title=title,
                       artist=artist)
@@ -450,7 +446,7 @@ def report_cmd(plans: tuple[str, ...], as_of: str | None, fmt: str, output: str 
     day = _parse_date(as_of, "--as-of") or _today(today)
     if len(plans) > 1 or Path(plans[0]).is_dir():
         if write_sheet or mail:
-            raise _usage("cli.usage.one_plan")
+            raise UsageError("cli.usage.one_plan")
         from .cli_label import label_report
 
         label_report(list(plans), day, fmt, output, owner, credentials)

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 import click
 
 from . import say
-from .cli import UserError, _bad_value, _fail, _sheet, _usage
+from .cli import UsageError, UserError, _bad_value, _fail, _sheet
 from .errors import RetrosheetError
 from .words import t
 
@@ -35,13 +35,13 @@ def new_in_sheets(template: str, release: dt.date, now: dt.date, output: str | N
     from .templates import WORKBOOK_SUFFIXES
 
     if gsheet and gsheet_new:
-        raise _usage("cli.usage.gsheet_both")
+        raise UsageError("cli.usage.gsheet_both")
     if share and not gsheet_new:
-        raise _usage("cli.usage.share")
+        raise UsageError("cli.usage.share")
     if output:
-        raise _usage("cli.usage.output_sheet")
+        raise UsageError("cli.usage.output_sheet")
     if Path(template).suffix.lower() in WORKBOOK_SUFFIXES:
-        raise _usage("cli.usage.past_to_sheets")
+        raise UsageError("cli.usage.past_to_sheets")
     key = _sheet(gsheet) if gsheet else None
     if gsheet and key is None:
         raise _bad_value("--gsheet", "cli.usage.not_a_sheet", value=repr(gsheet))
