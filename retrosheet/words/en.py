@@ -359,6 +359,15 @@ WORDS: dict[str, str] = {
     # --- end of cli.
 
     # --- workbook design (sheets, Dashboard, Planning, looks) — "design.…"
+    "design.day_off": "Day off",
+    "design.offset_range": "{low} … {high} days",
+    "design.dashboard.due_week": "Due this week",
+    "design.dashboard.indicators": "Results per indicator",
+    "design.dashboard.indicator": "Indicator",
+    "design.dashboard.measured_on": "Measured on",
+    "design.dashboard.left": "Left",
+    "design.dashboard.more": "more",
+    "design.dashboard.reached_chart": "Objective reached per indicator",
 
     # --- end of design.
 }

@@ -363,6 +363,15 @@ WORDS: dict[str, str] = {
     # --- end of cli.
 
     # --- workbook design (sheets, Dashboard, Planning, looks) — "design.…"
+    "design.day_off": "Congé",
+    "design.offset_range": "{low} … {high} jours",
+    "design.dashboard.due_week": "À faire cette semaine",
+    "design.dashboard.indicators": "Résultats par indicateur",
+    "design.dashboard.indicator": "Indicateur",
+    "design.dashboard.measured_on": "Mesuré le",
+    "design.dashboard.left": "Reste",
+    "design.dashboard.more": "autres",
+    "design.dashboard.reached_chart": "Objectif atteint par indicateur",
 
     # --- end of design.
 }
