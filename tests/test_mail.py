@@ -7,6 +7,7 @@ import datetime as dt
 import errno
 import os
 import re
+import smtplib
 import socket
 from collections.abc import Iterator
 from email import message_from_bytes
@@ -424,6 +425,24 @@ def test_cli_report_mail(tmp_path: Path, smtp: tuple[Sink, int]) -> None:
     assert set(TASK_ID.findall(radio)) <= owned(made, "Promo radio")
     assert set(TASK_ID.findall(paul)) <= owned(made, "Attaché·e de presse")
     assert set(TASK_ID.findall(radio)) | set(TASK_ID.findall(paul)) < set(TASK_ID.findall(lea))
+
+
+@pytest.mark.parametrize(("exc", "fr", "en"), [
+    (TimeoutError(), "délai dépassé", "timed out"),
+    (smtplib.SMTPRecipientsRefused({"b@x.example": (550, b"no"), "a@x.example": (550, b"no")}),
+     "destinataire(s) refusé(s) : a@x.example, b@x.example",
+     "recipient(s) refused: a@x.example, b@x.example"),
+    (smtplib.SMTPResponseException(451, b"try  later"), "451 try later", "451 try later"),
+])
+def test_why_sending_failed_in_either_language(exc: Exception, fr: str, en: str) -> None:
+    """Our words about a failure are translated inside the message; a server's are not."""
+    from retrosheet.errors import msg
+    from retrosheet.mail import _reason
+
+    err = RetrosheetError(msg("mail.failed_after", server="h:25", error=_reason(exc), n=1,
+                              total=3))
+    assert err.line("fr") == f"SMTP h:25 : {fr} (1 envoyé sur 3)"
+    assert err.line("en") == f"SMTP h:25: {en} (1 of 3 sent)"
 
 
 def test_cli_report_mail_dry_run(tmp_path: Path, smtp: tuple[Sink, int]) -> None:
