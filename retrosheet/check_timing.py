@@ -61,11 +61,11 @@ class Timing:
         self.kinds = {t.id: kinds_of(t) for t in self.live}
         # Each hook walks these lists: made once, in plan order, not once a hook.
         self._by_kind: dict[Kind, list[Task]] = defaultdict(list)
-        for t in self.live:
-            for kind in self.kinds[t.id]:
-                self._by_kind[kind].append(t)
-        self._open = [t for t in self.live if t.status not in CLOSED
-                      and t.type is not TaskType.FOLLOWUP]
+        for task in self.live:
+            for kind in self.kinds[task.id]:
+                self._by_kind[kind].append(task)
+        self._open = [x for x in self.live if x.status not in CLOSED
+                      and x.type is not TaskType.FOLLOWUP]
 
     def run(self) -> None:
         for hook in (self.duplicates, self.after_release, self.after_event, self.followups,
