@@ -22,7 +22,7 @@ class Msg:
     params: Mapping[str, Any] = field(default_factory=dict)
 
     def text(self, lang: str) -> str:
-        # A value may be a message itself (a hint inside an error): put into words too.
+        # A value may be a message itself (why a server refused): said in the same language.
         return t(self.key, lang, **{k: v.text(lang) if isinstance(v, Msg) else v
                                     for k, v in self.params.items()})
 
