@@ -16,7 +16,7 @@ import re
 
 from lxml import etree
 
-from ..errors import WorkbookError
+from ..errors import WorkbookError, msg
 from ..values import column_letter
 
 _NAME = rb"[A-Za-z_][\w.-]*+"
@@ -83,7 +83,7 @@ def _refs(sheet_data: etree._Element, name: str) -> None:
         r = row.get("r")
         row_num = int(r) if r and r.isdigit() else row_num + 1
         if r is not None and not r.isdigit():
-            raise WorkbookError(f"{name}: row reference {r!r} is not a row number")
+            raise WorkbookError(msg("err.read.bad_row_ref", part=name, ref=repr(r)))
         _first(row, "r", str(row_num))
         col = -1
         for c in row:
@@ -95,7 +95,8 @@ def _refs(sheet_data: etree._Element, name: str) -> None:
             else:
                 m = re.fullmatch(r"([A-Za-z]{1,3})([0-9]+)", ref)
                 if m is None or int(m.group(2)) != row_num:
-                    raise WorkbookError(f"{name}: cell reference {ref!r} is not in row {row_num}")
+                    raise WorkbookError(msg("err.read.bad_cell_ref", part=name, ref=repr(ref),
+                                            row=row_num))
                 col = 0
                 for ch in m.group(1).upper():
                     col = col * 26 + ord(ch) - 64
@@ -126,14 +127,13 @@ def _rebuilt(el: etree._Element, parent: etree._Element) -> etree._Element:
 def respell(data: bytes, name: str) -> bytes:
     """The part in the usual spelling, same content; refused when it cannot be."""
     if b"<!DOCTYPE" in data[:4096] or b"<!ENTITY" in data:
-        raise WorkbookError(f"{name} declares a DOCTYPE: not a spreadsheet part retrosheet "
-                            "can edit safely; save the file again in Excel or LibreOffice")
+        raise WorkbookError(msg("err.read.doctype", part=name))
     parser = etree.XMLParser(resolve_entities=False, huge_tree=True, remove_comments=True,
                              remove_pis=True, strip_cdata=True)
     try:
         root = etree.fromstring(data, parser=parser)
     except etree.XMLSyntaxError as exc:
-        raise WorkbookError(f"{name} is damaged (not well-formed XML: {exc})") from exc
+        raise WorkbookError(msg("err.read.bad_xml", part=name, reason=str(exc))) from exc
     ns = etree.QName(root).namespace
     sheet_data = root.find(f"{{{ns}}}sheetData") if ns else root.find("sheetData")
     if sheet_data is not None:
@@ -145,8 +145,7 @@ def respell(data: bytes, name: str) -> bytes:
                                 standalone=True)
     why = plain(out)
     if why is not None:
-        raise WorkbookError(f"{name}: retrosheet cannot edit this sheet's XML safely ({why}); "
-                            "save the file again in Excel or LibreOffice")
+        raise WorkbookError(msg("err.read.unsafe_xml", part=name, why=why))
     return out
 
 
@@ -154,8 +153,7 @@ def usual(data: bytes, name: str) -> tuple[bytes, bool]:
     """The part in the usual spelling, and whether it had to be respelled."""
     bad = _FORBIDDEN_REF.search(data)
     if bad is not None:
-        raise WorkbookError(f"{name} is damaged (reference to a forbidden character "
-                            f"{bad.group(0).decode()})")
+        raise WorkbookError(msg("err.read.bad_char", part=name, ref=bad.group(0).decode()))
     if plain(data) is None:
         return data, False
     return respell(data, name), True
