@@ -477,7 +477,7 @@ CASES: list[Bad] = [
     Bad("no Paramètres sheet",
         lambda base, folder: rename_sheet(base, folder / "plan.xlsx", "Paramètres", "Réglages"),
         "plan.xlsx n'a pas de feuille Paramètres/Settings (feuilles : {sheets})"),
-    Bad("damaged sheet XML", damaged_sheet_xml, where="plan.xlsx: sheet 'Planning'"),
+    Bad("damaged sheet XML", damaged_sheet_xml, where="plan.xlsx : la feuille 'Planning'"),
     # -- contacts ------------------------------------------------------------------------
     Bad("contact with an unknown reply",
         cells({"Contacts": {"A2": "C001", "C2": "Radio Nova", "F2": "T020", "H2": "Peut-être"}}),
@@ -494,10 +494,12 @@ CASES: list[Bad] = [
     Bad("truncated zip", truncated, where="plan.xlsx"),
     Bad("zip that is not a workbook", zipped({"notes.txt": b"hello"}), where="plan.xlsx"),
     Bad("text file named .xlsx", raw(b"ID;Action\nT010;Mixer\n"),
-        "plan.xlsx is not an .xlsx/.xlsm workbook (not a zip file)"),
-    Bad("empty file", raw(b""), "plan.xlsx is not an .xlsx/.xlsm workbook (not a zip file)"),
-    Bad("a folder named plan.xlsx", a_folder, "plan.xlsx is a folder, not a workbook"),
-    Bad("no such file", missing, pattern=r".*plan\.xlsx: no such file", where="plan.xlsx"),
+        "plan.xlsx n'est pas un classeur .xlsx/.xlsm (ce n'est pas un fichier zip)"),
+    Bad("empty file", raw(b""),
+        "plan.xlsx n'est pas un classeur .xlsx/.xlsm (ce n'est pas un fichier zip)"),
+    Bad("a folder named plan.xlsx", a_folder, "plan.xlsx est un dossier, pas un classeur"),
+    Bad("no such file", missing, pattern=r".*plan\.xlsx : fichier introuvable",
+        where="plan.xlsx"),
 ]
 
 
@@ -606,8 +608,8 @@ def test_a_plan_open_in_a_spreadsheet_is_not_written(lock: str, base: Path,
     before = _snapshot(path)
     result = run("recompute", str(path), "--today", TODAY)
     assert result.exit_code == 2
-    assert result.stderr == (f"Error: plan.xlsx is open in a spreadsheet (lock file "
-                             f"{lock_file.name}): close it first\n")
+    assert result.stderr == (f"Error: plan.xlsx est ouvert dans un tableur (fichier de verrou "
+                             f"{lock_file.name}) : fermez-le d'abord\n")
     assert _snapshot(path) == before
     # Reading is harmless: a dry run, check and export work on the open file.
     dry = run("recompute", str(path), "--dry-run", "--today", TODAY)

@@ -136,8 +136,8 @@ def test_file_open_in_a_spreadsheet_is_refused(tmp_path: Path, small_csv: Path) 
     (tmp_path / ".~lock.plan.xlsx#").write_text("x")
     code, _, stderr = run("new", str(small_csv), "--release", "2027-05-14", "-o", str(out))
     assert code == 2
-    assert stderr == ("Error: plan.xlsx is open in a spreadsheet (lock file .~lock.plan.xlsx#): "
-                      "close it first\n")
+    assert stderr == ("Error: plan.xlsx est ouvert dans un tableur (fichier de verrou "
+                      ".~lock.plan.xlsx#) : fermez-le d'abord\n")
     assert not out.exists()
 
 
@@ -146,7 +146,10 @@ def test_export_of_a_file_that_is_not_a_workbook(tmp_path: Path) -> None:
     bogus.write_text("hello")
     code, _, stderr = run("export", str(bogus))
     assert code == 2
-    assert stderr == "Error: notes.xlsx is not an .xlsx/.xlsm workbook (not a zip file)\n"
+    assert stderr == ("Error: notes.xlsx n'est pas un classeur .xlsx/.xlsm (ce n'est pas un "
+                      "fichier zip)\n")
+    english = CliRunner().invoke(cli, ["export", str(bogus)], env={"RETROSHEET_LANG": "en"})
+    assert english.stderr == "Error: notes.xlsx is not an .xlsx/.xlsm workbook (not a zip file)\n"
 
 
 def test_every_command_has_help_with_an_example_and_is_documented() -> None:
