@@ -764,6 +764,30 @@ def test_a_release_date_typed_as_text_is_named_unless_iso(base: Path, tmp_path: 
     assert ("T050", "2027-06-04", "2027-06-04") in _export_dates(iso)
 
 
+def test_an_english_plan_is_told_its_problems_in_english(tmp_path: Path) -> None:
+    """Issue 11, item 7: every problem in one run, in the plan's language, an unknown status
+    named with the values the plan's own list accepts."""
+    csv = tmp_path / "mini.csv"
+    csv.write_text(MINI_CSV, encoding="utf-8")
+    base = tmp_path / "base.xlsx"
+    made = run("new", str(csv), "--release", RELEASE, "--lang", "en", "-o", str(base),
+               "--today", TODAY)
+    assert made.exit_code == 0, made.output
+    path = edit(base, tmp_path / "plan.xlsx", {"Planning": {
+        "L:T020": "Peut-être", "F:T010": "T999", "G:T040": "abc"}})
+    before = path.read_bytes()
+    result = run("export", str(path))
+    assert result.exit_code == 2, result.output
+    rows = task_rows(base)
+    assert result.stderr.splitlines() == [
+        f"Error: Planning!G{rows['T040']} (T040): offset: 'abc' is not a number",
+        f"Planning!L{rows['T020']} (T020): Status 'Peut-être' is not one of To do, "
+        "In progress, Done, Blocked, Cancelled",
+        f"Planning!F{rows['T010']} (T010): unknown anchor 'T999': no task has that ID",
+    ]
+    assert path.read_bytes() == before
+
+
 def test_bad_input_leaves_no_copy_behind(base: Path, tmp_path: Path) -> None:
     """A refused recompute leaves the folder as it was (no temporary file)."""
     shutil.copyfile(base, tmp_path / "ok.xlsx")

@@ -647,7 +647,8 @@ def test_engine_rejects_an_unknown_anchor() -> None:
     with pytest.raises(PlanError) as exc:
         schedule(tasks, J, france())
     message = str(exc.value)
-    assert "T999" in message and "unknown anchor" in message
+    assert "T999" in message and "dépendance inconnue" in message
+    assert "unknown anchor" in exc.value.line("en")
     assert exc.value.task == "T020"
     assert message.startswith("Planning!F3 (T020): ")
 
