@@ -289,6 +289,10 @@ WORDS: dict[str, str] = {
     "err.read.bad_part": "{name}: part {part} cannot be read: {reason}",
     "err.read.cannot_write": "{name} cannot be written: {reason}",
     "err.read.keeps_type": "{dest}: a plan made from {src} keeps its type; name it *{suffix}",
+    "err.read.sheet_of": "{name}: sheet {sheet}",
+    "err.read.why_tags": "tag spelling",
+    "err.read.why_namespace": "namespace declared inside the cells",
+    "err.read.why_spelling": "spelling {what}",
 
     # --- end of err.read.
 

@@ -64,8 +64,8 @@ class Package:
         written otherwise), read once."""
         if part not in self._usual:
             names = {p: n for n, p in self.sheets.items()}
-            what = (f"{self.path.name}: sheet {names[part]!r}" if part in names
-                    else f"{self.path.name}: {part}")
+            what = (msg("err.read.sheet_of", name=self.path.name, sheet=repr(names[part]))
+                    if part in names else f"{self.path.name}: {part}")
             data, respelled = usual(self.read(part), what)
             if respelled:
                 self.respelled.add(part)
