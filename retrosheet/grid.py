@@ -124,13 +124,14 @@ def parse_tasks(grid: Grid, table: Table, date1904: bool = False, *, typed: bool
     tasks: list[Task] = []
     collect = problems is not None  # the caller gathers them with its own
     problems = [] if problems is None else problems
+    choices: _Choices = {}  # a plan's dropdowns hold a few distinct texts: read each once
     for r in range(table.header_row + 1, len(grid)):
         row = grid[r]
         if all(is_blank(v) for v in row):
             continue
         src = Source(table.sheet, r + 1, letters)
         try:
-            tasks.append(_parse_row(row, table, src, date1904, problems, typed, lang))
+            tasks.append(_parse_row(row, table, src, date1904, problems, typed, lang, choices))
         except PlanError as exc:
             problems.append(exc)
     if not collect:
@@ -143,6 +144,8 @@ def _blank(v: Any) -> bool:
 
 
 def _text(v: Any) -> str:
+    if type(v) is str:  # the common case, and what the lines below make of it
+        return v.strip()
     if _blank(v):
         return ""
     if isinstance(v, float) and v.is_integer():
@@ -164,9 +167,27 @@ def _reads_as_whole(text: str) -> bool:
     return True
 
 
+# (column key, the cell's text) → the member read, or the problem's message
+_Choices = dict[tuple[str, str], "Labeled | Msg | None"]
+
+
+def _choose(key: str, enum: type[E], raw: Any, typed: bool, lang: str) -> E | Msg | None:
+    """A dropdown value in either language, or the error listing the choices in the plan's
+    language (the reader takes every language) (None: blank)."""
+    if _blank(raw):
+        return None
+    member = enum.parse(raw)
+    if typed and isinstance(member, enum) and not _sheet_agrees(key, str(raw), member):
+        member = None  # an alias the sheet's own formulas read otherwise
+    if not isinstance(member, enum):
+        return msg("err.read.not_one_of", column=header(key, lang), value=repr(raw),
+                   values=", ".join(enum.labels(lang)))
+    return member
+
+
 def _parse_row(row: Sequence[Any], table: Table, src: Source, date1904: bool,
                problems: list[RetrosheetError], typed: bool = False,
-               lang: str = "fr") -> Task:
+               lang: str = "fr", choices: _Choices | None = None) -> Task:
     n = len(row)
     # One lookup per column, not one per access: this runs for every row of big plans.
     cell = {k: (row[i] if i < n else None) for k, i in table.columns.items()}
@@ -183,7 +204,7 @@ def _parse_row(row: Sequence[Any], table: Table, src: Source, date1904: bool,
         raise RowLost(lost.said, sheet=lost.sheet, cell=lost.cell, task=lost.task)
     if typed:
         for key, raw in cell.items():
-            if isinstance(raw, str) and ERROR_VALUE.fullmatch(raw.strip()):
+            if isinstance(raw, str) and "#" in raw and ERROR_VALUE.fullmatch(raw.strip()):
                 problems.append(fail(key, msg("err.read.error_value", error=raw.strip())))
                 cell[key] = None
         for key in ("id", "anchor"):
@@ -197,20 +218,21 @@ def _parse_row(row: Sequence[Any], table: Table, src: Source, date1904: bool,
                                               value=repr(raw))))
                 cell[key] = None
 
+    seen = {} if choices is None else choices
+
     def choice(key: str, enum: type[E]) -> E | None:
         """A dropdown value in either language, or an error listing the choices."""
         raw = get(key)
-        if _blank(raw):
+        if type(raw) is str:
+            if (key, raw) not in seen:
+                seen[key, raw] = _choose(key, enum, raw, typed, lang)
+            member = seen[key, raw]
+        else:  # a number or a date: rare here, and -0.0 == 0.0 would share a message
+            member = _choose(key, enum, raw, typed, lang)
+        if isinstance(member, Msg):
+            problems.append(fail(key, member))
             return None
-        member = enum.parse(raw)
-        if typed and isinstance(member, enum) and not _sheet_agrees(key, str(raw), member):
-            member = None  # an alias the sheet's own formulas read otherwise
-        if not isinstance(member, enum):
-            # The accepted values in the plan's language (the reader takes every language).
-            problems.append(fail(key, msg("err.read.not_one_of", column=header(key, lang),
-                                          value=repr(raw), values=", ".join(enum.labels(lang)))))
-            return None
-        return member
+        return member  # type: ignore[return-value]  # read for this key's enum
 
     task.type = choice("type", TaskType) or TaskType.TASK
 
