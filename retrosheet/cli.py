@@ -171,12 +171,12 @@ def templates_cmd(lang: str) -> None:
         retrosheet templates --lang en
     """
     from .new import new_plan
-    from .templates import BUILTIN, summary
+    from .templates import BUILTIN, describe
 
     for name in BUILTIN:
         made = new_plan(name, dt.date(2027, 1, 1), lang=lang)  # any day: rows, not dates
         followups = len(made.effective.added)
-        click.echo(t("cli.templates.line", lang, name=f"{name:<9}", summary=summary(name, lang),
+        click.echo(t("cli.templates.line", lang, name=f"{name:<9}", summary=describe(name, lang),
                      tasks=len(made.plan.tasks) - followups, followups=followups))
 
 

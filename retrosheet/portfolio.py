@@ -70,11 +70,10 @@ def display_name(spec: str) -> str:
 
 
 def _without_name(error: str, name: str) -> str:
-    """"x.xlsx: no such file" under the name x.xlsx says "no such file": the name once
-    (French sets a space before the colon)."""
-    for head in (f"{name}: ", f"{name} : "):
-        if error.startswith(head):
-            return error[len(head):]
+    """"x.xlsx: no such file" under the name x.xlsx says "no such file": the name once."""
+    for sep in (": ", " : "):  # English and French punctuation
+        if error.startswith(name + sep):
+            return error[len(name) + len(sep):]
     return error
 
 
