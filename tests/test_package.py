@@ -36,5 +36,5 @@ def test_a_part_changed_since_it_was_first_read_is_refused(tmp_path: Path) -> No
     pkg.usual(PART)
     _book(tmp_path / "b.xlsx", 20)
     path.write_bytes((tmp_path / "b.xlsx").read_bytes())  # saved by someone meanwhile
-    with pytest.raises(WorkbookError, match="changed while retrosheet was reading it"):
+    with pytest.raises(WorkbookError, match="a changé pendant que retrosheet le lisait"):
         pkg.usual(PART)
