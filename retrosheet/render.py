@@ -10,7 +10,7 @@ from enum import Enum
 from typing import Any
 
 from .labels import plural_s
-from .report import Report, Result, TaskLine
+from .report import ChaseLine, Report, Result, TaskLine
 from .values import one_line
 
 Style = Callable[[str, str], str]  # (text, role) → styled text; roles: title, late, due, ok
@@ -114,6 +114,16 @@ RESULT_COLUMNS = ("kpi", "objective", "result", "reached", "budget", "spent", "c
                   "verdict")
 
 
+def followup_texts(rep: Report) -> list[tuple[str, list[tuple[ChaseLine, str]]]]:
+    """Each follow-up due as its task's text (with how long it has waited), and its
+    contacts to chase with who they are ("name, e-mail")."""
+    lang = rep.lang
+    return [(task_text(f.line, lang) + ("" if f.waiting is None else
+                                          f" — {w('waiting', lang, n=f.waiting)}"),
+             [(c, ", ".join(x for x in (c.name, c.email) if x)) for c in f.chase])
+            for f in rep.followups_due]
+
+
 def result_cells(r: Result, lang: str) -> list[str]:
     return [r.kpi or "—", num(r.objective, lang), num(r.result, lang), pct(r.reached, lang),
             money(r.budget, lang), money(r.spent, lang), money(r.cost_per_unit, lang, 2),
@@ -201,11 +211,9 @@ def to_text(rep: Report, style: Style = _plain, width: int | None = None) -> str
         out.extend(f"  {x}" for x in lines) if lines else out.append(f"  {w('nothing', lang)}")
         out.append("")
     fl: list[str] = []
-    for f in rep.followups_due:
-        waiting = "" if f.waiting is None else f" — {w('waiting', lang, n=f.waiting)}"
-        fl.append(f"{task_text(f.line, lang)}{waiting}")
-        for c in f.chase:
-            who = ", ".join(x for x in (c.name, c.email) if x)
+    for line, chase in followup_texts(rep):
+        fl.append(line)
+        for c, who in chase:
             fl.append(f"  {w('chase', lang)} : {c.outlet}{' (' + who + ')' if who else ''} — "
                       f"{w('sent', lang)} {day(c.sent, lang)}, "
                       f"{w('round', lang, n=c.round)} {day(c.followup, lang)}"
@@ -329,11 +337,9 @@ def to_markdown(rep: Report) -> str:
             out += [f"**{owner}**", "", *tasks(xs), ""]
         out.append("")
     out += [f"## {w('followups', lang)} ({len(rep.followups_due)})", ""]
-    for f in rep.followups_due:
-        waiting = "" if f.waiting is None else f" — {w('waiting', lang, n=f.waiting)}"
-        out.append(f"- {task_text(f.line, lang)}{waiting}")
-        for c in f.chase:
-            who = ", ".join(x for x in (c.name, c.email) if x)
+    for line, chase in followup_texts(rep):
+        out.append(f"- {line}")
+        for c, who in chase:
             out.append(f"  - {c.outlet}{' (' + who + ')' if who else ''} — "
                        f"{w('round', lang, n=c.round)} {day(c.followup, lang)}")
     if not rep.followups_due:

@@ -36,11 +36,11 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from . import __version__
-from .cellbook import Cell, CellBook, Looks, Value
+from .cellbook import Cell, Looks, Value
 from .excel import Outcome
 from .excel import recompute as _recompute
 from .excel import report as _report
-from .xlwings_store import _apply_look, _areas, blocks, excel_text
+from .xlwings_store import XlwingsLike, _apply_look, _areas, blocks, excel_text, grow_tables
 
 BLOCK_ROWS = 500  # rows read at a time; reading stops after an empty block
 FIRST_WIDTH = 64  # columns read at first; doubled while the right half holds something
@@ -121,26 +121,16 @@ def _width(row: Sequence[Any]) -> int:
     return 0
 
 
-class LiteBook(CellBook):
+class LiteBook(XlwingsLike):
     """The book an xlwings Lite script receives, as a plan store with a window."""
 
     def __init__(self, book: Any) -> None:
-        self.book = book
+        super().__init__(book)
         self.printed: list[str] = []
-
-    @property
-    def name(self) -> str:
-        return str(self.book.name)
 
     @property
     def date1904(self) -> bool:
         return False  # not exposed to scripts; Excel's default date system
-
-    def _sheet(self, name: str) -> Any:
-        return self.book.sheets[name]
-
-    def sheet_names(self) -> list[str]:
-        return [str(s.name) for s in self.book.sheets]
 
     def _block(self, sh: Any, top: int, width: int) -> list[list[Any]]:
         data = sh.range((top, 1), (top + BLOCK_ROWS - 1, width)).options(ndim=2).value
@@ -210,25 +200,10 @@ class LiteBook(CellBook):
         """Column widths cannot be set from xlwings Lite: they stay as they are."""
 
     def grow(self, sheet: str, old_last: int, new_last: int) -> list[str]:
-        sh = self._sheet(sheet)
-        problems: list[str] = []
-        try:
-            for table in sh.tables:
-                rng = table.range
-                end = rng.last_cell
-                if end.row == old_last:
-                    table.resize(sh.range((rng.row, rng.column), (new_last, end.column)))
-        except Exception as exc:  # an add-in without table resizing
-            problems.append(f"{type(exc).__name__}: {exc}")
+        problems = grow_tables(self._sheet(sheet), old_last, new_last)
         problems.append("xlwings Lite cannot extend conditional formats and dropdowns "
                         f"(rows {old_last + 1}–{new_last})")
         return problems
-
-    def activate(self, sheet: str) -> None:
-        self._sheet(sheet).activate()
-
-    def alert(self, message: str, title: str, error: bool) -> None:
-        self.book.app.alert(message, title=title, mode="critical" if error else "info")
 
     def status(self, message: str) -> None:
         self.printed.append(message)
