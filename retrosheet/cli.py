@@ -22,7 +22,9 @@ from .errors import PlanError, RetrosheetError
 
 if TYPE_CHECKING:
     from .checks import Finding
+    from .label import LabelReport
     from .model import Plan
+    from .report import Report
     from .updates import CellUpdate
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -418,10 +420,8 @@ def check_cmd(plan: str, credentials: str | None, today: str | None) -> None:
         sys.exit(1)
 
 
-_STYLES: dict[str, dict[str, Any]] = {
-    "title": {"bold": True}, "late": {"fg": "red"}, "due": {"fg": "yellow"},
-    "ok": {"fg": "green"},
-}
+_STYLES: dict[str, tuple[str | None, bool | None]] = {  # role → colour, bold
+    "title": (None, True), "late": ("red", None), "due": ("yellow", None), "ok": ("green", None)}
 
 
 @cli.command(name="report")
@@ -501,30 +501,21 @@ def report_cmd(plans: tuple[str, ...], as_of: str | None, fmt: str, output: str 
                                 f"{sent} message(s) sent"), err=True)
     except RetrosheetError as exc:
         raise _fail(exc) from exc
-    _write_text(_render(rep, fmt, output, "render", "render_html"), output, [plan])
+    _write_text(_render(rep, fmt, output), output, [plan])
 
 
-def _render(rep: Any, fmt: str, output: str | None, text_module: str,
-            html_module: str) -> str:
-    """A report (one plan's or the label's) in `fmt`; the renderers are imported by name
-    so that only the one asked for is loaded."""
-    import importlib
+def _render(rep: Report | LabelReport, fmt: str, output: str | None) -> str:
+    """A report in `fmt`: on a terminal, in colours and wrapped to its width."""
+    from .rendering import render_report
 
-    if fmt == "json":
-        from .report_json import json_text
+    if not (output in (None, "-") and sys.stdout.isatty()):
+        return render_report(rep, fmt)
 
-        return json_text(rep.to_dict())
-    if fmt == "html":
-        return str(importlib.import_module(f"retrosheet.{html_module}").to_html(rep))
-    module = importlib.import_module(f"retrosheet.{text_module}")
-    if fmt == "md":
-        return str(module.to_markdown(rep))
-    to_terminal = output in (None, "-") and sys.stdout.isatty()
-    # On a terminal: colours, and long lines wrapped at phrase joints to its width.
-    wrap = {"width": shutil.get_terminal_size().columns} if (
-        to_terminal and text_module == "render") else {}
-    return str(module.to_text(rep, (lambda t, role: click.style(t, **_STYLES.get(role, {})))
-                              if to_terminal else (lambda t, role: t), **wrap))
+    def style(text: str, role: str) -> str:
+        fg, bold = _STYLES.get(role, (None, None))
+        return click.style(text, fg=fg, bold=bold)
+
+    return render_report(rep, fmt, style, shutil.get_terminal_size().columns)
 
 
 @cli.command(name="ics")
