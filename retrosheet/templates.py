@@ -8,9 +8,9 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
-from .errors import TemplateError
+from .errors import TemplateError, WorkbookError
 from .grid import find_table, parse_tasks
-from .labels import TaskType, axis_label, platform_label
+from .labels import TaskType, axis_label, platform_label, sheet_key
 from .model import Task
 
 # Built-in templates: name → (French summary, English summary). The spans are the
@@ -59,6 +59,20 @@ def from_csv_text(text: str, sheet: str, lang: str) -> list[Task]:
     return parse_tasks(grid, find_table(grid, sheet, lang))
 
 
+def _workbook_tasks(path: Path, lang: str) -> list[Task]:
+    """A past plan's Planning rows, read through its plan store (surfaces picks the
+    adapter for the file)."""
+    from .surfaces import open_store
+
+    store = open_store(str(path))
+    names = store.sheet_names()
+    sheet = next((n for n in names if sheet_key(n) == "planning"), names[0] if names else None)
+    if sheet is None:
+        raise WorkbookError(f"{path.name} has no sheet")
+    grid = [list(r) for r in store.rows(sheet)]
+    return parse_tasks(grid, find_table(grid, sheet, lang), store.date1904)
+
+
 def load(spec: str, lang: str) -> Template:
     """A built-in name, a CSV path or a workbook path, as tasks in `lang`.
 
@@ -84,10 +98,7 @@ def load(spec: str, lang: str) -> Template:
                 text = path.read_text(encoding="cp1252")
             tasks = from_csv_text(text, path.name, lang)
         elif path.suffix.lower() in WORKBOOK_SUFFIXES:
-            from .xlsx.read import read_planning_grid
-
-            grid, sheet, date1904 = read_planning_grid(path)
-            tasks = parse_tasks(grid, find_table(grid, sheet, lang), date1904)
+            tasks = _workbook_tasks(path, lang)
         else:
             raise TemplateError(
                 f"template {spec!r}: expected a built-in name, a .csv, .xlsx or .xlsm file"

@@ -35,7 +35,6 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from . import __version__
 from .cellbook import Cell, Looks, Value
 from .excel import Outcome
 from .excel import recompute as _recompute
@@ -45,21 +44,6 @@ from .xlwings_store import XlwingsLike, _apply_look, _areas, blocks, excel_text,
 BLOCK_ROWS = 500  # rows read at a time; reading stops after an empty block
 FIRST_WIDTH = 64  # columns read at first; doubled while the right half holds something
 MAX_COLUMNS = 16384
-
-#: What public xlwings Lite workbooks record, which the format was matched against.
-ADDIN_VERSION = "1.0.0.0-35"
-PYODIDE_VERSION = "0.27.5"
-#: The xlwings version xlwings Lite installs by default since add-in 1.0.0.0-24 (sheet buttons
-#: need 0.33.14 or later); the add-in marks these requirement lines "# required".
-XLWINGS_VERSION = "0.33.20"
-REQUIRED = (f"xlwings=={XLWINGS_VERSION}", "python-dotenv==1.0.1", "pyodide-http", "black")
-
-#: Button shape name and script name (fr, en) of each entry point.
-SCRIPTS: Mapping[str, tuple[str, tuple[str, str]]] = {
-    "recompute": ("RetrosheetRecompute", ("recalculer", "recompute")),
-    "report": ("RetrosheetReport", ("rapport", "report")),
-}
-MAIN_MARK = "# retrosheet-xlwings-lite"  # first line of the main.py retrosheet writes
 
 
 def recompute(book: Any, *, today: dt.date | None = None) -> Outcome:
@@ -71,41 +55,6 @@ def report(book: Any, *, today: dt.date | None = None) -> Outcome:
     """The "Rapport"/"Report" button: `retrosheet report --write-sheet`, then the Report
     sheet is shown."""
     return _report(LiteBook(book), today=today)
-
-
-# ---- what the workbook carries ----------------------------------------------------------
-
-def main_py(buttons: Mapping[str, str], lang: str) -> str:
-    """The workbook's main.py: one `@script` per button, bound to its shape and cell
-    (`buttons`: entry point → "Sheet!A1")."""
-    k = 0 if lang == "fr" else 1
-    head = (
-        f"{MAIN_MARK} {__version__}\n"
-        '"""Recalculer / Rapport (Recompute / Report): retrosheet\'s buttons on Planning.\n\n'
-        "Written by `retrosheet new --xlwings-lite`; requirements.txt installs retrosheet.\n"
-        "Each button is a shape whose link selects the cell named in `button`; xlwings Lite\n"
-        "then runs the script. Same code as `retrosheet recompute` and\n"
-        '`retrosheet report --write-sheet`."""\n\n'
-        "import xlwings as xw\n"
-        "from xlwings import script\n\n"
-        "from retrosheet import xlwings_lite\n"
-    )
-    parts = [head]
-    for entry, cell in buttons.items():
-        shape, names = SCRIPTS[entry]
-        parts.append(
-            f'\n\n@script(button="[{shape}]{cell}", show_taskpane=True)\n'
-            f"def {names[k]}(book: xw.Book):\n"
-            f"    xlwings_lite.{entry}(book)\n")
-    return "".join(parts)
-
-
-def requirements_txt(requirement: str | None = None) -> str:
-    """requirements.txt: the add-in's own lines, then retrosheet (this version from PyPI
-    unless `requirement` says otherwise, e.g. the URL of a wheel a team hosts)."""
-    lines = [f"{r}  # required" for r in REQUIRED]
-    lines.append(requirement or f"retrosheet=={__version__}")
-    return "\n".join(lines) + "\n"
 
 
 # ---- the adapter ------------------------------------------------------------------------

@@ -28,6 +28,7 @@ from libreoffice import recalc, requires_soffice
 from test_excel_entry import AS_OF, RELEASE, TABLE_COLS, TODAY, edit_like_a_team, norm, run
 
 from retrosheet import __version__
+from retrosheet.lite_scripts import MAIN_MARK, XLWINGS_VERSION
 from retrosheet.xlsx.lite import (
     REL_TASKPANES,
     REL_WEBEXTENSION,
@@ -36,7 +37,6 @@ from retrosheet.xlsx.lite import (
     WEBEXTENSION,
     properties,
 )
-from retrosheet.xlwings_lite import MAIN_MARK, XLWINGS_VERSION
 
 ADDIN_PARTS = (WEBEXTENSION, TASKPANES, "xl/webextensions/_rels/taskpanes.xml.rels")
 

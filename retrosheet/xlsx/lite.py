@@ -16,7 +16,7 @@ workbook gets, every other part copied byte for byte:
 
 The container is Microsoft's documented format; the property names and their encoding are
 xlwings Lite's own, matched against public workbooks of the add-in version in
-`xlwings_lite.ADDIN_VERSION` (docs/excel.md). A real Excel is not available here: what is
+`lite_scripts.ADDIN_VERSION` (docs/excel.md). A real Excel is not available here: what is
 checked and what is not is listed there.
 """
 
@@ -34,7 +34,7 @@ from typing import TYPE_CHECKING
 from xml.sax.saxutils import escape
 
 from ..errors import WorkbookError
-from ..xlwings_lite import (
+from ..lite_scripts import (
     ADDIN_VERSION,
     MAIN_MARK,
     PYODIDE_VERSION,
