@@ -205,10 +205,10 @@ def new_cmd(template: str | None, release: str, output: str | None, lang: str, c
         retrosheet new single --release 2027-05-14 -o "Nuit blanche.xlsm" --macro
         retrosheet new single --release 2027-05-14 -o "Nuit blanche.xlsx" --xlwings-lite
     """
-    from .cli_new import new_in_sheets, reanchor, say_new
-    from .new import new_plan
+    from .actions import create_plan
+    from .cli_new import reanchor, say_new, sheet_target
+    from .surfaces import new_target
     from .templates import WORKBOOK_SUFFIXES
-    from .xlsx.create import write_new
 
     if past and template:
         raise click.UsageError("give either TEMPLATE or --from PAST, not both")
@@ -227,29 +227,26 @@ def new_cmd(template: str | None, release: str, output: str | None, lang: str, c
         if macro or lite:
             raise click.UsageError("--macro and --xlwings-lite write a file: they do not go "
                                    "with --gsheet/--gsheet-new")
-        new_in_sheets(template, release_date, now, output, gsheet, gsheet_new, share,
-                      credentials, lang=lang, country=country, region=region, title=title,
-                      artist=artist)
-        return
-    from_workbook = Path(template).suffix.lower() in WORKBOOK_SUFFIXES
-    suffix = ".xlsm" if macro else Path(template).suffix.lower() if from_workbook else ".xlsx"
-    path = Path(output or f"{Path(template).stem}-{release_date.isoformat()}{suffix}")
-    if path.suffix.lower() != suffix:
-        raise click.BadParameter(f"{path.name}: the plan is written as {suffix}",
-                                 param_hint="-o")
-    if path.exists() and not force:
-        raise UserError(f"{path} exists: choose another name or add --force")
-    if from_workbook:
-        reanchor(Path(template), path, release_date, macro, lite, lite_requirement)
-        return
+        target = sheet_target(template, output, gsheet, gsheet_new, share, credentials)
+    else:
+        from_workbook = Path(template).suffix.lower() in WORKBOOK_SUFFIXES
+        suffix = ".xlsm" if macro else Path(template).suffix.lower() if from_workbook else ".xlsx"
+        path = Path(output or f"{Path(template).stem}-{release_date.isoformat()}{suffix}")
+        if path.suffix.lower() != suffix:
+            raise click.BadParameter(f"{path.name}: the plan is written as {suffix}",
+                                     param_hint="-o")
+        if path.exists() and not force:
+            raise UserError(f"{path} exists: choose another name or add --force")
+        if from_workbook:
+            reanchor(Path(template), path, release_date, macro, lite, lite_requirement)
+            return
+        target = new_target(str(path), macro=macro, lite=lite, lite_requirement=lite_requirement)
     try:
-        made = new_plan(template, release_date, lang=lang, country=country, region=region,
-                        title=title, artist=artist)
-        write_new(made.plan, made.dates, path, now, macro=macro, lite=lite,
-                  lite_requirement=lite_requirement)
+        done = create_plan(target, template, release_date, now, lang=lang, country=country,
+                           region=region, title=title, artist=artist)
     except RetrosheetError as exc:
         raise _fail(exc) from exc
-    say_new(made, str(path), release_date, now, lang)
+    say_new(done, release_date, now, lang)
 
 
 @cli.command(name="export")
