@@ -22,6 +22,7 @@ from .labels import (
     Status,
     contact_header,
     header,
+    history_header,
     normalize,
     sheet_key,
     sheet_name,
@@ -32,6 +33,7 @@ from .report import AxisProgress, Report, Result, TaskLine
 from .store import DAYS_1900_TO_1904, Kind, Row, SheetSpec, Val
 from .updates import CellUpdate
 from .values import from_serial, to_serial
+from .words import every
 
 MAX_TEXT = 32767  # characters Excel keeps in one cell
 
@@ -360,8 +362,8 @@ REPORT_WIDTHS = (60.7109375, 16.7109375)  # column A (labels, actions), then eac
 
 # ---- History ----------------------------------------------------------------------------
 
-_HISTORY_KEYS = [k for k, _, _ in HISTORY_COLUMNS]
-_HISTORY_NAMES = {normalize(v): k for k, fr, en in HISTORY_COLUMNS for v in (fr, en)}
+_HISTORY_KEYS = list(HISTORY_COLUMNS)
+_HISTORY_NAMES = {normalize(v): k for k in HISTORY_COLUMNS for v in every(f"history.{k}")}
 
 
 @dataclass
@@ -402,7 +404,7 @@ def history_updates(sheet: str, layout: _HistoryLayout, rep: Report, lang: str,
                     date1904: bool) -> list[CellUpdate]:
     """The cells one run appends to History (and its header, when there is none yet)."""
     out: list[CellUpdate] = []
-    labels = {k: (fr if lang == "fr" else en) for k, fr, en in HISTORY_COLUMNS}
+    labels = {k: history_header(k, lang) for k in HISTORY_COLUMNS}
     row = layout.last_row + 1
     if layout.header_row is None:
         if layout.last_row:
