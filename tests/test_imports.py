@@ -118,3 +118,10 @@ def test_no_cycle_at_import_time() -> None:
             done.add(name)
 
         visit(root)
+
+
+def test_no_module_over_600_lines() -> None:
+    """Issue 9 item 6: a longer module mixes what should be apart."""
+    long = {name: n for name, path in modules().items()
+            if (n := len(path.read_text(encoding="utf-8").splitlines())) > 600}
+    assert long == {}
