@@ -13,12 +13,10 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .book import LoadedPlan, load_from_sheets, mark_typed_dates
-from .design import build_workbook
 from .errors import PlanError
-from .new import NewPlan, new_plan
 from .recompute import Recomputed, recompute
 from .report import Report
 from .store import (
@@ -33,6 +31,9 @@ from .store import (
     shown,
 )
 from .updates import CellUpdate, Change
+
+if TYPE_CHECKING:
+    from .new import NewPlan
 
 
 def load_store(store: PlanStore) -> LoadedPlan:
@@ -156,6 +157,10 @@ def create_plan(target: NewTarget, template: str, release: dt.date, today: dt.da
                 artist: str = "") -> Creation:
     """`new`: the plan from `template` for a release on `release`, its workbook designed
     once (as of `today`) and written by `target`."""
+    # Not needed by the buttons, which import this module.
+    from .design import build_workbook
+    from .new import new_plan
+
     made = new_plan(template, release, lang=lang, country=country, region=region,
                     title=title, artist=artist)
     return Creation(made, target.create(build_workbook(made.plan, made.dates, today),
