@@ -104,7 +104,7 @@ def structure(c: Checker, look_for_cycles: bool = True) -> None:
 
 def cycles(c: Checker) -> None:
     """Each cycle of anchors once, named in full, on the row that closes it."""
-    _, found = anchor_order({tid: t.anchors for tid, t in c.index.items()})
+    _, found = anchor_order({tid: task.anchors for tid, task in c.index.items()})
     for cycle in found:
         c.add("anchor_cycle", c.index[cycle[-2]], "anchor", cycle=" → ".join(cycle))
 
