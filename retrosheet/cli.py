@@ -12,7 +12,7 @@ import datetime as dt
 import os
 import shutil
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -107,11 +107,12 @@ def _sheet(plan: str) -> str | None:
         raise _fail(exc) from exc
 
 
-def _write_text(text: str, output: str | None, plans: list[str]) -> None:
-    if output in (None, "-"):
-        click.echo(text, nl=False)
-    else:
-        _write_file(text.encode("utf-8"), str(output), plans)
+def _write_text(text: str | Iterable[str], output: str | None, plans: list[str]) -> None:
+    pieces = [text] if isinstance(text, str) else text  # a big report: written as made
+    if output not in (None, "-"):
+        return _write_file((p.encode("utf-8") for p in pieces), str(output), plans)
+    for piece in pieces:
+        click.echo(piece, nl=False)
 
 
 def _is_sheet(spec: str) -> bool:
@@ -121,7 +122,7 @@ def _is_sheet(spec: str) -> bool:
         return False  # a malformed address: read_all lists it as unreadable
 
 
-def _write_file(data: bytes, output: str, plans: list[str]) -> None:
+def _write_file(data: bytes | Iterable[bytes], output: str, plans: list[str]) -> None:
     """An output file: atomic, never over a plan being read or another workbook."""
     from .xlsx.safe import write_output
 
@@ -219,9 +220,8 @@ def new_cmd(template: str | None, release: str, output: str | None, lang: str, c
         retrosheet new single --release 2027-05-14 -o "Nuit blanche.xlsx" --xlwings-lite
     """
     from .actions import create_plan
-    from .cli_new import reanchor, say_new, sheet_target
+    from .cli_new import new_path, reanchor, say_new, sheet_target
     from .surfaces import new_target
-    from .templates import WORKBOOK_SUFFIXES
 
     if past and template:
         raise click.UsageError("give either TEMPLATE or --from PAST, not both")
@@ -242,14 +242,7 @@ def new_cmd(template: str | None, release: str, output: str | None, lang: str, c
                                    "with --gsheet/--gsheet-new")
         target = sheet_target(template, output, gsheet, gsheet_new, share, credentials)
     else:
-        from_workbook = Path(template).suffix.lower() in WORKBOOK_SUFFIXES
-        suffix = ".xlsm" if macro else Path(template).suffix.lower() if from_workbook else ".xlsx"
-        path = Path(output or f"{Path(template).stem}-{release_date.isoformat()}{suffix}")
-        if path.suffix.lower() != suffix:
-            raise click.BadParameter(f"{path.name}: the plan is written as {suffix}",
-                                     param_hint="-o")
-        if path.exists() and not force:
-            raise UserError(f"{path} exists: choose another name or add --force")
+        path, from_workbook = new_path(template, output, release_date, macro, force)
         if from_workbook:
             reanchor(Path(template), path, release_date, macro, lite, lite_requirement)
             return
@@ -514,7 +507,7 @@ def report_cmd(plans: tuple[str, ...], as_of: str | None, fmt: str, output: str 
     _write_text(_render(rep, fmt, output), output, [plan])
 
 
-def _render(rep: Report | LabelReport, fmt: str, output: str | None) -> str:
+def _render(rep: Report | LabelReport, fmt: str, output: str | None) -> str | Iterable[str]:
     """A report in `fmt`: on a terminal, in colours and wrapped to its width."""
     from .rendering import render_report
 

@@ -48,6 +48,22 @@ def say_new(done: Creation, release_date: dt.date, now: dt.date, lang: str) -> N
                         f"{owner}; add --share YOUR_EMAIL to see it"), err=True)
 
 
+def new_path(template: str, output: str | None, release: dt.date, macro: bool,
+             force: bool) -> tuple[Path, bool]:
+    """The file `new` writes (checked), and whether TEMPLATE is a past plan's workbook."""
+    from .templates import WORKBOOK_SUFFIXES
+
+    from_workbook = Path(template).suffix.lower() in WORKBOOK_SUFFIXES
+    suffix = ".xlsm" if macro else Path(template).suffix.lower() if from_workbook else ".xlsx"
+    path = Path(output or f"{Path(template).stem}-{release.isoformat()}{suffix}")
+    if path.suffix.lower() != suffix:
+        raise click.BadParameter(f"{path.name}: the plan is written as {suffix}",
+                                 param_hint="-o")
+    if path.exists() and not force:
+        raise UserError(f"{path} exists: choose another name or add --force")
+    return path, from_workbook
+
+
 def sheet_target(template: str, output: str | None, gsheet: str | None,
                  gsheet_new: str | None, share: str | None,
                  credentials: str | None) -> NewTarget:

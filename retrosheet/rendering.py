@@ -6,6 +6,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
+
     from .label import LabelReport
     from .render import Style
     from .report import Report
@@ -16,15 +18,15 @@ def _plain(text: str, role: str) -> str:
 
 
 def render_report(rep: Report | LabelReport, fmt: str, style: Style = _plain,
-                  width: int | None = None) -> str:
-    """`rep` as `fmt` ("text", "md", "html", "json"); `style` colours the text format's
-    roles, `width` wraps one plan's text at phrase joints."""
+                  width: int | None = None) -> str | Iterator[str]:
+    """`rep` as `fmt` ("text", "md", "html", "json": in pieces); `style` colours the text
+    format's roles, `width` wraps one plan's text at phrase joints."""
     from .label import LabelReport
 
-    if fmt == "json":
-        from .report_json import json_text
+    if fmt == "json":  # in pieces: a big plan's report is written as it is made
+        from .report_json import json_chunks
 
-        return json_text(rep.to_dict())
+        return json_chunks(rep.to_dict())
     if isinstance(rep, LabelReport):
         if fmt == "html":
             from .render_label_html import to_html as label_html
