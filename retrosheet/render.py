@@ -158,7 +158,7 @@ def to_text(rep: Report, style: Style = _plain, width: int | None = None) -> str
             cells = [f"{t(f'report.{c}', lang)} {v}" for c, v in zip(RESULT_COLUMNS,
                                                                          result_cells(r, lang),
                                                           strict=True) if v != "—"]
-            line = f"{r.label}: " + " · ".join(cells)
+            line = fmt.labelled(r.label, " · ".join(cells), lang)
             # The verdict is the last phrase: coloured like the HTML report's badges.
             role = VERDICT_ROLE.get(r.verdict.name, "")
             verdict = f"{t('report.verdict', lang)} {r.verdict.label(lang)}"
@@ -167,7 +167,7 @@ def to_text(rep: Report, style: Style = _plain, width: int | None = None) -> str
             rl.append(line)
         section(t(f"report.{key}", lang), rl)
     section(t("report.replies", lang), [
-        f"{r.axis}: {t('report.replied', lang, r=r.replied, n=r.contacts)} "
+        f"{r.axis}{fmt.colon(lang)} {t('report.replied', lang, r=r.replied, n=r.contacts)} "
         f"({fmt.percent(r.rate, lang)}), "
         f"{t('report.yes_no', lang, y=r.yes, n=r.no)}" for r in rep.replies])
     section(t("report.findings", lang), [style(str(f), FINDING_ROLE.get(f.severity.name, ""))
