@@ -79,7 +79,7 @@ def _bad_value(option: str, key: str, /, **params: object) -> UsageError:
 
 
 def _parse_date(value: str | None, option: str) -> dt.date | None:
-    from .values import check_day
+    from .values import BadValue, check_day
 
     if value is None:
         return None
@@ -92,8 +92,9 @@ def _parse_date(value: str | None, option: str) -> dt.date | None:
             raise _bad_value(option, "cli.not_a_date", value=repr(value)) from None
     try:
         return check_day(day)
-    except ValueError as exc:
-        raise UserError(formats.labelled(option, str(exc), user_lang())) from None
+    except BadValue as exc:  # no plan yet: the user's language
+        lang = user_lang()
+        raise UserError(formats.labelled(option, exc.said.text(lang), lang)) from None
 
 
 def _today(value: str | None) -> dt.date:
