@@ -36,10 +36,10 @@ def run(*args: str, env: dict[str, str | None] | None = None) -> tuple[int, str,
     return res.exit_code, res.stdout, res.stderr
 
 
-def one_error_line(text: str) -> str:
+def one_error_line(text: str, prefix: str = "Erreur : ") -> str:
     lines = [x for x in text.splitlines() if x.strip()]
     assert len(lines) == 1, text
-    assert lines[0].startswith("Erreur : "), text
+    assert lines[0].startswith(prefix), text
     return lines[0]
 
 
@@ -97,8 +97,9 @@ def test_report_far_in_the_future_is_one_line(plan: Path) -> None:
     assert "--as-of" in line and "(du 1901-01-01 au 9998-12-31)" in line
     code, _out, err = run("report", str(plan), "--as-of", "9999-12-20",
                           env={"RETROSHEET_LANG": "en"})
-    assert one_error_line(err) == ("Error: --as-of: 9999-12-20 is outside the dates retrosheet "
-                                   "accepts (1901-01-01 to 9998-12-31)")
+    assert one_error_line(err, "Error: ") == (
+        "Error: --as-of: 9999-12-20 is outside the dates retrosheet accepts (1901-01-01 to "
+        "9998-12-31)")
     code, _out, err = run("report", str(plan), "--as-of", "9998-12-31")
     assert code == 0, err
 
