@@ -310,10 +310,11 @@ def word(key: str, lang: str) -> str:
     fr, en = WORDS[key]
     return fr if lang == "fr" else en
 
-# History sheet: one row per report run and axis.
+# History sheet: one row per report run and axis, and one per indicator (retrosheet/history.py).
 HISTORY_COLUMNS: Final[tuple[tuple[str, str, str], ...]] = (
     ("date", "Date", "Date"),
     ("axis", "Axe", "Axis"),
+    ("kpi", "Indicateur", "Indicator"),
     ("tasks", "Tâches", "Tasks"),
     ("done", "Faites", "Done"),
     ("late", "En retard", "Late"),

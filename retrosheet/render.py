@@ -238,6 +238,11 @@ def to_text(rep: Report, style: Style = _plain, width: int | None = None) -> str
                 line = line[: -len(verdict)] + style(verdict, role)
             rl.append(line)
         section(w(key, lang), rl)
+        if key == "results_axis":  # then each indicator within its axis, never added up
+            from .render_indicators import iw, text_lines
+
+            section(iw("indicators", lang), text_lines(rep, style),
+                    count=len(rep.results_by_indicator))
     section(w("replies", lang), [
         f"{r.axis}: {w('replied', lang, r=r.replied, n=r.contacts)} ({pct(r.rate, lang)}), "
         f"{w('yes_no', lang, y=r.yes, n=r.no)}" for r in rep.replies])
@@ -350,6 +355,10 @@ def to_markdown(rep: Report) -> str:
         out += ["", f"## {w(key, lang)}", ""]
         out += _md_table([w(first, lang), *(w(c, lang) for c in RESULT_COLUMNS)],
                          [[r.label, *result_cells(r, lang)] for r in results])
+        if key == "results_axis":  # then each indicator within its axis, never added up
+            from .render_indicators import iw, md_rows
+
+            out += ["", f"## {iw('indicators', lang)}", "", *_md_table(*md_rows(rep))]
     out += ["", f"## {w('replies', lang)}", ""]
     out += _md_table([w("axis", lang), w("replied", lang, r="", n="").strip("/ "), "%"], [
         [r.axis, f"{r.replied}/{r.contacts}", pct(r.rate, lang)] for r in rep.replies])

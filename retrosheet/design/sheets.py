@@ -118,10 +118,11 @@ def history(cx: Context) -> SheetDesign:
     lang = cx.lang
     sh = SheetDesign("history", sheet_name("history", lang), GRID_ROWS, GRID_COLS,
                      freeze=(1, 0))
-    for c, (_, fr, en) in enumerate(HISTORY_COLUMNS):
+    for c, (key, fr, en) in enumerate(HISTORY_COLUMNS):
         sh.put(0, c, fr if lang == "fr" else en, "header",
                note=word("history_hint", lang) if c == 0 else None)
-        look = "date" if c == 0 else ("money" if c in (5, 6) else "int")
-        sh.width(c, c, 14 if c < 2 else 11, look)
+        look = {"date": "date", "axis": None, "kpi": None, "budget": "money",
+                "spent": "money"}.get(key, "int")
+        sh.width(c, c, 14 if key in ("date", "axis", "kpi") else 11, look)
     sh.page = Page(cx.paper, landscape=True, repeat_rows=(0, 0))
     return sh
