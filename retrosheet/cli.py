@@ -488,7 +488,7 @@ def report_cmd(plans: tuple[str, ...], as_of: str | None, fmt: str, output: str 
             config = None if dry_run else SmtpConfig.from_env(os.environ)
             sender = config.sender if config else os.environ.get("RETROSHEET_SMTP_FROM")
             mailing = plan_mailing(eff, day, (sender or "").strip() or None,
-                                   now=dt.datetime.now(dt.UTC))
+                                   now=dt.datetime.now(dt.UTC), history=past)
             if mailing.skipped:
                 click.echo(_say(lang, "sans e-mail dans l'équipe : ", "no e-mail in the team: ")
                            + ", ".join(mailing.skipped), err=True)
