@@ -37,8 +37,21 @@ class UserError(click.ClickException):
     exit_code = EXIT_BAD_INPUT
 
 
+def user_lang() -> str:
+    """The language of a message that no plan's language decides: the user's locale
+    (RETROSHEET_LANG, then LC_ALL, LC_MESSAGES, LANG) when retrosheet speaks it, else French."""
+    from .words import REFERENCE, langs
+
+    for var in ("RETROSHEET_LANG", "LC_ALL", "LC_MESSAGES", "LANG"):
+        code = os.environ.get(var, "").split("_")[0].split(".")[0].lower()
+        if code:
+            return code if code in langs() else REFERENCE
+    return REFERENCE
+
+
 def _fail(exc: RetrosheetError) -> UserError:
-    return UserError(str(exc))
+    """The error in the plan's language (once read) or the user's."""
+    return UserError(exc.line(exc.lang or user_lang()))
 
 
 def _parse_date(value: str | None, option: str) -> dt.date | None:

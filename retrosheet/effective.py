@@ -13,7 +13,7 @@ import dataclasses
 import datetime as dt
 from dataclasses import dataclass, field
 
-from .errors import PlanError
+from .errors import PlanError, RetrosheetError, in_language
 from .followups import Rule, contact_followups, expand_followups, followup_id, parse_rule
 from .labels import TaskType
 from .model import Contact, Plan, Scheduled, Task
@@ -81,12 +81,15 @@ def effective(plan: Plan) -> EffectivePlan:
     computed: an unknown anchor, a cycle, a duplicate ID, a malformed rule.
     """
     lang = plan.settings.lang
-    tasks = expand_followups(list(plan.tasks), lang)
-    known = {id(t) for t in plan.tasks}
-    added = [t for t in tasks if id(t) not in known]
-    full = dataclasses.replace(plan, tasks=tasks)
-    cal = calendar_for(plan.settings)
-    dates = schedule(tasks, plan.settings.release, cal)
+    try:
+        tasks = expand_followups(list(plan.tasks), lang)
+        known = {id(t) for t in plan.tasks}
+        added = [t for t in tasks if id(t) not in known]
+        full = dataclasses.replace(plan, tasks=tasks)
+        cal = calendar_for(plan.settings)
+        dates = schedule(tasks, plan.settings.release, cal)
+    except RetrosheetError as exc:
+        raise in_language(exc, lang) from None
     return EffectivePlan(full, dates, cal, added)
 
 

@@ -6,26 +6,66 @@ line turns them into one-line messages and exit code 2, never a traceback.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from .words import REFERENCE, t
+
+
+@dataclass(frozen=True)
+class Msg:
+    """A message of the catalogue, its id and its values, put into words only when shown
+    (the plan's language is known later than the problem, sometimes)."""
+
+    key: str
+    params: Mapping[str, Any] = field(default_factory=dict)
+
+    def text(self, lang: str) -> str:
+        return t(self.key, lang, **self.params)
+
+
+def msg(key: str, /, **params: Any) -> Msg:
+    return Msg(key, params)
+
 
 class RetrosheetError(Exception):
-    """Base of every error retrosheet raises on purpose."""
+    """Base of every error retrosheet raises on purpose.
+
+    `message` is a catalogue message (`msg("err.read.…", value=…)`) or, for what another
+    program said (an operating system or a server), its own text.
+    """
 
     def __init__(
         self,
-        message: str,
+        message: str | Msg,
         *,
         sheet: str | None = None,
         cell: str | None = None,
         task: str | None = None,
+        lang: str | None = None,
     ) -> None:
-        self.message = message
+        self.said = message
         self.sheet = sheet
         self.cell = cell
         self.task = task
+        self.lang = lang  # None until the plan's language (or the user's) is known
         super().__init__(self.__str__())
 
     @property
-    def where(self) -> str:
+    def shown_in(self) -> str:
+        return self.lang or REFERENCE
+
+    def text(self, lang: str | None = None) -> str:
+        """The message alone, in `lang` (default: the error's language)."""
+        said = self.said
+        return said.text(lang or self.shown_in) if isinstance(said, Msg) else said
+
+    @property
+    def message(self) -> str:
+        return self.text()
+
+    def at(self, lang: str | None = None) -> str:
         """`Planning!G5 (T010)`: the place, as a spreadsheet user names it."""
         parts = []
         if self.sheet and self.cell:
@@ -35,12 +75,29 @@ class RetrosheetError(Exception):
         elif self.cell:
             parts.append(self.cell)
         if self.task:
-            parts.append(f"({self.task})" if parts else f"task {self.task}")
+            parts.append(f"({self.task})" if parts
+                         else t("err.task", lang or self.shown_in, task=self.task))
         return " ".join(parts)
 
+    @property
+    def where(self) -> str:
+        return self.at()
+
+    def line(self, lang: str | None = None) -> str:
+        """The one line a user reads: place, then message."""
+        where, text = self.at(lang), self.text(lang)
+        return f"{where}: {text}" if where else text
+
     def __str__(self) -> str:
-        where = self.where
-        return f"{where}: {self.message}" if where else self.message
+        return self.line()
+
+
+def in_language(exc: RetrosheetError, lang: str) -> RetrosheetError:
+    """The error (and those it gathers) shown in `lang` unless a language is set already."""
+    for e in flat(exc) + ([exc] if isinstance(exc, PlanErrors) else []):
+        if e.lang is None:
+            e.lang = lang
+    return exc
 
 
 class PlanError(RetrosheetError):
@@ -60,19 +117,19 @@ class PlanErrors(PlanError):
 
     SHOWN = 20  # lines shown; the rest are counted
 
-    def __init__(self, errors: list[RetrosheetError], lang: str = "fr") -> None:
+    def __init__(self, errors: list[RetrosheetError], lang: str | None = None) -> None:
         self.errors = errors
-        self.lang = lang
         first = errors[0]
-        super().__init__(first.message, sheet=first.sheet, cell=first.cell, task=first.task)
+        super().__init__(first.said, sheet=first.sheet, cell=first.cell, task=first.task,
+                         lang=lang)
 
-    def __str__(self) -> str:
+    def line(self, lang: str | None = None) -> str:
         errors = getattr(self, "errors", [])
-        lines = [str(RetrosheetError.__str__(e)) for e in errors[: self.SHOWN]]
+        lang = lang or self.lang
+        lines = [e.line(lang or e.lang) for e in errors[: self.SHOWN]]
         more = len(errors) - self.SHOWN
         if more > 0:
-            lines.append(f"+{more} autres problèmes" if self.lang == "fr"
-                         else f"+{more} more problems")
+            lines.append(t("err.more", lang or self.shown_in, n=more))
         return "\n".join(lines)
 
 
@@ -80,9 +137,9 @@ def flat(exc: RetrosheetError) -> list[RetrosheetError]:
     return list(exc.errors) if isinstance(exc, PlanErrors) else [exc]
 
 
-def raise_all(errors: list[RetrosheetError], lang: str = "fr") -> None:
-    """Nothing, one error as itself, or all of them together."""
+def raise_all(errors: list[RetrosheetError], lang: str | None = None) -> None:
+    """Nothing, one error as itself, or all of them together (in `lang` if given)."""
     if len(errors) == 1:
-        raise errors[0]
+        raise in_language(errors[0], lang) if lang else errors[0]
     if errors:
         raise PlanErrors(errors, lang)

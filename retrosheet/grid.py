@@ -15,7 +15,6 @@ from typing import Any, TypeVar
 from .errors import PlanError, RetrosheetError, raise_all
 from .labels import (
     SETTINGS_FIELDS,
-    WORDS,
     Labeled,
     Reply,
     Status,
@@ -27,6 +26,7 @@ from .labels import (
 )
 from .model import RELEASE, Contact, Member, Settings, Source, Task
 from .values import column_letter, is_blank, parse_date, parse_number, parse_whole
+from .words import every
 
 Grid = Sequence[Sequence[Any]]
 E = TypeVar("E", bound=Labeled)
@@ -94,7 +94,7 @@ def _sheet_agrees(key: str, raw: str, member: Labeled) -> bool:
     the Dashboard counts its labels only. Unit: the date formulas look for "ouvr"/"work",
     then "fix", in the text (SEARCH ignores case)."""
     if key == "status":
-        return raw.casefold() in {x.casefold() for x in (member.fr, member.en)}
+        return raw.casefold() in {x.casefold() for x in member.every()}
     if key == "unit":
         text = raw.casefold()
         sheet = (Unit.WORKING_DAYS if "ouvr" in text or "work" in text
@@ -306,7 +306,7 @@ def parse_settings(grid: Grid, sheet: str, date1904: bool = False, *,
     Values are read to the right of the label; the days-off list is the column under
     the `Jours non travaillés` / `Days off` heading, the team the rows under `Équipe`.
     """
-    labels = {normalize(v): k for k, fr, en in SETTINGS_FIELDS for v in (fr, en)}
+    labels = {normalize(v): k for k in SETTINGS_FIELDS for v in every(f"setting.{k}")}
     labels.update({"date de sortie": "release", "release date": "release", "j": "release"})
     found: dict[str, tuple[int, int, Any]] = {}
     days_off_at: tuple[int, int] | None = None
@@ -318,9 +318,9 @@ def parse_settings(grid: Grid, sheet: str, date1904: bool = False, *,
             key = normalize(value)
             if key in labels and labels[key] not in found:
                 found[labels[key]] = (r, c + 1, _cell(row, c + 1))
-            elif key in {normalize(v) for v in WORDS["days_off"]} and days_off_at is None:
+            elif key in {normalize(v) for v in every("word.days_off")} and days_off_at is None:
                 days_off_at = (r, c)
-            elif key in {normalize(v) for v in WORDS["team"]} and team_at is None:
+            elif key in {normalize(v) for v in every("word.team")} and team_at is None:
                 team_at = r
     if "release" not in found:
         raise PlanError("no release date: write it beside 'Date de sortie (J)'", sheet=sheet)

@@ -19,9 +19,10 @@ from typing import Any
 
 from .labels import HISTORY_COLUMNS, normalize
 from .values import is_blank, parse_date, parse_number
+from .words import every
 
-HISTORY_KEYS = [k for k, _, _ in HISTORY_COLUMNS]
-_HISTORY_NAMES = {normalize(v): k for k, fr, en in HISTORY_COLUMNS for v in (fr, en)}
+HISTORY_KEYS = list(HISTORY_COLUMNS)
+_HISTORY_NAMES = {normalize(v): k for k in HISTORY_COLUMNS for v in every(f"history.{k}")}
 WEEK = dt.timedelta(days=7)
 
 

@@ -36,10 +36,10 @@ LABEL_SCHEMA_VERSION = 1
 class State(Labeled):
     """Where a release stands this week, worst first."""
 
-    BLOCKED = ("bloquée", "blocked")
-    LATE = ("en retard", "behind")
-    ON_TRACK = ("dans les temps", "on track")
-    RELEASED = ("sortie", "released")
+    BLOCKED = ("release_state.blocked",)
+    LATE = ("release_state.late",)
+    ON_TRACK = ("release_state.on_track",)
+    RELEASED = ("release_state.released",)
 
 
 @dataclass(frozen=True)

@@ -33,7 +33,7 @@ STRIP_WIDTH: Final = 3.2
 # Settings: values in column B from row 3, in SETTINGS_FIELDS order.
 SETTINGS_FIRST_ROW: Final = 3
 SETTINGS_ROW: Final[dict[str, int]] = {
-    k: SETTINGS_FIRST_ROW + i for i, (k, _, _) in enumerate(SETTINGS_FIELDS)
+    k: SETTINGS_FIRST_ROW + i for i, k in enumerate(SETTINGS_FIELDS)
 }
 TEAM_HEADER_ROW: Final = SETTINGS_FIRST_ROW + len(SETTINGS_FIELDS) + 2  # 1-based
 DAYS_OFF_COL: Final = 4  # column E: dates; F: labels
@@ -103,7 +103,7 @@ EVENT_TYPES: Final = (TaskType.MILESTONE, TaskType.RELEASE)
 def is_event_formula(type_cell: str) -> str:
     """TRUE when the Type cell names an event (milestone, release): no duration, kept day."""
     return "OR(" + ",".join(
-        f'{type_cell}="{label}"' for e in EVENT_TYPES for label in (e.fr, e.en)) + ")"
+        f'{type_cell}="{label}"' for e in EVENT_TYPES for label in e.every()) + ")"
 
 
 def deadline_formula(row: int, anchors: tuple[str, ...], refs: Refs,

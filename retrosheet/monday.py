@@ -25,10 +25,10 @@ DEPENDENTS_SHOWN = 6
 class Hard(Labeled):
     """The deadlines that cannot slip: a platform or the law sets them."""
 
-    UPLOAD = ("Envoi au distributeur", "Distributor upload")
-    PITCH = ("Pitch éditorial", "Editorial pitch")
-    RIGHTS = ("Droits déclarés", "Rights registered")
-    STOCK = ("Stock physique", "Physical stock")
+    UPLOAD = ("hard.upload",)
+    PITCH = ("hard.pitch",)
+    RIGHTS = ("hard.rights",)
+    STOCK = ("hard.stock",)
 
 
 _HARD_KIND = {Hard.UPLOAD: Kind.UPLOAD, Hard.PITCH: Kind.PITCH, Hard.RIGHTS: Kind.RIGHTS,
@@ -36,11 +36,11 @@ _HARD_KIND = {Hard.UPLOAD: Kind.UPLOAD, Hard.PITCH: Kind.PITCH, Hard.RIGHTS: Kin
 
 
 class State(Labeled):
-    DONE = ("fait", "done")
-    LATE = ("en retard", "late")
-    THIS_WEEK = ("cette semaine", "this week")
-    ON_TRACK = ("à venir", "coming")
-    MISSING = ("absent du plan", "not in the plan")
+    DONE = ("deadline_state.done",)
+    LATE = ("deadline_state.late",)
+    THIS_WEEK = ("deadline_state.this_week",)
+    ON_TRACK = ("deadline_state.on_track",)
+    MISSING = ("deadline_state.missing",)
 
 
 @dataclass(frozen=True)
@@ -82,10 +82,10 @@ class BlockedLine:
 
 
 class Why(Labeled):
-    LATE = ("en retard", "late")
-    HARD = ("échéance ferme", "hard deadline")
-    BLOCKS = ("d'autres tâches en dépendent", "other tasks depend on it")
-    DUE = ("à rendre cette semaine", "due this week")
+    LATE = ("why.late",)
+    HARD = ("why.hard",)
+    BLOCKS = ("why.blocks",)
+    DUE = ("why.due",)
 
 
 @dataclass(frozen=True)

@@ -10,19 +10,13 @@ from dataclasses import dataclass
 
 from .render import VERDICT_ROLE, day, num, pct, w
 from .report import Report, Result
+from .words import t
 
-WORDS: dict[str, tuple[str, str]] = {
-    "indicators": ("Résultats par indicateur", "Results per indicator"),
-    "measured_on": ("Mesuré le", "Measured on"),
-    "change": ("Sur 7 jours", "Week on week"),
-    "since": ("depuis le {d}", "since {d}"),
-    "since_head": ("Depuis le", "Since"),
-}
+OWN = ("measured_on", "change")  # column words of this section (catalogue `report.indicator.*`)
 
 
 def iw(key: str, lang: str, **kw: object) -> str:
-    fr, en = WORDS[key]
-    return (fr if lang == "fr" else en).format(**kw)
+    return t(f"report.indicator.{key}", lang, **kw)
 
 
 def signed(x: float | None, lang: str) -> str:
@@ -62,7 +56,7 @@ COLUMNS = ("kpi", "objective", "result", "measured_on", "reached", "change", "ve
 
 
 def heads(lang: str) -> list[str]:
-    return [iw(c, lang) if c in WORDS else w(c, lang) for c in COLUMNS]
+    return [iw(c, lang) if c in OWN else w(c, lang) for c in COLUMNS]
 
 
 def by_axis(rep: Report) -> list[tuple[str, list[Result]]]:

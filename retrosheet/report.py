@@ -26,10 +26,10 @@ CLOSED = (Status.DONE, Status.CANCELLED)
 
 
 class Verdict(Labeled):
-    WORKED = ("a marché", "worked")
-    IMPROVE = ("à améliorer", "to improve")
-    FAILED = ("n'a pas marché", "did not work")
-    PENDING = ("en attente", "pending")  # no result yet
+    WORKED = ("verdict.worked",)
+    IMPROVE = ("verdict.improve",)
+    FAILED = ("verdict.failed",)
+    PENDING = ("verdict.pending",)  # no result yet
 
 
 @dataclass(frozen=True)

@@ -23,6 +23,7 @@ from .labels import (
     Status,
     contact_header,
     header,
+    history_header,
     sheet_key,
     sheet_name,
     word,
@@ -374,7 +375,7 @@ def history_updates(sheet: str, layout: HistoryLayout, rep: Report, lang: str,
                     date1904: bool) -> list[CellUpdate]:
     """The cells one run appends to History (and its header, when there is none yet)."""
     out: list[CellUpdate] = []
-    labels = {k: (fr if lang == "fr" else en) for k, fr, en in HISTORY_COLUMNS}
+    labels = {k: history_header(k, lang) for k in HISTORY_COLUMNS}
     row = layout.last_row + 1
     if layout.header_row is None:
         if layout.last_row:

@@ -15,9 +15,9 @@ from .labels import Labeled
 
 
 class Severity(Labeled):
-    ERROR = ("erreur", "error")
-    WARNING = ("attention", "warning")
-    INFO = ("info", "info")
+    ERROR = ("severity.error",)
+    WARNING = ("severity.warning",)
+    INFO = ("severity.info",)
 
     @property
     def rank(self) -> int:

@@ -18,6 +18,13 @@ T060,Tâche,Réseaux sociaux,Bilan première semaine,First-week review,Manager,T
 """
 
 
+@pytest.fixture(autouse=True)
+def _user_language(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Messages no plan's language decides are in the user's: French here, whatever the
+    machine's locale (a test of another language sets RETROSHEET_LANG itself)."""
+    monkeypatch.setenv("RETROSHEET_LANG", "fr")
+
+
 @pytest.fixture
 def small_csv(tmp_path: Path) -> Path:
     """A six-task template: units, chains, two anchors, a milestone, follow-up rules."""

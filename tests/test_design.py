@@ -17,6 +17,7 @@ from retrosheet.design import build_workbook
 from retrosheet.design.planning import LINE_POINTS, text_lines
 from retrosheet.labels import PLATFORMS, word
 from retrosheet.new import new_plan
+from retrosheet.words import t
 from retrosheet.xlsx.create import write_new
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -67,9 +68,9 @@ def test_long_text_wraps_in_rows_tall_enough(template: str, lang: str) -> None:
 def test_english_plans_name_platforms_in_english(tmp_path: Path) -> None:
     made = new_plan("single", RELEASE, lang="en")
     platforms = {t.platform for t in made.plan.tasks}
-    french = {fr for fr, _ in PLATFORMS}
+    french = {t(f"platform.{k}", "fr") for k in PLATFORMS}
     assert not platforms & french
-    assert platforms & {en for _, en in PLATFORMS}
+    assert platforms & {t(f"platform.{k}", "en") for k in PLATFORMS}
     path = tmp_path / "en.xlsx"
     write_new(made.plan, made.dates, path, TODAY)
     fr = tmp_path / "fr.xlsx"

@@ -17,7 +17,7 @@ from libreoffice import recalc_many, requires_soffice
 from python_calamine import CalamineWorkbook
 
 from retrosheet.cli import cli
-from retrosheet.labels import HISTORY_COLUMNS
+from retrosheet.labels import HISTORY_COLUMNS, history_header
 from retrosheet.report import build_report
 from retrosheet.xlsx.package import Package
 from retrosheet.xlsx.read import read_plan
@@ -142,7 +142,7 @@ def test_history_gets_one_row_per_axis_then_one_per_indicator(plan: Path) -> Non
     write(plan)
     rep = build_report(read_plan(plan), dt.date(2027, 4, 29))
     rows = rows_of(plan, "Historique")
-    assert rows[0] == [fr for _, fr, _ in HISTORY_COLUMNS]
+    assert rows[0] == [history_header(k, "fr") for k in HISTORY_COLUMNS]
     axes = [p.axis for p in rep.progress]
     indicators = [r for r in rep.results_by_indicator if r.kpi]
     assert len(rows) == 1 + len(axes) + len(indicators)
@@ -210,7 +210,7 @@ def test_english_plan(tmp_path: Path) -> None:
     rows = rows_of(path, "Report")
     assert "J-15" in rows[0][0] and "2027-04-29" in rows[0][0]
     assert section(rows, "Late")[0][:3] == ["Action", "ID", "Owner"]
-    assert rows_of(path, "History")[0] == [en for _, _, en in HISTORY_COLUMNS]
+    assert rows_of(path, "History")[0] == [history_header(k, "en") for k in HISTORY_COLUMNS]
     wb = openpyxl.load_workbook(path)
     assert wb["Report"]["B2"].number_format == "yyyy-mm-dd"
 
@@ -314,7 +314,7 @@ def check_added(path: Path, before: dict[str, bytes]) -> None:
     rows = rows_of(path, "Rapport")
     assert "J-15" in rows[0][0]
     assert rows[1][1] == dt.date(2027, 4, 29)
-    assert rows_of(path, "Historique")[0] == [fr for _, fr, _ in HISTORY_COLUMNS]
+    assert rows_of(path, "Historique")[0] == [history_header(k, "fr") for k in HISTORY_COLUMNS]
     wb = openpyxl.load_workbook(path)  # a strict reader opens it too
     assert wb["Historique"]["A2"].is_date
 

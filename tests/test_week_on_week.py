@@ -25,7 +25,7 @@ from test_report_html import _chromium, requires_chromium
 
 from retrosheet.cli import cli
 from retrosheet.history import past_measures, week_before
-from retrosheet.labels import HISTORY_COLUMNS, Status
+from retrosheet.labels import HISTORY_COLUMNS, Status, history_header
 from retrosheet.model import Plan
 from retrosheet.new import new_plan
 from retrosheet.render import to_markdown, to_text
@@ -138,7 +138,7 @@ def test_an_old_history_sheet_is_still_appended_to_and_read(plan: Path) -> None:
     for c, v in enumerate(old, start=1):
         ws.cell(2, c).value = v
     wb.save(plan)
-    head = [fr for k, fr, _ in HISTORY_COLUMNS if k != "kpi"]
+    head = [history_header(k, "fr") for k in HISTORY_COLUMNS if k != "kpi"]
     assert rows_of(plan, "Historique")[0] == head
     type_results(plan, FIRST)
     code, out = run("report", plan, "--as-of", WEEK1.isoformat(), "--write-sheet",
@@ -167,7 +167,7 @@ def test_an_old_history_sheet_is_still_appended_to_and_read(plan: Path) -> None:
 # ---- the History rows read back (pure) ---------------------------------------------------
 
 def _grid(*rows: tuple[Any, ...]) -> list[list[Any]]:
-    return [[fr for _, fr, _ in HISTORY_COLUMNS],
+    return [[history_header(k, "fr") for k in HISTORY_COLUMNS],
             *[[day, axis, kpi, None, None, None, None, None, None, value]
               for day, axis, kpi, value in rows]]
 
@@ -197,7 +197,7 @@ def test_the_measure_nearest_to_a_week_before() -> None:
 
 
 def test_a_sheet_without_the_indicator_column_has_no_measure() -> None:
-    old = [[fr for k, fr, _ in HISTORY_COLUMNS if k != "kpi"],
+    old = [[history_header(k, "fr") for k in HISTORY_COLUMNS if k != "kpi"],
            [WEEK1, "Admin", 3, 1, 0, None, None, 10000, 900]]
     assert past_measures(old) == []
     assert past_measures([]) == []
@@ -220,10 +220,9 @@ def reported(lang: str, second: bool = True) -> Report:
     first = build_report(plan, WEEK1, findings=[])
     if not second:
         return first
-    keys = [k for k, _, _ in HISTORY_COLUMNS]
-    grid: list[list[Any]] = [[fr if lang == "fr" else en for _, fr, en in HISTORY_COLUMNS]]
-    grid += [[None if row.get(k) is None else row[k].value for k in keys]  # type: ignore[union-attr]
-             for row in history_rows(first)]
+    grid: list[list[Any]] = [[history_header(k, lang) for k in HISTORY_COLUMNS]]
+    grid += [[None if row.get(k) is None else row[k].value  # type: ignore[union-attr]
+              for k in HISTORY_COLUMNS] for row in history_rows(first)]
     tasks = plan.by_id()
     for tid, value in SECOND.items():
         tasks[tid].status, tasks[tid].result = Status.DONE, value

@@ -9,6 +9,7 @@ from typing import Final, Literal
 from .. import layout as L
 from ..labels import Status, sheet_name
 from ..model import Plan, Scheduled, Task
+from ..words import langs
 from .model import paper_for
 
 VALIDATION_EXTRA_ROWS: Final = 300  # dropdowns also on the rows a user adds below the table
@@ -18,7 +19,7 @@ PLANNING_SCALE: Final = 80
 
 
 def or_equals(cell: str, statuses: tuple[Status, ...]) -> str:
-    labels = [s.fr for s in statuses] + [s.en for s in statuses]
+    labels = [x for lang in langs() for s in statuses for x in dict.fromkeys([s.label(lang)])]
     return "OR(" + ",".join(f'{cell}="{x}"' for x in labels) + ")"
 
 

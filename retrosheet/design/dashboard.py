@@ -73,7 +73,7 @@ def dashboard(cx: Context) -> SheetDesign:
         count = sum(1 for t in cx.rows if (t.status or Status.TODO) is s)
         sh.put(top + 1 + i, 0, s.label(lang))
         sh.put(top + 1 + i, 1, None, "int", cached=count,
-               formula=f'=COUNTIF({st},"{s.fr}")+COUNTIF({st},"{s.en}")')
+               formula="=" + "+".join(f'COUNTIF({st},"{x}")' for x in s.every()))
     status_last = top + len(Status)
 
     # By axis: tasks, done, late, budget, spent, left (overspend highlighted)
@@ -95,7 +95,7 @@ def dashboard(cx: Context) -> SheetDesign:
         sh.put(r, 1, None, "int", formula=f"=COUNTIFS({ax},{live})",
                cached=pr.total - pr.cancelled)
         done = "=" + "+".join(f'COUNTIFS({ax},{st},"{lab}")'
-                              for lab in (Status.DONE.fr, Status.DONE.en))
+                              for lab in Status.DONE.every())
         sh.put(r, 2, None, "int", formula=done, cached=pr.done)
         sh.put(r, 3, None, "int", formula=f'=COUNTIFS({ax},{k},"<"&TODAY(),{open_})',
                cached=pr.late)

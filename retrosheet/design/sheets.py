@@ -3,7 +3,17 @@
 from __future__ import annotations
 
 from .. import layout as L
-from ..labels import CONTACT_COLUMNS, HISTORY_COLUMNS, SETTINGS_FIELDS, header, sheet_name, word
+from ..labels import (
+    CONTACT_COLUMNS,
+    HISTORY_COLUMNS,
+    SETTINGS_FIELDS,
+    contact_header,
+    header,
+    history_header,
+    setting_label,
+    sheet_name,
+    word,
+)
 from ..values import to_serial
 from .context import VALIDATION_EXTRA_ROWS, Context
 from .model import Page, SheetDesign, Validation
@@ -24,11 +34,11 @@ def contacts(cx: Context) -> SheetDesign:
     sh = SheetDesign("contacts", sheet_name("contacts", lang), VALIDATION_EXTRA_ROWS + 1,
                      GRID_COLS, freeze=(1, 0), filter=(VALIDATION_EXTRA_ROWS,
                                                        len(CONTACT_COLUMNS) - 1))
-    for c, (key, fr, en) in enumerate(CONTACT_COLUMNS):
-        sh.put(0, c, fr if lang == "fr" else en, "header")
+    for c, key in enumerate(CONTACT_COLUMNS):
+        sh.put(0, c, contact_header(key, lang), "header")
         sh.width(c, c, CONTACT_WIDTHS[key], CONTACT_LOOKS.get(key))
     sh.heights[0] = 30
-    keys = [k for k, _, _ in CONTACT_COLUMNS]
+    keys = list(CONTACT_COLUMNS)
     for key, name, strict in (("reply", "reply", True), ("axis", "axis", False)):
         values = L.list_values(name, lang)
         sh.validations.append(Validation(
@@ -40,7 +50,7 @@ def contacts(cx: Context) -> SheetDesign:
 
 
 def contact_title(key: str, lang: str) -> str:
-    return next(fr if lang == "fr" else en for k, fr, en in CONTACT_COLUMNS if k == key)
+    return contact_header(key, lang)
 
 
 def settings(cx: Context) -> SheetDesign:
@@ -52,9 +62,9 @@ def settings(cx: Context) -> SheetDesign:
         "title": st.title, "artist": st.artist, "lang": lang, "country": st.country,
         "region": st.region, "template": st.template,
     }
-    for key, fr, en in SETTINGS_FIELDS:
+    for key in SETTINGS_FIELDS:
         r = L.SETTINGS_ROW[key] - 1
-        sh.put(r, 0, fr if lang == "fr" else en, "bold")
+        sh.put(r, 0, setting_label(key, lang), "bold")
         if key == "release":
             sh.put(r, 1, to_serial(st.release), "input_date")
             # Wrapped in its own wide column: the holiday table never hides it.
@@ -118,8 +128,8 @@ def history(cx: Context) -> SheetDesign:
     lang = cx.lang
     sh = SheetDesign("history", sheet_name("history", lang), GRID_ROWS, GRID_COLS,
                      freeze=(1, 0))
-    for c, (key, fr, en) in enumerate(HISTORY_COLUMNS):
-        sh.put(0, c, fr if lang == "fr" else en, "header",
+    for c, key in enumerate(HISTORY_COLUMNS):
+        sh.put(0, c, history_header(key, lang), "header",
                note=word("history_hint", lang) if c == 0 else None)
         look = {"date": "date", "axis": None, "kpi": None, "budget": "money",
                 "spent": "money"}.get(key, "int")
