@@ -17,10 +17,10 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from .labels import sheet_key, sheet_name
-from .layout import date_format
 from .store import Growth, Saved, SheetSpec
 from .updates import CellUpdate
 from .values import from_serial
+from .words.formats import sheet_date_format, sheet_money_format
 
 Value = str | float | dt.date | None
 
@@ -56,9 +56,9 @@ HEADER_FILL = "#1F3864"
 def looks(lang: str) -> dict[str, Look]:
     """The look of each style role (as new plans draw them)."""
     return {
-        "date": Look(number_format=date_format(lang)),
+        "date": Look(number_format=sheet_date_format(lang)),
         "int": Look(number_format="#,##0"),
-        "money": Look(number_format="#,##0 €" if lang == "fr" else "€#,##0"),
+        "money": Look(number_format=sheet_money_format(lang)),
         "pct": Look(number_format="0%"),
         "bold": Look(bold=True),
         "title": Look(bold=True, size=16, color=HEADER_FILL),

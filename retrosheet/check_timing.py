@@ -12,7 +12,7 @@ from collections.abc import Callable
 from itertools import pairwise
 from typing import TypeVar
 
-from .checker import CLOSED, Checker, axis_key, plural
+from .checker import CLOSED, Checker, axis_key
 from .effective import EffectivePlan
 from .kinds import (
     SHOW,
@@ -28,6 +28,7 @@ from .kinds import (
 )
 from .labels import Status, TaskType, Unit, axis_label
 from .model import RELEASE, Scheduled, Task
+from .words import formats, t
 from .workdays import WorkCalendar
 
 # Which steps must be done before each one (issue 10: masters → ISRC/UPC → distributor
@@ -39,9 +40,6 @@ REQUIRES: dict[Kind, tuple[Kind, ...]] = {
     Kind.PITCH: (Kind.S4A, Kind.UPLOAD, Kind.CODES, Kind.MASTERS),
     Kind.PRESAVE: (Kind.UPLOAD, Kind.CODES, Kind.MASTERS),
 }
-WEEKDAYS = (("lundi", "Monday"), ("mardi", "Tuesday"), ("mercredi", "Wednesday"),
-            ("jeudi", "Thursday"), ("vendredi", "Friday"), ("samedi", "Saturday"),
-            ("dimanche", "Sunday"))
 V = TypeVar("V")
 _STOP = frozenset({"le", "la", "les", "de", "des", "du", "a", "au", "aux", "et", "the", "to",
                    "of", "and", "for", "on", "in", "un", "une", "en", "sur", "with", "avec",
@@ -126,7 +124,7 @@ class Timing:
 
     def of(self, rid: str) -> str:
         """`de S010 ` when a rule counts from a release inside the plan, else nothing."""
-        return "" if rid == RELEASE else self.c.t(f"de {rid} ", f"of {rid} ")
+        return "" if rid == RELEASE else t("check.of_release", self.c.lang, id=rid)
 
     def open_tasks(self) -> list[Task]:
         return [t for t in self.live if t.status not in CLOSED
@@ -219,10 +217,10 @@ class Timing:
                 # Used since its creation (the release may have moved): the task is late,
                 # nothing says the release was too close when the plan was made.
                 c.add("late", task, "deadline", day=c.day(d),
-                      late=plural((c.today - d).days, "jour", "day", c.lang))
+                      late=c.days((c.today - d).days))
                 continue
             c.add("past_at_creation", task, "deadline", day=c.day(d), created=c.day(created),
-                  late=plural((created - d).days, "jour", "day", c.lang))
+                  late=c.days((created - d).days))
 
     def typed_dates(self) -> None:
         """Dates typed over the formulas: recompute puts the computed ones back."""
@@ -305,7 +303,7 @@ class Timing:
             key = "deadline" if task else ""
             if day.weekday() != 4:
                 c.add("release_not_friday", task, key, what=what, day=c.day(day),
-                      weekday=WEEKDAYS[day.weekday()][0 if c.lang == "fr" else 1])
+                      weekday=formats.weekday(day, c.lang))
             if day.month == 8:
                 c.add("august_release", task, key, what=what, day=c.day(day))
 
@@ -330,12 +328,8 @@ class Timing:
                 n = th.distribution_days_peak if peak else th.distribution_days
                 limit = r - dt.timedelta(days=n)
                 if d > limit:
-                    why = c.t(
-                        "l'envoi tombe en novembre–décembre, les distributeurs demandent "
-                        "5 semaines" if peak else "les distributeurs demandent 3 semaines "
-                        "pour que toutes les plateformes soient prêtes",
-                        "the upload falls in November–December, distributors need 5 weeks"
-                        if peak else "distributors need 3 weeks for every store to be ready")
+                    why = t("check.distribution_upload_late.why_peak" if peak
+                            else "check.distribution_upload_late.why", c.lang)
                     c.add("distribution_upload_late", task, "deadline", day=c.day(d), n=n,
                           of=self.of(rid), limit=c.day(limit), why=why)
 
@@ -351,7 +345,6 @@ class Timing:
         for kind in STEP_LABELS:
             for rid, tasks in self.by_release(kind).items():
                 latest[(rid, kind)] = max(tasks, key=self.d)
-        lab = 0 if c.lang == "fr" else 1
         for task in self.open_tasks():
             rid = self.release_of[task.id]
             for kind in sorted(self.kinds[task.id] & REQUIRES.keys(), key=lambda k: k.name):
@@ -359,9 +352,9 @@ class Timing:
                 late = [(q, y) for q, y in late if y is not task and self.d(y) > self.d(task)]
                 if late:
                     q, y = late[0]
-                    c.add("step_order", task, "deadline", step=STEP_LABELS[kind][lab],
-                          day=c.day(self.d(task)), other=y.id, other_step=STEP_LABELS[q][lab],
-                          other_day=c.day(self.d(y)))
+                    c.add("step_order", task, "deadline", step=t(STEP_LABELS[kind], c.lang),
+                          day=c.day(self.d(task)), other=y.id,
+                          other_step=t(STEP_LABELS[q], c.lang), other_day=c.day(self.d(y)))
                     break
 
     def rights(self) -> None:
@@ -379,8 +372,8 @@ class Timing:
                 continue
             before = first.get((self.release_of[task.id], is_mechanical(task)))
             if before is not None and self.d(task) > self.d(before):
-                what = c.t("pressage", "pressing") if is_mechanical(task) else c.t(
-                    "premier envoi aux radios ou TV", "first radio or TV send")
+                what = t("check.rights_late.pressing" if is_mechanical(task)
+                         else "check.rights_late.broadcast", c.lang)
                 c.add("rights_late", task, "deadline", day=c.day(self.d(task)),
                       first=before.id, what=what, first_day=c.day(self.d(before)))
 

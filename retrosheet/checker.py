@@ -12,6 +12,7 @@ from .kinds import fold
 from .labels import Axis, Status, normalize
 from .model import RELEASE, Contact, Plan, Task
 from .rules import RULE, Severity
+from .words import REFERENCE, formats, langs, t
 
 
 @dataclass(frozen=True)
@@ -33,7 +34,7 @@ class Finding:
         if self.sheet and self.cell:
             place = f"{self.sheet}!{self.cell}"
         elif self.sheet and self.row:
-            place = f"{self.sheet}, {'ligne' if self.lang == 'fr' else 'row'} {self.row}"
+            place = t("check.row", self.lang, sheet=self.sheet, row=self.row)
         else:
             place = self.cell or self.sheet or ""
         if self.task:
@@ -43,8 +44,7 @@ class Finding:
     def __str__(self) -> str:
         where = self.where
         head = f"{where} " if where else ""
-        colon = " :" if self.lang == "fr" else ":"  # French sets a space before the colon
-        return f"{head}{self.severity.label(self.lang)}{colon} {self.message}"
+        return head + formats.labelled(self.severity.label(self.lang), self.message, self.lang)
 
 
 # Social accounts go cold fast; press, radio and the rest work in longer waves. Work
@@ -97,20 +97,9 @@ DEFAULT_THRESHOLDS = Thresholds()
 CLOSED = (Status.DONE, Status.CANCELLED)
 
 
-def day_text(day: dt.date, lang: str) -> str:
-    return day.strftime("%d/%m/%Y") if lang == "fr" else day.isoformat()
-
-
-def num_text(x: float, lang: str) -> str:
-    if x == int(x):
-        return str(int(x))
-    text = f"{x:.2f}"
-    return text.replace(".", ",") if lang == "fr" else text
-
-
-def plural(n: int, fr: str, en: str, lang: str) -> str:
-    word = fr if lang == "fr" else en
-    return f"{n} {word}{'s' if n > 1 else ''}"
+def money_text(x: float, lang: str) -> str:
+    """`180 €`, `€112.50`: cents only when there are some."""
+    return formats.money(x, lang, 0 if x == int(x) else 2)
 
 
 @functools.lru_cache(maxsize=1024)  # a plan has a dozen axes, each on many rows
@@ -126,25 +115,27 @@ class Checker:
         self.plan = plan
         self.today = today
         self.th = thresholds
-        self.lang = "fr" if plan.settings.lang == "fr" else "en"
+        lang = plan.settings.lang
+        self.lang = lang if lang in langs() else REFERENCE
         self.release = plan.settings.release
         # (group, finding): group 0 plan-wide, 1 Planning rows, 2 Contacts rows.
         self.out: list[tuple[int, Finding]] = []
         # First task of each usable ID: what anchors can point to.
         self.index: dict[str, Task] = {}
-        for t in plan.tasks:
-            if t.id and t.id != RELEASE:
-                self.index.setdefault(t.id, t)
+        for task in plan.tasks:
+            if task.id and task.id != RELEASE:
+                self.index.setdefault(task.id, task)
 
     @property
     def found(self) -> bool:
         return bool(self.out)
 
-    def t(self, fr: str, en: str) -> str:
-        return fr if self.lang == "fr" else en
-
     def day(self, day: dt.date) -> str:
-        return day_text(day, self.lang)
+        return formats.date(day, self.lang)
+
+    def days(self, n: int) -> str:
+        """`3 jours`, `1 day`."""
+        return t("check.days", self.lang, n=n)
 
     def add(self, rule_id: str, task: Task | None = None, key: str = "",
             **params: object) -> None:

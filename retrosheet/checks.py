@@ -14,13 +14,14 @@ import datetime as dt
 from collections.abc import Iterable
 
 from .check_timing import timing
-from .checker import CLOSED, DEFAULT_THRESHOLDS, Checker, Finding, Thresholds, num_text
+from .checker import CLOSED, DEFAULT_THRESHOLDS, Checker, Finding, Thresholds, money_text
 from .effective import EffectivePlan, effective_of
 from .errors import PlanError
 from .followups import MAX_FOLLOWUPS, followup_id, parse_rule
 from .labels import Reply, TaskType
 from .model import RELEASE, Plan, Task
 from .rules import Severity
+from .words import formats, t
 
 __all__ = ["Finding", "Severity", "Thresholds", "check_plan", "has_errors"]
 
@@ -64,9 +65,9 @@ def failed(c: Checker, exc: PlanError) -> None:
     """No date could be computed though the structure is sound: the calendar (an unknown
     country or region) or an offset leading out of the calendar."""
     if exc.task is None:
-        c.add("bad_calendar", detail=exc.message)
+        c.add("bad_calendar", detail=exc.text(c.lang))
     else:
-        c.add("schedule_error", c.index.get(exc.task), "offset", detail=exc.message)
+        c.add("schedule_error", c.index.get(exc.task), "offset", detail=exc.text(c.lang))
 
 
 def structure(c: Checker, look_for_cycles: bool = True) -> None:
@@ -79,7 +80,7 @@ def structure(c: Checker, look_for_cycles: bool = True) -> None:
             c.add("reserved_id", task, "id")
         elif task.id in first:
             prev = first[task.id].source
-            also = c.t(f" (déjà ligne {prev.row})", f" (also row {prev.row})") if prev else ""
+            also = t("check.duplicate_id.also", c.lang, row=prev.row) if prev else ""
             c.add("duplicate_id", task, "id", id=task.id, also=also)
         else:
             first[task.id] = task
@@ -93,9 +94,9 @@ def structure(c: Checker, look_for_cycles: bool = True) -> None:
         if task.type is not TaskType.FOLLOWUP and task.followup:
             try:
                 parse_rule(task)
-            except PlanError as exc:
+            except PlanError:
                 c.add("bad_followup_rule", task, "followup", rule=task.followup.strip(),
-                      max=MAX_FOLLOWUPS, detail=exc.message)
+                      max=MAX_FOLLOWUPS)
     if look_for_cycles:
         cycles(c)
 
@@ -145,17 +146,17 @@ def content(c: Checker) -> None:
         total_spent += spent or 0
         if budget is not None and spent is not None and spent > budget:
             over = spent - budget
-            # French puts a space before %; no percentage of a zero budget.
-            pct = (f" (+{round(100 * over / budget)}{' %' if lg == 'fr' else '%'})"
-                   if budget > 0 else "")
-            c.add("over_budget", task, "spent", spent=num_text(spent, lg),
-                  budget=num_text(budget, lg), over=num_text(over, lg), pct=pct)
+            # No percentage of a zero budget.
+            pct = f" (+{formats.percent(over / budget, lg)})" if budget > 0 else ""
+            c.add("over_budget", task, "spent", spent=money_text(spent, lg),
+                  budget=money_text(budget, lg), over=money_text(over, lg), pct=pct)
         orphan(c, task)
     # Over budget overall even when each row looks fine (spend typed on unbudgeted rows).
     budgeted = sum(1 for t in c.plan.tasks if t.budget)
     if budgeted > 1 and total_spent > total_budget:
-        c.add("total_over_budget", spent=num_text(total_spent, lg),
-              budget=num_text(total_budget, lg), over=num_text(total_spent - total_budget, lg))
+        c.add("total_over_budget", spent=money_text(total_spent, lg),
+              budget=money_text(total_budget, lg),
+              over=money_text(total_spent - total_budget, lg))
 
 
 def orphan(c: Checker, task: Task) -> None:
@@ -174,8 +175,8 @@ def orphan(c: Checker, task: Task) -> None:
     wanted = {followup_id(parent.id, n) for n in range(1, count + 1)}
     if task.id in generated and task.id not in wanted:
         text = parent.followup.strip()
-        why = c.t(f"{f'« {text} »' if text else 'a été effacée'} n'en demande plus",
-                  f"{repr(text) + ' no longer asks for it' if text else 'was removed'}")
+        why = (t("check.orphan_followup.changed", c.lang, rule=text) if text
+               else t("check.orphan_followup.removed", c.lang))
         c.add("orphan_followup", task, "id", parent=parent.id, why=why)
 
 

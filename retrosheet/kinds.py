@@ -36,14 +36,14 @@ class Kind(Enum):
     AFTER_EVENT = "after an event"
 
 
-# Labels of the order-of-steps rule, in the plan's language.
-STEP_LABELS: Final[dict[Kind, tuple[str, str]]] = {
-    Kind.MASTERS: ("masters", "masters"),
-    Kind.CODES: ("codes ISRC/UPC", "ISRC/UPC codes"),
-    Kind.UPLOAD: ("envoi au distributeur", "distributor upload"),
-    Kind.S4A: ("vérification dans Spotify for Artists", "Spotify for Artists check"),
-    Kind.PITCH: ("pitch éditorial", "editorial pitch"),
-    Kind.PRESAVE: ("pré-save", "pre-save"),
+# The steps of the order-of-steps rule: the catalogue id of each one's name.
+STEP_LABELS: Final[dict[Kind, str]] = {
+    Kind.MASTERS: "check.step.masters",
+    Kind.CODES: "check.step.codes",
+    Kind.UPLOAD: "check.step.upload",
+    Kind.S4A: "check.step.s4a",
+    Kind.PITCH: "check.step.pitch",
+    Kind.PRESAVE: "check.step.presave",
 }
 
 _COMBINING = re.compile("[\u0300-\u036f]")

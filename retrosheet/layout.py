@@ -13,6 +13,7 @@ from typing import Final
 from .labels import PLANNING_KEYS, SETTINGS_FIELDS, Axis, Reply, Status, TaskType, Unit
 from .model import RELEASE, Scheduled, Settings
 from .values import column_letter
+from .words import t
 
 # Planning: one column per key, in the contract's order, then the week strip.
 COL: Final[dict[str, int]] = {k: i for i, k in enumerate(PLANNING_KEYS)}
@@ -41,14 +42,6 @@ DAYS_OFF_FIRST_ROW: Final = 3
 DAYS_OFF_LAST_ROW: Final = 400
 LISTS_FIRST_COL: Final = 7  # column H onwards: the lists behind dropdowns
 LISTS: Final = ("status", "axis", "unit", "type", "reply")
-
-
-def date_format(lang: str) -> str:
-    return "dd/mm/yyyy" if lang == "fr" else "yyyy-mm-dd"
-
-
-def week_format(lang: str) -> str:
-    return "dd/mm" if lang == "fr" else "mm-dd"
 
 
 OFFSET_FORMAT: Final = '"J+"0;"J-"0;"J"'
@@ -170,6 +163,6 @@ def days_off_rows(settings: Settings, lang: str) -> list[tuple[dt.date, str]]:
     years = range(settings.release.year + HOLIDAY_YEARS[0],
                   settings.release.year + HOLIDAY_YEARS[1] + 1)
     out = sorted(calendar_for(settings).holidays(years, lang).items())
-    label = "Congé" if lang == "fr" else "Day off"
+    label = t("design.day_off", lang)
     out += [(d, label) for d in sorted(settings.days_off)]
     return out[:DAYS_OFF_LAST_ROW - DAYS_OFF_FIRST_ROW + 1]

@@ -5,10 +5,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .checker import plural
 from .monday import State
 from .render import day, money, pct, task_text
 from .report import Report
+
+
+def plural(n: int, fr: str, en: str, lang: str) -> str:
+    word = fr if lang == "fr" else en
+    return f"{n} {word}{'s' if n > 1 else ''}"
 
 WORDS: dict[str, tuple[str, str]] = {
     "summary": ("Le point du lundi", "Monday summary"),

@@ -175,7 +175,8 @@ FRENCH = {
     "typed_non_working_day":
         "date saisie à la main 24/04/2027 : jour non travaillé (le calcul donne 26/04/2027)",
     "no_owner": "aucun responsable",
-    "over_budget": "dépensé 180 € pour un budget de 150 € : 30 € de plus (+20 %)",
+    "over_budget": "dépensé 180\u202f€ pour un budget de 150\u202f€ : 30\u202f€ de plus "
+                   "(+20\u202f%)",
     "axis_silent":
         "axe TV muet 26 jours, du 23/04/2027 (T070) au 19/05/2027 (seuil 21 jours)",
     "typed_date_replaced":
@@ -234,6 +235,34 @@ def test_finding_without_cell_names_the_row_or_the_task() -> None:
     assert str(Finding(Severity.WARNING, "no_owner", "aucun responsable", "T1", "Planning",
                        None, 7)) == "Planning, ligne 7 (T1) attention : aucun responsable"
     assert str(Finding(Severity.INFO, "x", "m", "T1", lang="en")) == "T1 info: m"
+    assert str(Finding(Severity.WARNING, "no_owner", "no owner", "T1", "Planning", None, 7,
+                       lang="en")) == "Planning, row 7 (T1) warning: no owner"
+
+
+@pytest.mark.parametrize(("lang", "changed", "removed", "money"), [
+    ("fr", "relance générée pour T1, dont la règle « +7 » n'en demande plus",
+     "relance générée pour T1, dont la règle a été effacée",
+     "dépensé 2\u202f500\u202f€ pour un budget de 1\u202f500\u202f€ : 1\u202f000\u202f€ de plus "
+     "(+67\u202f%)"),
+    ("en", "follow-up generated for T1, whose rule '+7' no longer asks for it",
+     "follow-up generated for T1, whose rule was removed",
+     "spent €2,500 against a budget of €1,500: €1,000 over (+67%)"),
+])
+def test_pieces_of_findings_in_each_language(lang: str, changed: str, removed: str,
+                                             money: str) -> None:
+    """Leftover follow-ups (rule changed, rule removed) and money, in the plan's language."""
+    tasks = [Task("T1", "Mailing radios", owner="A", offset=-30, followup="+7"),
+             Task("R1-1", "Relance 1", FOLLOWUP, owner="A", anchors=("T1",), offset=7,
+                  parent="T1"),
+             Task("R1-2", "Relance 2", FOLLOWUP, owner="A", anchors=("T1",), offset=14,
+                  parent="T1"),
+             Task("T2", "Pub", owner="A", offset=-3, budget=1500, spent=2500)]
+    found = check_plan(plan_of(tasks, lang, created=None), J)
+    assert [f.message for f in found if f.code in ("orphan_followup", "over_budget")] == [
+        changed, money]
+    tasks[0].followup = ""
+    found = check_plan(plan_of(tasks, lang, created=None), J)
+    assert [f.message for f in found if f.code == "orphan_followup"] == [removed, removed]
     assert str(Finding(Severity.ERROR, "x", "m", lang="en")) == "error: m"
 
 
@@ -405,6 +434,8 @@ def test_structural_errors_are_all_listed_without_raising() -> None:
     assert found[0].message == "duplicate ID T010 (also row 2)"
     assert found[3].message == "anchors form a cycle: T030 → T040 → T030"
     assert found[4].message == "unknown anchor T999: no task has that ID"
+    assert found[5].message == (
+        "follow-up rule “every week” is invalid: write +14 or +7 x2 (at most 10 follow-ups)")
     assert [f.severity for f in found[:-1]] == [Severity.ERROR] * 11
 
 
@@ -487,7 +518,7 @@ def test_over_budget_decimals_in_french() -> None:
     tasks = [Task("T1", "Pub", owner="A", offset=-3, budget=100, spent=112.5)]
     found = check_plan(plan_of(tasks, created=None), J)
     assert [f.message for f in found] == [
-        "dépensé 112,50 € pour un budget de 100 € : 12,50 € de plus (+12 %)"]
+        "dépensé 112,50\u202f€ pour un budget de 100\u202f€ : 12,50\u202f€ de plus (+12\u202f%)"]
     tasks[0].budget = 0
     assert check_plan(plan_of(tasks, "en", created=None), J)[0].message == (
         "spent €112.50 against a budget of €0: €112.50 over")

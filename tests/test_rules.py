@@ -7,7 +7,6 @@ J = Friday 14 May 2027 (Ascension 6 May, 8 May a Saturday, Whit Monday 17 May).
 from __future__ import annotations
 
 import datetime as dt
-import string
 from pathlib import Path
 
 import pytest
@@ -17,6 +16,7 @@ from retrosheet.kinds import Kind, kinds_of
 from retrosheet.labels import Status, TaskType, Unit
 from retrosheet.model import Plan, Settings, Source, Task
 from retrosheet.rules import RULE, RULES, Severity, rules_markdown
+from retrosheet.words import catalogue, fields, langs
 
 ROOT = Path(__file__).resolve().parents[1]
 D = dt.date
@@ -56,10 +56,19 @@ def test_docs_page_is_the_table() -> None:
 def test_every_rule_is_complete_and_its_placeholders_match() -> None:
     assert len({r.id for r in RULES}) == len(RULES)
     for r in RULES:
-        assert all(r.looks_at) and all(r.condition) and r.source, r.id
-        names = [{n for _, n, _, _ in string.Formatter().parse(m) if n} for m in r.message]
-        # Each language may say less (English passes a detail through) but never invent.
-        assert names[1] <= names[0] | {"detail"}, r.id
+        assert r.source, r.id
+        for lang in langs():
+            assert r.looks_at(lang) and r.condition(lang) and r.message(lang), (r.id, lang)
+        # Every language fills the same placeholders (the catalogue refuses any other).
+        assert fields(r.message("en")) == fields(r.message("fr")), r.id
+    # No word of the check area is left unused by the rules (or the hooks' pieces).
+    rule_ids = {f"check.{r.id}.{part}" for r in RULES
+                for part in ("looks_at", "condition", "message")}
+    source = "".join((ROOT / "retrosheet" / f).read_text(encoding="utf-8")
+                     for f in ("checks.py", "checker.py", "check_timing.py", "kinds.py"))
+    unused = {k for k in catalogue("fr") if k.startswith("check.")
+              and k not in rule_ids and f'"{k}"' not in source}
+    assert unused == set()
 
 
 def test_every_code_the_checks_emit_has_a_row() -> None:
@@ -180,7 +189,14 @@ def test_a_release_on_a_wednesday() -> None:
     result = check_plan(plan(task("T1", "Publier le clip", "Clip"), release=wednesday),
                         D(2027, 1, 4))
     assert [(f.code, f.severity) for f in result] == [("release_not_friday", Severity.WARNING)]
-    assert "mercredi" in result[0].message
+    assert result[0].message == (
+        "sortie J le 12/05/2027 (mercredi) : les plateformes sortent le vendredi "
+        "(New Music Friday, classements de la semaine)")
+    english = check_plan(plan(task("T1", "Publish the video", "Clip"), release=wednesday,
+                              lang="en"), D(2027, 1, 4))
+    assert [f.message for f in english] == [
+        "release J on 2027-05-12 (Wednesday): platforms release on Fridays (New Music "
+        "Friday, weekly charts)"]
     # A concert plan's J is the show: a Saturday is right.
     show = plan(Task("T0", "Concert", TaskType.MILESTONE, "Concerts", duration=None),
                 release=D(2027, 5, 15))
@@ -258,7 +274,7 @@ def test_total_budget() -> None:
     result = check_plan(p, D(2027, 1, 4))
     assert [(f.code, f.task) for f in result] == [("total_over_budget", None)]
     assert result[0].message == (
-        "budget total dépassé : 210 € dépensés pour 150 € budgétés, 60 € de plus")
+        "budget total dépassé : 210\u202f€ dépensés pour 150\u202f€ budgétés, 60\u202f€ de plus")
 
 
 def test_done_and_cancelled_tasks_are_left_alone() -> None:

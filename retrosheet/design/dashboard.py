@@ -16,6 +16,7 @@ from ..report import Report, Result, build_report
 from ..results import by_indicator, counted, is_cumulative
 from ..schedule import calendar_for
 from ..values import to_serial
+from ..words import t
 from .context import DONE_OR_CANCELLED, VALIDATION_EXTRA_ROWS, Context
 from .model import Chart, Page, Rule, Series, SheetDesign
 from .sheets import GRID_COLS, GRID_ROWS
@@ -26,17 +27,14 @@ WEEK_END = "(TODAY()-WEEKDAY(TODAY(),3)+6)"
 
 
 def _words(lang: str) -> dict[str, str]:
-    fr = lang == "fr"
-    return {
-        "due_week": "À faire cette semaine" if fr else "Due this week",
-        "indicators": "Résultats par indicateur" if fr else "Results per indicator",
-        "indicator": "Indicateur" if fr else "Indicator",
-        "measured_on": "Mesuré le" if fr else "Measured on",
-        "left": "Reste" if fr else "Left",
-        "more": "autres" if fr else "more",
-        "reached_chart": "Objectif atteint par indicateur" if fr else
-                         "Objective reached per indicator",
-    }
+    """The Dashboard's own words (catalogue ids `design.dashboard.*`)."""
+    return {k: t(f"design.dashboard.{k}", lang) for k in (
+        "due_week", "indicators", "indicator", "measured_on", "left", "more", "reached_chart")}
+
+
+def _not(st: str, statuses: tuple[Status, ...]) -> str:
+    """COUNTIFS criteria: `st` is none of `statuses`, in any language's label."""
+    return ",".join(f'{st},"<>{x}"' for s in statuses for x in s.every())
 
 
 def dashboard(cx: Context) -> SheetDesign:
@@ -49,8 +47,8 @@ def dashboard(cx: Context) -> SheetDesign:
     last = len(cx.rows) + 1 + VALIDATION_EXTRA_ROWS
     col = {k: f"{p}!${v}$2:${v}${last}" for k, v in L.LETTER.items()}
     st = col["status"]
-    open_ = ",".join(f'{st},"<>{s.label(lg)}"' for s in DONE_OR_CANCELLED for lg in ("fr", "en"))
-    live = ",".join(f'{st},"<>{Status.CANCELLED.label(lg)}"' for lg in ("fr", "en"))
+    open_ = _not(st, DONE_OR_CANCELLED)
+    live = _not(st, (Status.CANCELLED,))
     k = col["deadline"]
 
     sh.put(0, 0, word("dashboard_title", lang), "title")
@@ -195,7 +193,7 @@ def _due_list(cx: Context, sh: SheetDesign, top: int, col: dict[str, str], k: st
     st, rng = col["status"], k
     p = k.split("!", 1)[0]
     keep = "*".join([f"({rng}>=TODAY())", f"({rng}<={WEEK_END})"] + [
-        f'({st}<>"{s.label(lg)}")' for s in DONE_OR_CANCELLED for lg in ("fr", "en")])
+        f'({st}<>"{x}")' for s in DONE_OR_CANCELLED for x in s.every()])
     # Ordered by deadline, then row: deadline × 10^5 + row, the row read back with MOD.
     order = f"{rng}*100000+ROW({rng})"
     for i in range(DUE_ROWS):
@@ -214,8 +212,7 @@ def _due_list(cx: Context, sh: SheetDesign, top: int, col: dict[str, str], k: st
             sh.put(r, c, None, look, formula=f'=IF({h}="","",INDEX({p}!${letter}:${letter},{h}))',
                    cached=value)
     more = top + 2 + DUE_ROWS
-    total = f'COUNTIFS({k},">="&TODAY(),{k},"<="&{WEEK_END},' + ",".join(
-        f'{st},"<>{s.label(lg)}"' for s in DONE_OR_CANCELLED for lg in ("fr", "en")) + ")"
+    total = f'COUNTIFS({k},">="&TODAY(),{k},"<="&{WEEK_END},{_not(st, DONE_OR_CANCELLED)})'
     extra = max(0, len(due) - DUE_ROWS)
     sh.put(more, 0, None, "note", formula=f'=IF({total}>{DUE_ROWS},"+"&({total}-{DUE_ROWS})&" '
                                           f'{ws["more"]}","")',

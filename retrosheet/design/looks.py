@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Final
 
 from .. import layout as L
+from ..words import catalogue
+from ..words.formats import sheet_date_format, sheet_money_format
 from .model import Look
 
 HEADER_FILL: Final = "#1F3864"
@@ -20,26 +22,22 @@ HELP_FONT: Final = "#595959"
 WHITE: Final = "#FFFFFF"
 
 
-def money_format(lang: str) -> str:
-    """`1 500 €` in French, `€1,500` in English (separators follow the reader's locale)."""
-    return '#,##0" €"' if lang == "fr" else '"€"#,##0'
-
-
 def task_offset_format(lang: str) -> str:
     """An offset from another task reads "+7 j", not "J+7": J is the release day."""
-    day = "j" if lang == "fr" else "d"
+    day = catalogue(lang)["fmt.day_letter"]
     return f'+0" {day}";-0" {day}";0" {day}"'
 
 
 def looks(lang: str) -> dict[str, Look]:
-    dfmt = L.date_format(lang)
+    dfmt = sheet_date_format(lang)
     return {
         "header": Look(bold=True, color=WHITE, fill=HEADER_FILL, border=True, wrap=True,
                        middle=True),
         "header_num": Look(bold=True, color=WHITE, fill=HEADER_FILL, border=True, wrap=True,
                            middle=True, align="right"),
         "week": Look(bold=True, size=8, color=WHITE, fill=HEADER_FILL, align="center",
-                     rotation=90, number_format=L.week_format(lang), number_kind="DATE"),
+                     rotation=90, number_format=sheet_date_format(lang, short=True),
+                     number_kind="DATE"),
         "title": Look(bold=True, size=16, color=HEADER_FILL),
         "bold": Look(bold=True),
         "section": Look(bold=True, size=12, color=HEADER_FILL),
@@ -52,7 +50,9 @@ def looks(lang: str) -> dict[str, Look]:
         "offset": Look(align="center", top=True, number_format=L.OFFSET_FORMAT),
         "task_offset": Look(number_format=task_offset_format(lang)),
         "int": Look(top=True, number_format="#,##0"),
-        "money": Look(top=True, number_format=money_format(lang), number_kind="CURRENCY"),
+        # `1 500 €` in French, `€1,500` in English (separators follow the reader's locale).
+        "money": Look(top=True, number_format=sheet_money_format(lang),
+                      number_kind="CURRENCY"),
         "pct": Look(top=True, number_format="0%", number_kind="PERCENT"),
         "input": Look(fill=INPUT_FILL, border=True),
         "input_date": Look(bold=True, fill=INPUT_FILL, border=True, align="center",

@@ -8,6 +8,7 @@ from .. import layout as L
 from ..labels import PLANNING_KEYS, Status, axis_label, header, sheet_name
 from ..model import Task
 from ..values import column_letter, to_serial
+from ..words import t
 from .context import DONE_OR_CANCELLED, VALIDATION_EXTRA_ROWS, Context, or_equals
 from .model import Page, Rule, SheetDesign, Validation
 
@@ -156,8 +157,8 @@ def _validations(cx: Context, sh: SheetDesign, n: int) -> None:
         sh.validations.append(Validation(
             1, last, C[key], "list", header(key, lang), ", ".join(values),
             source=cx.refs.list_range(name, len(values)), strict=strict))
-    days = " jours" if lang == "fr" else " days"
     sh.validations.append(Validation(1, last, C["offset"], "whole", header("offset", lang),
-                                     "-3650 … 3650" + days, low=-3650, high=3650))
+                                     t("design.offset_range", lang, low=-3650, high=3650),
+                                     low=-3650, high=3650))
     sh.validations.append(Validation(1, last, C["duration"], "whole",
                                      header("duration", lang), "1 … 366", low=1, high=366))
