@@ -59,6 +59,13 @@ class Timing:
         self.nominal = self._nominal()
         self.release_of = self._releases()
         self.kinds = {t.id: kinds_of(t) for t in self.live}
+        # Each hook walks these lists: made once, in plan order, not once a hook.
+        self._by_kind: dict[Kind, list[Task]] = defaultdict(list)
+        for task in self.live:
+            for kind in self.kinds[task.id]:
+                self._by_kind[kind].append(task)
+        self._open = [x for x in self.live if x.status not in CLOSED
+                      and x.type is not TaskType.FOLLOWUP]
 
     def run(self) -> None:
         for hook in (self.duplicates, self.after_release, self.after_event, self.followups,
@@ -127,11 +134,10 @@ class Timing:
         return "" if rid == RELEASE else t("check.of_release", self.c.lang, id=rid)
 
     def open_tasks(self) -> list[Task]:
-        return [t for t in self.live if t.status not in CLOSED
-                and t.type is not TaskType.FOLLOWUP]
+        return list(self._open)
 
     def of_kind(self, kind: Kind) -> list[Task]:
-        return [t for t in self.live if kind in self.kinds[t.id]]
+        return list(self._by_kind.get(kind, ()))
 
     # ------------------------------------------------------------- redundancy
 

@@ -12,7 +12,7 @@ import datetime as dt
 import os
 import shutil
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -105,11 +105,12 @@ def _sheet(plan: str) -> str | None:
         raise _fail(exc) from exc
 
 
-def _write_text(text: str, output: str | None, plans: list[str]) -> None:
-    if output in (None, "-"):
-        click.echo(text, nl=False)
-    else:
-        _write_file(text.encode("utf-8"), str(output), plans)
+def _write_text(text: str | Iterable[str], output: str | None, plans: list[str]) -> None:
+    pieces = [text] if isinstance(text, str) else text  # a big report: written as made
+    if output not in (None, "-"):
+        return _write_file((p.encode("utf-8") for p in pieces), str(output), plans)
+    for piece in pieces:
+        click.echo(piece, nl=False)
 
 
 def _is_sheet(spec: str) -> bool:
@@ -119,7 +120,7 @@ def _is_sheet(spec: str) -> bool:
         return False  # a malformed address: read_all lists it as unreadable
 
 
-def _write_file(data: bytes, output: str, plans: list[str]) -> None:
+def _write_file(data: bytes | Iterable[bytes], output: str, plans: list[str]) -> None:
     """An output file: atomic, never over a plan being read or another workbook."""
     from .xlsx.safe import write_output
 
@@ -519,15 +520,15 @@ def report_cmd(plans: tuple[str, ...], as_of: str | None, fmt: str, output: str 
 
 
 def _render(rep: Any, fmt: str, output: str | None, text_module: str,
-            html_module: str) -> str:
+            html_module: str) -> str | Iterator[str]:
     """A report (one plan's or the label's) in `fmt`; the renderers are imported by name
     so that only the one asked for is loaded."""
     import importlib
 
     if fmt == "json":
-        from .report_json import json_text
+        from .report_json import json_chunks
 
-        return json_text(rep.to_dict())
+        return json_chunks(rep.to_dict())
     if fmt == "html":
         return str(importlib.import_module(f"retrosheet.{html_module}").to_html(rep))
     module = importlib.import_module(f"retrosheet.{text_module}")

@@ -22,7 +22,9 @@ class Msg:
     params: Mapping[str, Any] = field(default_factory=dict)
 
     def text(self, lang: str) -> str:
-        return t(self.key, lang, **self.params)
+        # A value may be a message itself (why a server refused): said in the same language.
+        return t(self.key, lang, **{k: v.text(lang) if isinstance(v, Msg) else v
+                                    for k, v in self.params.items()})
 
 
 def msg(key: str, /, **params: Any) -> Msg:

@@ -125,13 +125,14 @@ def parse_tasks(grid: Grid, table: Table, date1904: bool = False, *, typed: bool
     tasks: list[Task] = []
     collect = problems is not None  # the caller gathers them with its own
     problems = [] if problems is None else problems
+    choices: _Choices = {}  # a plan's dropdowns hold a few distinct texts: read each once
     for r in range(table.header_row + 1, len(grid)):
         row = grid[r]
         if all(is_blank(v) for v in row):
             continue
         src = Source(table.sheet, r + 1, letters)
         try:
-            tasks.append(_parse_row(row, table, src, date1904, problems, typed, lang))
+            tasks.append(_parse_row(row, table, src, date1904, problems, typed, lang, choices))
         except PlanError as exc:
             problems.append(exc)
     if not collect:
@@ -144,6 +145,8 @@ def _blank(v: Any) -> bool:
 
 
 def _text(v: Any) -> str:
+    if type(v) is str:  # the common case, and what the lines below make of it
+        return v.strip()
     if _blank(v):
         return ""
     if isinstance(v, float) and v.is_integer():
@@ -169,9 +172,27 @@ def _say(lang: str, fr: str, en: str) -> str:
     return fr if lang == "fr" else en
 
 
+# (column key, the cell's text) → the member read, or the problem's text
+_Choices = dict[tuple[str, str], "Labeled | str | None"]
+
+
+def _choose(key: str, enum: type[E], raw: Any, typed: bool) -> E | str | None:
+    """A dropdown value in either language, or the text of the error listing the choices
+    (None: blank)."""
+    if _blank(raw):
+        return None
+    member = enum.parse(raw)
+    if typed and isinstance(member, enum) and not _sheet_agrees(key, str(raw), member):
+        member = None  # an alias the sheet's own formulas read otherwise
+    if not isinstance(member, enum):
+        return (f"{key} {raw!r} is not one of "
+                + ", ".join(enum.labels("fr") + enum.labels("en")))
+    return member
+
+
 def _parse_row(row: Sequence[Any], table: Table, src: Source, date1904: bool,
                problems: list[RetrosheetError], typed: bool = False,
-               lang: str = "fr") -> Task:
+               lang: str = "fr", choices: _Choices | None = None) -> Task:
     n = len(row)
     # One lookup per column, not one per access: this runs for every row of big plans.
     cell = {k: (row[i] if i < n else None) for k, i in table.columns.items()}
@@ -188,7 +209,7 @@ def _parse_row(row: Sequence[Any], table: Table, src: Source, date1904: bool,
         raise RowLost(lost.message, sheet=lost.sheet, cell=lost.cell, task=lost.task)
     if typed:
         for key, raw in cell.items():
-            if isinstance(raw, str) and ERROR_VALUE.fullmatch(raw.strip()):
+            if isinstance(raw, str) and "#" in raw and ERROR_VALUE.fullmatch(raw.strip()):
                 problems.append(fail(key, _say(
                     lang, f"la cellule affiche l'erreur {raw.strip()} : corrigez-la",
                     f"the cell shows the error {raw.strip()}: fix it")))
@@ -211,19 +232,21 @@ def _parse_row(row: Sequence[Any], table: Table, src: Source, date1904: bool,
                     "it; type a number (-28)")))
                 cell[key] = None
 
+    seen = {} if choices is None else choices
+
     def choice(key: str, enum: type[E]) -> E | None:
         """A dropdown value in either language, or an error listing the choices."""
         raw = get(key)
-        if _blank(raw):
+        if type(raw) is str:
+            if (key, raw) not in seen:
+                seen[key, raw] = _choose(key, enum, raw, typed)
+            member = seen[key, raw]
+        else:  # a number or a date: rare here, and -0.0 == 0.0 would share a message
+            member = _choose(key, enum, raw, typed)
+        if isinstance(member, str):
+            problems.append(fail(key, member))
             return None
-        member = enum.parse(raw)
-        if typed and isinstance(member, enum) and not _sheet_agrees(key, str(raw), member):
-            member = None  # an alias the sheet's own formulas read otherwise
-        if not isinstance(member, enum):
-            problems.append(fail(key, f"{key} {raw!r} is not one of "
-                                 + ", ".join(enum.labels("fr") + enum.labels("en"))))
-            return None
-        return member
+        return member  # type: ignore[return-value]  # read for this key's enum
 
     task.type = choice("type", TaskType) or TaskType.TASK
 

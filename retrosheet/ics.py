@@ -12,11 +12,13 @@ import datetime as dt
 import hashlib
 from typing import TYPE_CHECKING
 
-from .errors import RetrosheetError
-from .labels import Status, TaskType, axis_label, normalize
+from .errors import RetrosheetError, msg
+from .labels import Status, TaskType, axis_label, header, normalize
 from .model import Member, Plan, Scheduled, Settings, Task
 from .owners import owner_tasks
 from .values import one_line
+from .words import formats as fmt
+from .words import t
 
 if TYPE_CHECKING:
     from icalendar import Alarm, Event, vCalAddress
@@ -25,34 +27,6 @@ PRODID = "-//retrosheet//retrosheet//EN"
 UID_DOMAIN = "retrosheet"
 # SEQUENCE counts minutes from this instant: each export supersedes the previous one.
 _SEQUENCE_EPOCH = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
-
-_W: dict[str, tuple[str, str]] = {
-    "axis": ("Axe", "Axis"),
-    "owner": ("Responsable", "Owner"),
-    "platform": ("Plateforme", "Platform"),
-    "status": ("Statut", "Status"),
-    "deadline": ("Échéance", "Deadline"),
-    "start": ("Début", "Start"),
-    "followup_of": ("Relance de", "Follow-up of"),
-    "notes": ("Notes", "Notes"),
-    "tomorrow": ("Demain", "Tomorrow"),
-    "starts_tomorrow": ("Commence demain", "Starts tomorrow"),
-    "due_tomorrow": ("Échéance demain", "Due tomorrow"),
-}
-
-
-def _w(key: str, lang: str) -> str:
-    fr, en = _W[key]
-    return fr if lang == "fr" else en
-
-
-def _colon(lang: str) -> str:
-    return " : " if lang == "fr" else ": "
-
-
-def _day(d: dt.date, lang: str) -> str:
-    return d.strftime("%d/%m/%Y" if lang == "fr" else "%Y-%m-%d")
-
 
 def j_label(day: dt.date, release: dt.date) -> str:
     """`J-28`, `J`, `J+7`: a date relative to the release day."""
@@ -123,30 +97,33 @@ def _address(m: Member) -> vCalAddress:
 
 def _description(task: Task, d: Scheduled, settings: Settings) -> str:
     lang = settings.lang
-    c = _colon(lang)
     status = task.status or Status.TODO
+
+    def line(key: str, value: str) -> str:
+        return fmt.labelled(header(key, lang), value, lang)
+
     lines = []
     if task.axis:
-        lines.append(f"{_w('axis', lang)}{c}{axis_label(task.axis, lang)}")
+        lines.append(line("axis", axis_label(task.axis, lang)))
     if task.owner:
         member = find_member(settings.team, task.owner)
         who = task.owner.strip()
         if member is not None and member.name.strip() and \
                 member.name.strip().casefold() != who.casefold():
             who = f"{who} ({member.name.strip()})"  # a role held by a named member
-        lines.append(f"{_w('owner', lang)}{c}{who}")
+        lines.append(line("owner", who))
     if task.platform:
-        lines.append(f"{_w('platform', lang)}{c}{task.platform}")
-    lines.append(f"{_w('status', lang)}{c}{status.label(lang)}")
+        lines.append(line("platform", task.platform))
+    lines.append(line("status", status.label(lang)))
     if d.start != d.deadline:
-        lines.append(f"{_w('start', lang)}{c}{j_label(d.start, settings.release)} "
-                     f"({_day(d.start, lang)})")
-    lines.append(f"{_w('deadline', lang)}{c}{j_label(d.deadline, settings.release)} "
-                 f"({_day(d.deadline, lang)})")
+        lines.append(line("start", f"{j_label(d.start, settings.release)} "
+                                   f"({fmt.date(d.start, lang)})"))
+    lines.append(line("deadline", f"{j_label(d.deadline, settings.release)} "
+                                  f"({fmt.date(d.deadline, lang)})"))
     if task.type is TaskType.FOLLOWUP and task.parent:
-        lines.append(f"{_w('followup_of', lang)} {task.parent}")
+        lines.append(f"{t('ics.followup_of', lang)} {task.parent}")
     if task.notes.strip():
-        lines += ["", f"{_w('notes', lang)}{c}{task.notes.strip()}"]
+        lines += ["", line("notes", task.notes.strip())]
     return "\n".join(lines)
 
 
@@ -189,14 +166,14 @@ def _event(task: Task, d: Scheduled, settings: Settings, stamp: dt.datetime,
         attendee.params["ROLE"] = vText("REQ-PARTICIPANT")
         attendee.params["CUTYPE"] = vText("INDIVIDUAL")
         ev.add("attendee", attendee)
-    c = _colon(lang)
     if d.start == d.deadline:
-        ev.add_component(_alarm(f"{_w('tomorrow', lang)}{c}{summary}", -dt.timedelta(days=1)))
+        ev.add_component(_alarm(fmt.labelled(t("ics.tomorrow", lang), summary, lang),
+                                -dt.timedelta(days=1)))
     else:
-        ev.add_component(_alarm(f"{_w('starts_tomorrow', lang)}{c}{summary}",
+        ev.add_component(_alarm(fmt.labelled(t("ics.starts_tomorrow", lang), summary, lang),
                                 -dt.timedelta(days=1)))
         # DTEND is the day after the deadline: two days before it is the eve of the deadline.
-        ev.add_component(_alarm(f"{_w('due_tomorrow', lang)}{c}{summary}",
+        ev.add_component(_alarm(fmt.labelled(t("ics.due_tomorrow", lang), summary, lang),
                                 -dt.timedelta(days=2), related_end=True))
     return ev
 
@@ -204,7 +181,7 @@ def _event(task: Task, d: Scheduled, settings: Settings, stamp: dt.datetime,
 def calendar_name(settings: Settings) -> str:
     # A line break typed in the cell would end the calendar's name line: one line.
     name = " — ".join(x for x in (one_line(settings.title), one_line(settings.artist)) if x)
-    return name or f"retrosheet — {settings.template or 'plan'}"
+    return name or f"retrosheet — {settings.template or t('ics.plan', settings.lang)}"
 
 
 def plan_to_ics(
@@ -224,8 +201,7 @@ def plan_to_ics(
     try:
         from icalendar import Calendar
     except ImportError as exc:  # the "report" extra
-        raise RetrosheetError("calendar export needs the icalendar package: "
-                              "pip install 'retrosheet[report]'") from exc
+        raise RetrosheetError(msg("ics.needs_icalendar")) from exc
     st = plan.settings
     stamp = now.astimezone(dt.UTC).replace(microsecond=0)
     sequence = max(0, int((stamp - _SEQUENCE_EPOCH).total_seconds() // 60))
@@ -243,6 +219,6 @@ def plan_to_ics(
     organizer = plan_owner(st.team)
     ordered = sorted((t for t in tasks if t.status is not Status.CANCELLED),
                      key=lambda t: (dates[t.id].deadline, dates[t.id].start, t.id))
-    for t in ordered:
-        cal.add_component(_event(t, dates[t.id], st, stamp, sequence, organizer))
+    for task in ordered:
+        cal.add_component(_event(task, dates[task.id], st, stamp, sequence, organizer))
     return bytes(cal.to_ical())

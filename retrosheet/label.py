@@ -29,6 +29,8 @@ from .effective import effective
 from .labels import Labeled, Status
 from .model import Plan, Scheduled
 from .report import CLOSED, Report, TaskLine, build_report
+from .words import formats as fmt
+from .words import t
 
 LABEL_SCHEMA_VERSION = 1
 
@@ -186,14 +188,6 @@ def _shown_name(plans: list[Plan], person: str) -> str:
     return person
 
 
-def _say(lang: str, fr: str, en: str) -> str:
-    return fr if lang == "fr" else en
-
-
-def _day(d: dt.date, lang: str) -> str:
-    return d.strftime("%d/%m/%Y") if lang == "fr" else d.isoformat()
-
-
 def build_label_report(releases: list[Release], as_of: dt.date, *, lang: str = "fr",
                        owner: str | None = None,
                        thresholds: LabelThresholds | None = None,
@@ -244,23 +238,16 @@ def _release_clashes(releases: list[Release], th: LabelThresholds,
                 continue
             who = ", ".join(sorted(_shown_name([a.plan, b.plan], p) for p in shared)) or (
                 a.plan.settings.artist.strip())
-            when = _day(a.plan.settings.release, lang)
+            when = fmt.date(a.plan.settings.release, lang)
             if gap == 0:
-                out.append(Finding(Severity.ERROR, "label_same_release_day", _say(
-                    lang,
-                    f"« {a.title} » et « {b.title} » sortent le même jour ({when}) avec la "
-                    f"même équipe ({who}) : décalez l'une des deux",
-                    f"“{a.title}” and “{b.title}” are released the same day ({when}) by the "
-                    f"same team ({who}): move one of them"), lang=lang))
+                out.append(Finding(Severity.ERROR, "label_same_release_day", t(
+                    "report.label.same_release_day", lang, a=a.title, b=b.title, when=when,
+                    who=who), lang=lang))
             else:
-                out.append(Finding(Severity.WARNING, "label_close_releases", _say(
-                    lang,
-                    f"« {a.title} » ({when}) et « {b.title} » "
-                    f"({_day(b.plan.settings.release, lang)}) sortent à {gap} jour(s) "
-                    f"d'écart avec la même équipe ({who})",
-                    f"“{a.title}” ({when}) and “{b.title}” "
-                    f"({_day(b.plan.settings.release, lang)}) are released {gap} day(s) apart "
-                    f"by the same team ({who})"), lang=lang))
+                out.append(Finding(Severity.WARNING, "label_close_releases", t(
+                    "report.label.close_releases", lang, a=a.title, b=b.title, when=when,
+                    when_b=fmt.date(b.plan.settings.release, lang), n=gap, who=who),
+                    lang=lang))
     return out
 
 
@@ -288,14 +275,10 @@ def _overloads(releases: list[Release], as_of: dt.date, th: LabelThresholds,
             continue
         name = _shown_name([r.plan for r in releases], person)
         parts = ", ".join(f"{n} ({title})" for title, n in sorted(per_release.items()))
-        out.append(Finding(Severity.WARNING, "label_person_overloaded", _say(
-            lang,
-            f"{name} a {total} tâches la semaine du {_day(monday, lang)} sur "
-            f"{len(per_release)} sorties : {parts} (au-delà de "
-            f"{th.max_tasks_per_person_week})",
-            f"{name} has {total} tasks in the week of {_day(monday, lang)} across "
-            f"{len(per_release)} releases: {parts} (over {th.max_tasks_per_person_week})"),
-            lang=lang))
+        out.append(Finding(Severity.WARNING, "label_person_overloaded", t(
+            "report.label.person_overloaded", lang, name=name, total=total,
+            monday=fmt.date(monday, lang), n=len(per_release), parts=parts,
+            limit=th.max_tasks_per_person_week), lang=lang))
     return out
 
 
@@ -320,10 +303,7 @@ def _same_outlet(releases: list[Release], as_of: dt.date, lang: str) -> list[Fin
         outlet = next(iter(per_release.values()))[0]
         parts = ", ".join(f"{title} ({task})" for title, (_, task) in sorted(
             per_release.items()))
-        out.append(Finding(Severity.WARNING, "label_same_outlet_week", _say(
-            lang,
-            f"{outlet} est contacté pour {len(per_release)} sorties la semaine du "
-            f"{_day(monday, lang)} : {parts} ; espacez les envois",
-            f"{outlet} is contacted for {len(per_release)} releases in the week of "
-            f"{_day(monday, lang)}: {parts}; space the sends out"), lang=lang))
+        out.append(Finding(Severity.WARNING, "label_same_outlet_week", t(
+            "report.label.same_outlet_week", lang, outlet=outlet, n=len(per_release),
+            monday=fmt.date(monday, lang), parts=parts), lang=lang))
     return out

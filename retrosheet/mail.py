@@ -21,14 +21,16 @@ from pathlib import Path
 
 from .checks import Finding, check_plan
 from .effective import EffectivePlan, effective_of
-from .errors import RetrosheetError
+from .errors import Msg, RetrosheetError, msg
 from .history import PastMeasure
 from .ics import find_member, plan_owner
 from .labels import sheet_name, word
 from .model import Member, Plan
-from .render import day, to_text
+from .render import to_text
 from .report import Report, build_report
 from .values import one_line
+from .words import formats as fmt
+from .words import t
 
 DEFAULT_SENDER = "retrosheet@localhost"
 ENV_PREFIX = "RETROSHEET_SMTP_"
@@ -58,21 +60,20 @@ class SmtpConfig:
 
         host = get("HOST")
         if host is None:
-            raise RetrosheetError(f"{ENV_PREFIX}HOST is not set: give the SMTP server to "
-                                  "send the report through (e.g. smtp.example.com)")
+            raise RetrosheetError(msg("mail.no_host", var=f"{ENV_PREFIX}HOST"))
         port_text = get("PORT")
         port = 587
         if port_text is not None:
             if not port_text.isdigit() or not 0 < int(port_text) < 65536:
-                raise RetrosheetError(f"{ENV_PREFIX}PORT={port_text!r} is not a port number "
-                                      "(1–65535, e.g. 587)")
+                raise RetrosheetError(msg("mail.bad_port", var=f"{ENV_PREFIX}PORT",
+                                          value=repr(port_text)))
             port = int(port_text)
         tls_text = get("STARTTLS")
         starttls = True
         if tls_text is not None:
             if tls_text.lower() not in _TRUE | _FALSE:
-                raise RetrosheetError(f"{ENV_PREFIX}STARTTLS={tls_text!r}: write 1 or 0 "
-                                      "(true or false)")
+                raise RetrosheetError(msg("mail.bad_starttls", var=f"{ENV_PREFIX}STARTTLS",
+                                          value=repr(tls_text)))
             starttls = tls_text.lower() in _TRUE
         return cls(host=host, port=port, user=get("USER"), password=get("PASSWORD"),
                    starttls=starttls, sender=get("FROM") or DEFAULT_SENDER)
@@ -91,16 +92,10 @@ def subject(rep: Report) -> str:
     """`[retrosheet] Nuit blanche — semaine du 26/04 — J-15 : 3 en retard`."""
     lang = rep.lang
     name = rep.title.strip() or rep.artist.strip()
-    monday = day(rep.week[0], lang, short=True)
+    week = t("mail.week", lang, monday=fmt.date_short(rep.week[0], lang))
     n = len(rep.late)
-    if lang == "fr":
-        week = f"semaine du {monday}"
-        late = f"{n} en retard" if n else "rien en retard"
-        state = f"{rep.j_label} : {late}"
-    else:
-        week = f"week of {monday}"
-        late = f"{n} late" if n else "nothing late"
-        state = f"{rep.j_label}: {late}"
+    late = t("mail.late", lang, n=n) if n else t("mail.nothing_late", lang)
+    state = fmt.labelled(rep.j_label, late, lang)
     return "[retrosheet] " + " — ".join(x for x in (name, week, state) if x)
 
 
@@ -126,10 +121,10 @@ def _check_address(plan: Plan, member: Member) -> str:
     email = member.email.strip()
     _, addr = parseaddr(email)
     if not addr or addr != email or "@" not in addr or " " in addr:
-        where = sheet_name("settings", plan.settings.lang)
-        team = word("team", plan.settings.lang)
-        raise RetrosheetError(f"{where}, {team}: {_display(member)}: {email!r} is not an "
-                              "e-mail address")
+        lang = plan.settings.lang
+        raise RetrosheetError(msg("mail.bad_address", sheet=sheet_name("settings", lang),
+                                  team=word("team", lang), who=_display(member),
+                                  email=repr(email)), lang=lang)
     return addr
 
 
@@ -223,9 +218,8 @@ def build_messages(
     mailing = plan_mailing(source, as_of, sender, now=now)
     if not mailing.messages:
         st = source.plan.settings if isinstance(source, EffectivePlan) else source.settings
-        raise RetrosheetError(
-            f"{sheet_name('settings', st.lang)}, {word('team', st.lang)}: no team member "
-            "with tasks has an e-mail; fill the Email column to mail the report")
+        raise RetrosheetError(msg("mail.nobody", sheet=sheet_name("settings", st.lang),
+                                  team=word("team", st.lang)), lang=st.lang)
     return mailing.messages
 
 
@@ -246,31 +240,32 @@ def write_eml(messages: Sequence[EmailMessage], folder: Path) -> list[Path]:
         folder.mkdir(parents=True, exist_ok=True)
         paths: list[Path] = []
         used: set[str] = set()
-        for msg in messages:
-            stem = _safe_name(recipient(msg))
+        for message in messages:
+            stem = _safe_name(recipient(message))
             name, n = f"{stem}.eml", 1
             while name.casefold() in used:
                 n += 1
                 name = f"{stem}-{n}.eml"
             used.add(name.casefold())
             path = folder / name
-            path.write_bytes(msg.as_bytes(policy=msg.policy.clone(linesep="\r\n")))
+            path.write_bytes(message.as_bytes(policy=message.policy.clone(linesep="\r\n")))
             paths.append(path)
     except OSError as exc:
-        raise RetrosheetError(f"{exc.filename or folder}: cannot write the messages: "
-                              f"{exc.strerror or exc}") from exc
+        raise RetrosheetError(msg("mail.cannot_write", path=exc.filename or folder,
+                                  error=exc.strerror or exc)) from exc
     return paths
 
 
-def _reason(exc: BaseException) -> str:
+def _reason(exc: BaseException) -> str | Msg:
+    """What went wrong: the server's or the system's own words, or ours (translated)."""
     if isinstance(exc, smtplib.SMTPResponseException):
         text = exc.smtp_error.decode("utf-8", "replace") if isinstance(
             exc.smtp_error, bytes) else str(exc.smtp_error)
         reason = f"{exc.smtp_code} {text}"
     elif isinstance(exc, smtplib.SMTPRecipientsRefused):
-        reason = "recipient(s) refused: " + ", ".join(sorted(exc.recipients))
+        return msg("mail.refused", who=", ".join(sorted(exc.recipients)))
     elif isinstance(exc, TimeoutError):
-        reason = "timed out"
+        return msg("mail.timed_out")
     elif isinstance(exc, OSError) and exc.strerror:
         reason = exc.strerror
     else:
@@ -305,18 +300,19 @@ def send(messages: Sequence[EmailMessage], config: SmtpConfig, *,
                     smtp.starttls(context=context)
                     smtp.ehlo()
                 elif config.user:
-                    raise RetrosheetError(
-                        f"SMTP {where}: the server does not offer STARTTLS; not sending the "
-                        f"password in clear (set {ENV_PREFIX}STARTTLS=0 to allow it)")
+                    raise RetrosheetError(msg("mail.no_starttls", server=where,
+                                              var=f"{ENV_PREFIX}STARTTLS"))
             if config.user:
                 smtp.login(config.user, config.password or "")
-            for msg in messages:
-                smtp.send_message(msg)
+            for message in messages:
+                smtp.send_message(message)
                 sent += 1
     except RetrosheetError:
         raise
     except (smtplib.SMTPException, OSError) as exc:
-        done = f" ({sent} of {len(messages)} sent)" if sent else ""
-        raise RetrosheetError(f"SMTP {where}: {_reason(exc)}{done}") from exc
+        reason = _reason(exc)
+        raise RetrosheetError(
+            msg("mail.failed_after", server=where, error=reason, n=sent, total=len(messages))
+            if sent else msg("mail.failed", server=where, error=reason)) from exc
     return sent
 

@@ -6,6 +6,7 @@ task lines, so every format (text, md, html, json, Report sheet) says the same.
 from __future__ import annotations
 
 import datetime as dt
+import heapq
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -33,6 +34,7 @@ class Hard(Labeled):
 
 _HARD_KIND = {Hard.UPLOAD: Kind.UPLOAD, Hard.PITCH: Kind.PITCH, Hard.RIGHTS: Kind.RIGHTS,
               Hard.STOCK: Kind.STOCK}
+_HARD_KINDS = frozenset(_HARD_KIND.values())
 
 
 class State(Labeled):
@@ -104,30 +106,32 @@ class Monday:
     priorities: list[Priority] = field(default_factory=list)
 
 
-def dependents_of(tasks: list[Task]) -> dict[str, list[str]]:
-    """Task ID → IDs of every task anchored to it, directly or down a chain, in plan order."""
-    children: dict[str, list[str]] = defaultdict(list)
-    for t in tasks:
-        for a in t.anchors:
-            if a != RELEASE:
-                children[a].append(t.id)
-    order = {t.id: i for i, t in enumerate(tasks)}
-    out: dict[str, list[str]] = {}
+class Dependents:
+    """Task ID → IDs of every task anchored to it, directly or down a chain, in plan order;
+    each worked out when first asked (a Monday asks for the late and due tasks only)."""
 
-    def reach(root: str) -> list[str]:
-        seen: set[str] = set()
-        stack = list(children.get(root, ()))
-        while stack:
-            tid = stack.pop()
-            if tid not in seen and tid != root:
-                seen.add(tid)
-                stack.extend(children.get(tid, ()))
-        return sorted(seen, key=lambda x: order.get(x, 0))
+    def __init__(self, tasks: list[Task]) -> None:
+        self.children: dict[str, list[str]] = defaultdict(list)
+        for t in tasks:
+            for a in t.anchors:
+                if a != RELEASE:
+                    self.children[a].append(t.id)
+        self.order = {t.id: i for i, t in enumerate(tasks)}
+        self.known: dict[str, list[str]] = {}
 
-    for t in tasks:
-        if t.id in children:
-            out[t.id] = reach(t.id)
-    return out
+    def get(self, root: str, default: tuple[str, ...] = ()) -> list[str] | tuple[str, ...]:
+        if root not in self.children:
+            return default
+        if root not in self.known:
+            seen: set[str] = set()
+            stack = list(self.children.get(root, ()))
+            while stack:
+                tid = stack.pop()
+                if tid not in seen and tid != root:
+                    seen.add(tid)
+                    stack.extend(self.children.get(tid, ()))
+            self.known[root] = sorted(seen, key=lambda x: self.order.get(x, 0))
+        return self.known[root]
 
 
 def build_monday(plan: Plan, dates: dict[str, Scheduled], lines: list[TaskLine],
@@ -141,7 +145,7 @@ def build_monday(plan: Plan, dates: dict[str, Scheduled], lines: list[TaskLine],
         total=sum(t.budget or 0 for t in live),
         spent=sum(t.spent or 0 for t in live),
         unbudgeted=sum(t.spent or 0 for t in live if not t.budget))
-    deps = dependents_of(plan.tasks)
+    deps = Dependents(plan.tasks)
     open_line = {x.id: x for x in lines if x.status not in CLOSED}
     risks = []
     for x in lines:
@@ -149,12 +153,13 @@ def build_monday(plan: Plan, dates: dict[str, Scheduled], lines: list[TaskLine],
             after = tuple(open_line[d] for d in deps.get(x.id, ()) if d in open_line)
             risks.append(Risk(x, after))
     risks.sort(key=lambda r: (-len(r.dependents), -r.task.days_late, r.task.id))
+    kinds = [kinds_of(t) for t in mine]  # asked once a task: a plan has 100,000 of them
     return Monday(
         budget=budget, risks=risks,
-        checklist=_checklist(mine, by_line, as_of, sunday),
+        checklist=_checklist(mine, kinds, by_line, as_of, sunday),
         blocked=[BlockedLine(by_line[t.id], " ".join(t.notes.split()))
                  for t in mine if t.status is Status.BLOCKED and t.id in by_line],
-        priorities=_priorities(mine, by_line, deps, open_line, sunday))
+        priorities=_priorities(mine, kinds, deps, open_line, sunday))
 
 
 def _state(x: TaskLine, sunday: dt.date) -> State:
@@ -165,13 +170,14 @@ def _state(x: TaskLine, sunday: dt.date) -> State:
     return State.THIS_WEEK if x.deadline <= sunday else State.ON_TRACK
 
 
-def _checklist(tasks: list[Task], lines: dict[str, TaskLine], as_of: dt.date,
-               sunday: dt.date) -> list[Check]:
-    physical = any(kinds_of(t) & {Kind.STOCK, Kind.PRESSING} for t in tasks)
+def _checklist(tasks: list[Task], kinds: list[frozenset[Kind]], lines: dict[str, TaskLine],
+               as_of: dt.date, sunday: dt.date) -> list[Check]:
+    physical = any(ks & {Kind.STOCK, Kind.PRESSING} for ks in kinds)
+    hard_ones = [(t, ks) for t, ks in zip(tasks, kinds, strict=True)
+                 if ks & _HARD_KINDS and t.status is not Status.CANCELLED and t.id in lines]
     out: list[Check] = []
     for hard, kind in _HARD_KIND.items():
-        xs = sorted((lines[t.id] for t in tasks if kind in kinds_of(t)
-                     and t.status is not Status.CANCELLED and t.id in lines),
+        xs = sorted((lines[t.id] for t, ks in hard_ones if kind in ks),
                     key=lambda x: (x.deadline, x.id))
         if not xs:
             if hard is not Hard.STOCK or physical:
@@ -181,24 +187,25 @@ def _checklist(tasks: list[Task], lines: dict[str, TaskLine], as_of: dt.date,
     return out
 
 
-def _priorities(tasks: list[Task], lines: dict[str, TaskLine], deps: dict[str, list[str]],
+def _priorities(tasks: list[Task], kinds: list[frozenset[Kind]], deps: Dependents,
                 open_line: dict[str, TaskLine], sunday: dt.date) -> list[Priority]:
     """The few open tasks to do first this week: late ones, hard deadlines, the ones others
     wait for, then what is due."""
     out = []
-    for t in tasks:
+    for t, ks in zip(tasks, kinds, strict=True):
         x = open_line.get(t.id)
         if x is None or (not x.days_late and x.deadline > sunday):
             continue
         waiting = sum(1 for d in deps.get(t.id, ()) if d in open_line)
         why = [Why.LATE] if x.days_late else []
-        if any(k in kinds_of(t) for k in _HARD_KIND.values()):
+        if ks & _HARD_KINDS:
             why.append(Why.HARD)
         if waiting:
             why.append(Why.BLOCKS)
         if not x.days_late:
             why.append(Why.DUE)
         out.append(Priority(x, tuple(why), waiting))
-    out.sort(key=lambda p: (Why.LATE not in p.why, Why.HARD not in p.why, -p.dependents,
-                            p.task.deadline, p.task.id))
-    return out[:PRIORITIES]
+    # The few first of a sort (what sorted()[:n] gives, ties included), not a whole sort.
+    return heapq.nsmallest(PRIORITIES, out, key=lambda p: (
+        Why.LATE not in p.why, Why.HARD not in p.why, -p.dependents, p.task.deadline,
+        p.task.id))

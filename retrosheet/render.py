@@ -9,105 +9,31 @@ from collections.abc import Callable
 from enum import Enum
 from typing import Any
 
-from .labels import plural_s
 from .report import Report, Result, TaskLine
 from .values import one_line
+from .words import formats as fmt
+from .words import t
 
 Style = Callable[[str, str], str]  # (text, role) → styled text; roles: title, late, due, ok
 
-W: dict[str, tuple[str, str]] = {
-    "report": ("Rapport", "Report"),
-    "as_of": ("au", "as of"),
-    "release_on": ("sortie le", "release on"),
-    "for": ("pour", "for"),
-    "late": ("En retard", "Late"),
-    "this_week": ("À faire cette semaine", "Due this week"),
-    "next_week": ("Semaine prochaine", "Next week"),
-    "followups": ("Relances à envoyer", "Follow-ups to send"),
-    "blocked": ("Bloqué", "Blocked"),
-    "progress": ("Avancement par axe", "Progress by axis"),
-    "results_axis": ("Résultats par axe", "Results by axis"),
-    "results_platform": ("Résultats par plateforme", "Results by platform"),
-    "results_action": ("Résultats par action", "Results by action"),
-    "replies": ("Taux de réponse par axe", "Reply rate by axis"),
-    "findings": ("Points de contrôle", "Check findings"),
-    "nothing": ("rien", "nothing"),
-    "days_late": ("{n} j de retard", "{n} d late"),
-    "waiting": ("{n} contact{s} sans réponse", "{n} contact{s} without reply"),
-    "chase": ("à relancer", "to chase"),
-    "sent": ("envoyé le", "sent on"),
-    "round": ("relance {n} le", "follow-up {n} on"),
-    "done_of": ("{done}/{total} faites", "{done}/{total} done"),
-    "n_late": ("{n} en retard", "{n} late"),
-    "n_blocked": ("{n} bloquée{s}", "{n} blocked"),
-    "replied": ("{r}/{n} réponses", "{r}/{n} replies"),
-    "yes_no": ("{y} oui, {n} non", "{y} yes, {n} no"),
-    "axis": ("Axe", "Axis"),
-    "platform": ("Plateforme", "Platform"),
-    "action": ("Action", "Action"),
-    "kpi": ("Indicateur", "KPI"),
-    "objective": ("Objectif", "Objective"),
-    "result": ("Résultat", "Result"),
-    "reached": ("% atteint", "% reached"),
-    "budget": ("Budget", "Budget"),
-    "spent": ("Dépensé", "Spent"),
-    "cost_unit": ("Coût/unité", "Cost/unit"),
-    "verdict": ("Verdict", "Verdict"),
-    "week_of": ("du {a} au {b}", "{a} to {b}"),
-}
-
-
-def w(key: str, lang: str, **kw: object) -> str:
-    fr, en = W[key]
-    n = kw.get("n")
-    s = plural_s(n, lang) if isinstance(n, int) else ""
-    return (fr if lang == "fr" else en).format(s=s, **kw)
-
-
-def day(d: dt.date, lang: str, short: bool = False) -> str:
-    if lang == "fr":
-        return d.strftime("%d/%m" if short else "%d/%m/%Y")
-    return d.strftime("%m-%d" if short else "%Y-%m-%d")
-
-
-def num(x: float | None, lang: str, digits: int = 0) -> str:
-    if x is None:
-        return "—"
-    text = f"{x:,.{digits}f}"
-    if lang == "fr":
-        text = text.replace(",", "\u202f").replace(".", ",")
-    return text
-
-
-def pct(x: float | None, lang: str) -> str:
-    if x is None:
-        return "—"
-    return f"{x * 100:.0f}\u202f%" if lang == "fr" else f"{x * 100:.0f}%"
-
-
-def money(x: float | None, lang: str, digits: int = 0) -> str:
-    if x is None:
-        return "—"
-    return f"{num(x, lang, digits)}\u202f€" if lang == "fr" else f"€{num(x, lang, digits)}"
-
-
 def week_of(monday: dt.date, sunday: dt.date, lang: str) -> str:
-    return w("week_of", lang, a=day(monday, lang, True), b=day(sunday, lang, True))
+    return t("report.week_of", lang, a=fmt.date_short(monday, lang),
+             b=fmt.date_short(sunday, lang))
 
 
 def heading(rep: Report) -> str:
     lang = rep.lang
     name = " — ".join(x for x in (rep.title, rep.artist) if x)
-    who = f", {w('for', lang)} {rep.owner}" if rep.owner else ""
-    return (f"{w('report', lang)}{' — ' + name if name else ''} — {w('as_of', lang)} "
-            f"{day(rep.as_of, lang)} : {rep.j_label} ({w('release_on', lang)} "
-            f"{day(rep.release, lang)}){who}").replace(" : ", ": " if lang == "en" else " : ")
+    who = f", {t('report.for', lang)} {rep.owner}" if rep.owner else ""
+    return (f"{t('report.report', lang)}{' — ' + name if name else ''} — "
+            f"{t('report.as_of', lang)} {fmt.date(rep.as_of, lang)}{fmt.colon(lang)} "
+            f"{rep.j_label} ({t('report.release_on', lang)} {fmt.date(rep.release, lang)}){who}")
 
 
 def task_text(x: TaskLine, lang: str) -> str:
-    late = f" ({w('days_late', lang, n=x.days_late)})" if x.days_late else ""
+    late = f" ({t('report.days_late', lang, n=x.days_late)})" if x.days_late else ""
     owner = f" — {x.owner}" if x.owner else ""
-    return f"{x.id} {day(x.deadline, lang)} {x.action}{owner}{late}"
+    return f"{x.id} {fmt.date(x.deadline, lang)} {x.action}{owner}{late}"
 
 
 RESULT_COLUMNS = ("kpi", "objective", "result", "reached", "budget", "spent", "cost_unit",
@@ -115,9 +41,9 @@ RESULT_COLUMNS = ("kpi", "objective", "result", "reached", "budget", "spent", "c
 
 
 def result_cells(r: Result, lang: str) -> list[str]:
-    return [r.kpi or "—", num(r.objective, lang), num(r.result, lang), pct(r.reached, lang),
-            money(r.budget, lang), money(r.spent, lang), money(r.cost_per_unit, lang, 2),
-            r.verdict.label(lang)]
+    return [r.kpi or "—", fmt.number(r.objective, lang), fmt.number(r.result, lang),
+            fmt.percent(r.reached, lang), fmt.money(r.budget, lang), fmt.money(r.spent, lang),
+            fmt.money(r.cost_per_unit, lang, 2), r.verdict.label(lang)]
 
 
 def _plain(text: str, role: str) -> str:
@@ -176,7 +102,7 @@ def to_text(rep: Report, style: Style = _plain, width: int | None = None) -> str
             "priorities", "risks") else sec.title, "title"))
         out.extend(f"  {style(x.text, x.role) if x.role else x.text}" for x in sec.lines)
         if not sec.lines:
-            out.append(f"  {w('nothing', lang)}")
+            out.append(f"  {t('report.nothing', lang)}")
         out.append("")
 
     def section(title: str, lines: list[str], role: str = "title",
@@ -184,69 +110,72 @@ def to_text(rep: Report, style: Style = _plain, width: int | None = None) -> str
         n = len(lines) if count is None else count
         out.append(style(f"{title} ({n})" if lines else title, role))
         out.extend(f"  {x}" for x in lines) if lines else out.append(
-            f"  {w('nothing', lang)}")
+            f"  {t('report.nothing', lang)}")
         out.append("")
 
-    section(w("late", lang), [style(task_text(x, lang), "late") for x in rep.late],
+    section(t("report.late", lang), [style(task_text(x, lang), "late") for x in rep.late],
             "late" if rep.late else "title")
     for key, groups in (("this_week", rep.due_this_week), ("next_week", rep.due_next_week)):
         lines: list[str] = []
         for owner, xs in groups.items():
             lines.append(owner)
             lines.extend(f"  {task_text(x, lang)}" for x in xs)
-        title = w(key, lang)
+        title = t(f"report.{key}", lang)
         if key == "this_week":
             title += f" ({week_of(monday, sunday, lang)})"
         out.append(style(title, "title"))
-        out.extend(f"  {x}" for x in lines) if lines else out.append(f"  {w('nothing', lang)}")
+        out.extend(f"  {x}" for x in lines) if lines else out.append(
+            f"  {t('report.nothing', lang)}")
         out.append("")
     fl: list[str] = []
     for f in rep.followups_due:
-        waiting = "" if f.waiting is None else f" — {w('waiting', lang, n=f.waiting)}"
+        waiting = "" if f.waiting is None else f" — {t('report.waiting', lang, n=f.waiting)}"
         fl.append(f"{task_text(f.line, lang)}{waiting}")
         for c in f.chase:
             who = ", ".join(x for x in (c.name, c.email) if x)
-            fl.append(f"  {w('chase', lang)} : {c.outlet}{' (' + who + ')' if who else ''} — "
-                      f"{w('sent', lang)} {day(c.sent, lang)}, "
-                      f"{w('round', lang, n=c.round)} {day(c.followup, lang)}"
-                      .replace(" : ", ": " if lang == "en" else " : "))
-    section(w("followups", lang), fl, count=len(rep.followups_due))
-    section(w("blocked", lang), blocked_lines(rep))
+            fl.append(f"  {t('report.chase', lang)}{fmt.colon(lang)} {c.outlet}"
+                      f"{' (' + who + ')' if who else ''} — "
+                      f"{t('report.sent', lang)} {fmt.date(c.sent, lang)}, "
+                      f"{t('report.round', lang, n=c.round)} {fmt.date(c.followup, lang)}")
+    section(t("report.followups", lang), fl, count=len(rep.followups_due))
+    section(t("report.blocked", lang), blocked_lines(rep))
     axis_width = max((len(p.axis) for p in rep.progress), default=0)
     pl = []
     for p in rep.progress:
-        bits = [w("done_of", lang, done=p.done, total=p.total - p.cancelled)
-                + f" ({pct(p.share_done, lang)})"]
+        bits = [t("report.done_of", lang, done=p.done, total=p.total - p.cancelled)
+                + f" ({fmt.percent(p.share_done, lang)})"]
         if p.late:
-            bits.append(w("n_late", lang, n=p.late))
+            bits.append(t("report.n_late", lang, n=p.late))
         if p.blocked:
-            bits.append(w("n_blocked", lang, n=p.blocked))
+            bits.append(t("report.n_blocked", lang, n=p.blocked))
         pl.append(f"{p.axis:<{axis_width}}  " + ", ".join(bits))
-    section(w("progress", lang), pl)
+    section(t("report.progress", lang), pl)
     for key, results in (("results_axis", rep.results_by_axis),
                          ("results_platform", rep.results_by_platform),
                          ("results_action", rep.results_by_action)):
         rl = []
         for r in results:
-            cells = [f"{w(c, lang)} {v}" for c, v in zip(RESULT_COLUMNS, result_cells(r, lang),
+            cells = [f"{t(f'report.{c}', lang)} {v}" for c, v in zip(RESULT_COLUMNS,
+                                                                         result_cells(r, lang),
                                                           strict=True) if v != "—"]
             line = f"{r.label}: " + " · ".join(cells)
             # The verdict is the last phrase: coloured like the HTML report's badges.
             role = VERDICT_ROLE.get(r.verdict.name, "")
-            verdict = f"{w('verdict', lang)} {r.verdict.label(lang)}"
+            verdict = f"{t('report.verdict', lang)} {r.verdict.label(lang)}"
             if role and line.endswith(verdict):
                 line = line[: -len(verdict)] + style(verdict, role)
             rl.append(line)
-        section(w(key, lang), rl)
+        section(t(f"report.{key}", lang), rl)
         if key == "results_axis":  # then each indicator within its axis, never added up
             from .render_indicators import iw, text_lines
 
             section(iw("indicators", lang), text_lines(rep, style),
                     count=len(rep.results_by_indicator))
-    section(w("replies", lang), [
-        f"{r.axis}: {w('replied', lang, r=r.replied, n=r.contacts)} ({pct(r.rate, lang)}), "
-        f"{w('yes_no', lang, y=r.yes, n=r.no)}" for r in rep.replies])
-    section(w("findings", lang), [style(str(f), FINDING_ROLE.get(f.severity.name, ""))
+    section(t("report.replies", lang), [
+        f"{r.axis}: {t('report.replied', lang, r=r.replied, n=r.contacts)} "
+        f"({fmt.percent(r.rate, lang)}), "
+        f"{t('report.yes_no', lang, y=r.yes, n=r.no)}" for r in rep.replies])
+    section(t("report.findings", lang), [style(str(f), FINDING_ROLE.get(f.severity.name, ""))
                                   for f in rep.findings])
     text = "\n".join(out).rstrip() + "\n"
     if width is None:
@@ -316,52 +245,54 @@ def to_markdown(rep: Report) -> str:
     out = [f"# {heading(rep)}", ""]
     for sec in monday_sections(rep):
         out += [f"## {sec.title}", ""]
-        out += [f"- {x.text}" for x in sec.lines] or [f"- {w('nothing', lang)}"]
+        out += [f"- {x.text}" for x in sec.lines] or [f"- {t('report.nothing', lang)}"]
         out.append("")
 
     def tasks(xs: list[TaskLine]) -> list[str]:
-        return [f"- {task_text(x, lang)}" for x in xs] or [f"- {w('nothing', lang)}"]
+        return [f"- {task_text(x, lang)}" for x in xs] or [f"- {t('report.nothing', lang)}"]
 
-    out += [f"## {w('late', lang)} ({len(rep.late)})", "", *tasks(rep.late), ""]
+    out += [f"## {t('report.late', lang)} ({len(rep.late)})", "", *tasks(rep.late), ""]
     for key, groups in (("this_week", rep.due_this_week), ("next_week", rep.due_next_week)):
-        title = w(key, lang)
+        title = t(f"report.{key}", lang)
         if key == "this_week":
             title += f" ({week_of(monday, sunday, lang)})"
         out += [f"## {title}", ""]
         if not groups:
-            out += [f"- {w('nothing', lang)}"]
+            out += [f"- {t('report.nothing', lang)}"]
         for owner, xs in groups.items():
             out += [f"**{owner}**", "", *tasks(xs), ""]
         out.append("")
-    out += [f"## {w('followups', lang)} ({len(rep.followups_due)})", ""]
+    out += [f"## {t('report.followups', lang)} ({len(rep.followups_due)})", ""]
     for f in rep.followups_due:
-        waiting = "" if f.waiting is None else f" — {w('waiting', lang, n=f.waiting)}"
+        waiting = "" if f.waiting is None else f" — {t('report.waiting', lang, n=f.waiting)}"
         out.append(f"- {task_text(f.line, lang)}{waiting}")
         for c in f.chase:
             who = ", ".join(x for x in (c.name, c.email) if x)
             out.append(f"  - {c.outlet}{' (' + who + ')' if who else ''} — "
-                       f"{w('round', lang, n=c.round)} {day(c.followup, lang)}")
+                       f"{t('report.round', lang, n=c.round)} {fmt.date(c.followup, lang)}")
     if not rep.followups_due:
-        out.append(f"- {w('nothing', lang)}")
-    out += ["", f"## {w('blocked', lang)} ({len(rep.blocked)})", "",
-            *([f"- {x}" for x in blocked_lines(rep)] or [f"- {w('nothing', lang)}"]), ""]
-    out += [f"## {w('progress', lang)}", ""]
-    out += _md_table([w("axis", lang), "✓", "%", w("late", lang), w("blocked", lang)], [
-        [p.axis, f"{p.done}/{p.total - p.cancelled}", pct(p.share_done, lang), str(p.late),
-         str(p.blocked)] for p in rep.progress])
+        out.append(f"- {t('report.nothing', lang)}")
+    out += ["", f"## {t('report.blocked', lang)} ({len(rep.blocked)})", "",
+            *([f"- {x}" for x in blocked_lines(rep)] or [f"- {t('report.nothing', lang)}"]), ""]
+    out += [f"## {t('report.progress', lang)}", ""]
+    out += _md_table([t("report.axis", lang), "✓", "%", t("report.late", lang),
+                      t("report.blocked", lang)], [
+        [p.axis, f"{p.done}/{p.total - p.cancelled}", fmt.percent(p.share_done, lang),
+         str(p.late), str(p.blocked)] for p in rep.progress])
     for key, first, results in (("results_axis", "axis", rep.results_by_axis),
                                 ("results_platform", "platform", rep.results_by_platform),
                                 ("results_action", "action", rep.results_by_action)):
-        out += ["", f"## {w(key, lang)}", ""]
-        out += _md_table([w(first, lang), *(w(c, lang) for c in RESULT_COLUMNS)],
+        out += ["", f"## {t(f'report.{key}', lang)}", ""]
+        out += _md_table([t(f"report.{first}", lang),
+                          *(t(f"report.{c}", lang) for c in RESULT_COLUMNS)],
                          [[r.label, *result_cells(r, lang)] for r in results])
         if key == "results_axis":  # then each indicator within its axis, never added up
             from .render_indicators import iw, md_rows
 
             out += ["", f"## {iw('indicators', lang)}", "", *_md_table(*md_rows(rep))]
-    out += ["", f"## {w('replies', lang)}", ""]
-    out += _md_table([w("axis", lang), w("replied", lang, r="", n="").strip("/ "), "%"], [
-        [r.axis, f"{r.replied}/{r.contacts}", pct(r.rate, lang)] for r in rep.replies])
-    out += ["", f"## {w('findings', lang)} ({len(rep.findings)})", ""]
-    out += [f"- {f}" for f in rep.findings] or [f"- {w('nothing', lang)}"]
+    out += ["", f"## {t('report.replies', lang)}", ""]
+    out += _md_table([t("report.axis", lang), t("report.replies_word", lang), "%"], [
+        [r.axis, f"{r.replied}/{r.contacts}", fmt.percent(r.rate, lang)] for r in rep.replies])
+    out += ["", f"## {t('report.findings', lang)} ({len(rep.findings)})", ""]
+    out += [f"- {f}" for f in rep.findings] or [f"- {t('report.nothing', lang)}"]
     return "\n".join(out).rstrip() + "\n"

@@ -7,9 +7,9 @@ sideways, the timeline keeps a readable minimum width and scrolls) and in a mail
 (plain block layout: nothing essential depends on flex or grid; badges carry their colours
 inline; every chart's numbers are also in a table).
 
-Words, numbers and dates come from render.py (``w``, ``day``, ``pct``, ``money``,
-``heading``, ``task_text``, ``result_cells``) and labels.py, so the page says what the text
-report says. Every user text goes through ``html.escape``.
+Words come from the catalogue (retrosheet/words: ``t``, labels.py), numbers and dates from
+words.formats, lines from render.py (``heading``, ``task_text``, ``result_cells``), so the
+page says what the text report says. Every user text goes through ``html.escape``.
 """
 
 from __future__ import annotations
@@ -29,11 +29,8 @@ from .labels import (
 )
 from .render import (
     RESULT_COLUMNS,
-    day,
     heading,
-    pct,
     result_cells,
-    w,
     week_of,
 )
 from .render_svg import (
@@ -49,12 +46,13 @@ from .render_svg import (
     VERDICT_COLOURS,
     _e,
     budget_chart,
-    hw,
     progress_chart,
     reached_chart,
     timeline_chart,
 )
 from .report import Report, Result, TaskLine, Verdict
+from .words import formats as fmt
+from .words import t
 
 CSS = f"""
 body{{margin:0;padding:0;background:#f3f4f6;color:{INK};font-family:{FONT};font-size:15px;
@@ -157,7 +155,7 @@ def verdict_badge(v: Verdict, lang: str) -> str:
 
 
 def _nothing(lang: str) -> str:
-    return f'<p class="nothing">{_e(w("nothing", lang))}</p>'
+    return f'<p class="nothing">{_e(t("report.nothing", lang))}</p>'
 
 
 def _table(head: Sequence[str], rows: Sequence[Sequence[str]], *,
@@ -204,19 +202,19 @@ def _count(title: str, n: int) -> str:
 
 def _task_table(xs: list[TaskLine], lang: str, *, owner: bool = True,
                 late: bool = False) -> str:
-    head = ["ID", header("deadline", lang), header("action", lang)]
+    head = [header("id", lang), header("deadline", lang), header("action", lang)]
     cols = ["id", "d", "blk act"]
     if owner:
         head.append(header("owner", lang))
         cols.append("own")
-    head.append(w("late", lang) if late else header("status", lang))
+    head.append(t("report.late", lang) if late else header("status", lang))
     cols.append("late" if late else "st")
     rows: list[list[str]] = []
     for x in xs:
-        row = [_e(x.id), _e(day(x.deadline, lang)), _e(x.action)]
+        row = [_e(x.id), _e(fmt.date(x.deadline, lang)), _e(x.action)]
         if owner:
             row.append(_e(x.owner or "—"))
-        row.append(_e(w("days_late", lang, n=x.days_late)) if late
+        row.append(_e(t("report.days_late", lang, n=x.days_late)) if late
                    else _status_text(x, lang))
         rows.append(row)
     return _table(head, rows, cols=cols, kind="tasks cards",
@@ -226,21 +224,23 @@ def _task_table(xs: list[TaskLine], lang: str, *, owner: bool = True,
 def _status_text(x: TaskLine, lang: str) -> str:
     text = _e(x.status.label(lang))
     if x.days_late:
-        text += f' <span class="late-text">({_e(w("days_late", lang, n=x.days_late))})</span>'
+        late = _e(t("report.days_late", lang, n=x.days_late))
+        text += f' <span class="late-text">({late})</span>'
     return text
 
 
 def _late(rep: Report) -> str:
     lang = rep.lang
     body = _task_table(rep.late, lang, late=True) if rep.late else _nothing(lang)
-    return _section("late", _count(w("late", lang), len(rep.late)), body, hot=bool(rep.late))
+    return _section("late", _count(t("report.late", lang), len(rep.late)), body,
+                    hot=bool(rep.late))
 
 
 def _due(rep: Report, sid: str, key: str, groups: dict[str, list[TaskLine]],
          monday: dt.date, sunday: dt.date) -> str:
     lang = rep.lang
     n = sum(len(xs) for xs in groups.values())
-    title = f"{w(key, lang)} ({week_of(monday, sunday, lang)})"
+    title = f"{t(f'report.{key}', lang)} ({week_of(monday, sunday, lang)})"
     parts = [f'<p class="owner">{_e(owner)} ({len(xs)})</p>'
              f"{_task_table(xs, lang, owner=False)}" for owner, xs in groups.items()]
     return _section(sid, _count(title, n) if n else title, "".join(parts) or _nothing(lang))
@@ -259,19 +259,20 @@ def _followups(rep: Report) -> str:
     parts = []
     for f in rep.followups_due:
         x = f.line
-        waiting = ("" if f.waiting is None
-                   else f' — <span class="muted">{_e(w("waiting", lang, n=f.waiting))}</span>')
-        late = (f' <span class="late-text">({_e(w("days_late", lang, n=x.days_late))})</span>'
+        waiting = ("" if f.waiting is None else
+                   f' — <span class="muted">{_e(t("report.waiting", lang, n=f.waiting))}</span>')
+        late = (f' <span class="late-text">'
+                f'({_e(t("report.days_late", lang, n=x.days_late))})</span>'
                 if x.days_late else "")
         owner = f" — {_e(x.owner)}" if x.owner else ""
-        head = (f"<p><strong>{_e(x.id)}</strong> {_e(day(x.deadline, lang))} "
+        head = (f"<p><strong>{_e(x.id)}</strong> {_e(fmt.date(x.deadline, lang))} "
                 f"{_e(x.action)}{owner}{late}{waiting}</p>")
         table = ""
         if f.chase:
             rows = [[_e(c.outlet or "—"), _e(c.name or "—"),
                      _mailto(c.email, rep) if c.email.strip() else "—",
-                     _e(day(c.sent, lang)),
-                     _e(f"{w('round', lang, n=c.round)} {day(c.followup, lang)}")]
+                     _e(fmt.date(c.sent, lang)),
+                     _e(f"{t('report.round', lang, n=c.round)} {fmt.date(c.followup, lang)}")]
                     for c in f.chase]
             sent = contact_header("sent", lang)
             table = _table([*(contact_header(k, lang) for k in ("outlet", "name", "email")),
@@ -279,7 +280,7 @@ def _followups(rep: Report) -> str:
                            cols=["outlet", "", "blk", "d", "d"], kind="contacts cards",
                            labels={3: sent})
         parts.append(f'<div class="fu">{head}{table}</div>')
-    return _section("followups", _count(w("followups", lang), len(rep.followups_due)),
+    return _section("followups", _count(t("report.followups", lang), len(rep.followups_due)),
                     "".join(parts) or _nothing(lang))
 
 
@@ -290,22 +291,24 @@ def _blocked(rep: Report) -> str:
     why = "".join(f"<li>{_e(x)}</li>" for x in blocked_lines(rep))
     body = (_task_table(rep.blocked, lang) + f'<ul class="monday">{why}</ul>' if rep.blocked
             else _nothing(lang))
-    return _section("blocked", _count(w("blocked", lang), len(rep.blocked)), body,
+    return _section("blocked", _count(t("report.blocked", lang), len(rep.blocked)), body,
                     hot=bool(rep.blocked))
 
 
 def _progress(rep: Report) -> str:
     lang = rep.lang
     if not rep.progress:
-        return _section("progress", w("progress", lang), _nothing(lang))
-    rows = [[_e(p.axis), _e(f"{p.done}/{p.total - p.cancelled}"), _e(pct(p.share_done, lang)),
+        return _section("progress", t("report.progress", lang), _nothing(lang))
+    rows = [[_e(p.axis), _e(f"{p.done}/{p.total - p.cancelled}"),
+             _e(fmt.percent(p.share_done, lang)),
              str(p.in_progress), str(p.late) if not p.late
              else f'<span class="late-text">{p.late}</span>', str(p.blocked)]
             for p in rep.progress]
-    table = _table([w("axis", lang), word("done", lang), "%", Status.IN_PROGRESS.label(lang),
-                    w("late", lang), w("blocked", lang)], rows,
+    table = _table([t("report.axis", lang), word("done", lang), "%",
+                    Status.IN_PROGRESS.label(lang),
+                    t("report.late", lang), t("report.blocked", lang)], rows,
                    cols=["", "n", "n", "n", "n", "n"], kind="nums")
-    return _section("progress", w("progress", lang),
+    return _section("progress", t("report.progress", lang),
                     f'<div class="pair">{progress_chart(rep)}</div>'
                     f'<div class="pair right">{table}</div>')
 
@@ -318,8 +321,8 @@ def _results_table(results: list[Result], first: str, lang: str, *, action: bool
         cells = result_cells(r, lang)
         name = f"<strong>{_e(r.key)}</strong> {_e(r.label)}" if action else _e(r.label)
         rows.append([name, verdict_badge(r.verdict, lang), *(_e(c) for c in cells[:-1])])
-    return _table([w(first, lang), w(RESULT_COLUMNS[-1], lang),
-                   *(w(c, lang) for c in RESULT_COLUMNS[:-1])], rows,
+    return _table([t(f"report.{first}", lang), t(f"report.{RESULT_COLUMNS[-1]}", lang),
+                   *(t(f"report.{c}", lang) for c in RESULT_COLUMNS[:-1])], rows,
                   cols=["name", "", "", "n", "n", "n", "n", "n", "n"], kind="wide")
 
 
@@ -337,7 +340,7 @@ def _results(rep: Report) -> str:
     for key, first, results in (("results_axis", "axis", rep.results_by_axis),
                                 ("results_platform", "platform", rep.results_by_platform),
                                 ("results_action", "action", rep.results_by_action)):
-        parts.append(f"<h3>{_e(w(key, lang))}</h3>")
+        parts.append(f"<h3>{_e(t(f'report.{key}', lang))}</h3>")
         parts.append(_results_table(results, first, lang, action=key == "results_action")
                      if results else _nothing(lang))
         if key == "results_axis":  # then each indicator within its axis, never added up
@@ -345,22 +348,22 @@ def _results(rep: Report) -> str:
 
             parts.append(f'<h3 id="indicators">{_e(iw("indicators", lang))}</h3>')
             parts.append(html_table(rep) if rep.results_by_indicator else _nothing(lang))
-    return _section("results", hw("results", lang), "".join(parts))
+    return _section("results", t("report.html.results", lang), "".join(parts))
 
 
 def _replies(rep: Report) -> str:
     lang = rep.lang
     if not rep.replies:
-        return _section("replies", w("replies", lang), _nothing(lang))
+        return _section("replies", t("report.replies", lang), _nothing(lang))
     rows = [[_e(r.axis), str(r.contacts), _e(f"{r.replied}/{r.contacts}"),
              f'<span class="meter"><span style="width:{r.rate * 100:.0f}%"></span></span>'
-             f"{_e(pct(r.rate, lang))}", str(r.yes), str(r.no)] for r in rep.replies]
-    replies = w("replied", lang, r="", n="").strip("/ ")
-    table = _table([w("axis", lang), sheet_name("contacts", lang),
+             f"{_e(fmt.percent(r.rate, lang))}", str(r.yes), str(r.no)] for r in rep.replies]
+    replies = t("report.replies_word", lang)
+    table = _table([t("report.axis", lang), sheet_name("contacts", lang),
                     replies[:1].upper() + replies[1:], "%", Reply.YES.label(lang),
                     Reply.NO.label(lang)], rows, cols=["", "n", "n", "n", "n", "n"],
                    kind="nums")
-    return _section("replies", w("replies", lang), table)
+    return _section("replies", t("report.replies", lang), table)
 
 
 def _finding(f: Finding, lang: str) -> str:
@@ -374,7 +377,7 @@ def _findings(rep: Report) -> str:
     lang = rep.lang
     body = (f'<ul class="findings">{"".join(_finding(f, lang) for f in rep.findings)}</ul>'
             if rep.findings else _nothing(lang))
-    return _section("findings", _count(w("findings", lang), len(rep.findings)), body)
+    return _section("findings", _count(t("report.findings", lang), len(rep.findings)), body)
 
 
 def _timeline(rep: Report) -> str:
@@ -383,7 +386,7 @@ def _timeline(rep: Report) -> str:
     body = (f'<div class="scroll tl-wide">{chart}</div>'
             f'<div class="tl-narrow">{timeline_chart(rep, narrow=True)}</div>'
             if chart else _nothing(rep.lang))
-    return _section("timeline", hw("timeline", rep.lang), body)
+    return _section("timeline", t("report.html.timeline", rep.lang), body)
 
 
 # ---------------------------------------------------------------- page
@@ -392,25 +395,26 @@ def _timeline(rep: Report) -> str:
 def _top(rep: Report) -> str:
     lang = rep.lang
     name = " — ".join(x for x in (rep.title, rep.artist) if x)
-    who = f" — {w('for', lang)} {rep.owner}" if rep.owner else ""
-    report_of = f"{w('report', lang)} — {w('as_of', lang)} {day(rep.as_of, lang)}"
+    who = f" — {t('report.for', lang)} {rep.owner}" if rep.owner else ""
+    report_of = (f"{t('report.report', lang)} — {t('report.as_of', lang)} "
+                 f"{fmt.date(rep.as_of, lang)}")
     # With no title the heading is the report line itself, said once.
     kicker = f"{report_of}{who}" if name else who.removeprefix(" — ")
     name = name or report_of
     chips = []
+    colon = fmt.colon(lang).replace(" ", "\u00a0")  # never alone at a line's start
     for sid, label, n, hot in (
-            ("late", w("late", lang), len(rep.late), bool(rep.late)),
-            ("due-this-week", w("this_week", lang),
+            ("late", t("report.late", lang), len(rep.late), bool(rep.late)),
+            ("due-this-week", t("report.this_week", lang),
              sum(len(v) for v in rep.due_this_week.values()), False),
-            ("followups", w("followups", lang), len(rep.followups_due), False),
-            ("blocked", w("blocked", lang), len(rep.blocked), bool(rep.blocked))):
+            ("followups", t("report.followups", lang), len(rep.followups_due), False),
+            ("blocked", t("report.blocked", lang), len(rep.blocked), bool(rep.blocked))):
         style = "background:#c62828" if hot else "background:#33405f"
         chips.append(f'<a class="chip{" hot" if hot else ""}" href="#{sid}" '
-                     f'style="{style};color:#fff">{_e(label)} : {n}</a>'
-                     .replace(" : ", ": " if lang == "en" else "\u00a0: "))
+                     f'style="{style};color:#fff">{_e(label)}{colon} {n}</a>')
     return (f'<header class="top" style="background:#1f2a44;color:#fff">'
             f'<div class="jn">{_e(rep.j_label)}<small>'
-            f'{_e(w("release_on", lang))} {_e(day(rep.release, lang))}</small></div>'
+            f'{_e(t("report.release_on", lang))} {_e(fmt.date(rep.release, lang))}</small></div>'
             + (f'<p class="kicker">{_e(kicker)}</p>' if kicker else "")
             + f"<h1>{_e(name)}</h1>"
             + f'<p class="chips">{"".join(chips)}</p></header>')
@@ -418,7 +422,7 @@ def _top(rep: Report) -> str:
 
 def _monday(rep: Report) -> str:
     """The Monday summary: priorities, risks, hard deadlines, budget."""
-    from .render_monday import monday_sections, mw
+    from .render_monday import monday_sections
 
     parts = []
     for sec in monday_sections(rep):
@@ -426,7 +430,8 @@ def _monday(rep: Report) -> str:
                         else f"<li>{_e(x.text)}</li>" for x in sec.lines)
         parts.append(f"<h3>{_e(sec.title)}</h3>"
                      + (f'<ul class="monday">{items}</ul>' if items else _nothing(rep.lang)))
-    return _section("monday", mw("summary", rep.lang), "".join(parts)) if parts else ""
+    return (_section("monday", t("report.monday.summary", rep.lang), "".join(parts))
+            if parts else "")
 
 
 def to_html(rep: Report) -> str:

@@ -8,22 +8,32 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from .render import VERDICT_ROLE, day, num, pct, w
+from .render import VERDICT_ROLE
 from .report import Report, Result
+from .words import formats as fmt
 from .words import t
 
-OWN = ("measured_on", "change")  # column words of this section (catalogue `report.indicator.*`)
+# This section's words (catalogue ids); the Report sheet's section says the same.
+KEYS = {"indicators": "report.sheet.indicators", "measured_on": "report.sheet.measured_on",
+        "change": "report.indicator.change", "since": "report.indicator.since",
+        "since_head": "report.indicator.since_head"}
+OWN = ("measured_on", "change")  # columns whose header is one of them
 
 
 def iw(key: str, lang: str, **kw: object) -> str:
-    return t(f"report.indicator.{key}", lang, **kw)
+    return t(KEYS[key], lang, **kw)
+
+
+def w(key: str, lang: str) -> str:
+    """A word the other results sections use too (catalogue `report.*`)."""
+    return t(f"report.{key}", lang)
 
 
 def signed(x: float | None, lang: str) -> str:
     """A change with its sign: +1 500, −300 (a minus sign, not a hyphen), 0; — for none."""
     if x is None:
         return "—"
-    text = num(abs(x), lang)
+    text = fmt.number(abs(x), lang)
     return text if text == "0" else ("+" if x > 0 else "\u2212") + text
 
 
@@ -44,10 +54,10 @@ class IndicatorCells:
 
 def cells(r: Result, lang: str) -> IndicatorCells:
     return IndicatorCells(
-        r.label, r.kpi or "—", num(r.objective, lang), num(r.result, lang),
-        day(r.measured_on, lang) if r.measured_on else "—", pct(r.reached, lang),
+        r.label, r.kpi or "—", fmt.number(r.objective, lang), fmt.number(r.result, lang),
+        fmt.date(r.measured_on, lang) if r.measured_on else "—", fmt.percent(r.reached, lang),
         signed(r.change, lang),
-        iw("since", lang, d=day(r.previous_on, lang)) if r.change is not None
+        iw("since", lang, d=fmt.date(r.previous_on, lang)) if r.change is not None
         and r.previous_on else "", r.verdict.label(lang))
 
 

@@ -5,9 +5,11 @@ from __future__ import annotations
 from html import escape
 
 from .label import LabelReport, ReleaseTask
-from .render import day
+from .labels import header
 from .render_html import CSS, _finding, _section, _table
-from .render_label import budget_line, heading, lw, release_head, release_rows, shown_late
+from .render_label import budget_line, heading, release_head, release_rows, shown_late
+from .words import formats as fmt
+from .words import t
 
 _STATE_COLOURS = {"BLOCKED": ("#b71c1c", "#fdecea"), "LATE": ("#b71c1c", "#fdecea"),
                   "ON_TRACK": ("#1b5e20", "#e3f2e4"), "RELEASED": ("#33405f", "#e8eaf0")}
@@ -19,14 +21,14 @@ def _e(text: object) -> str:
 
 def _tasks(ts: list[ReleaseTask], lang: str, late: bool) -> str:
     if not ts:
-        return f'<p class="nothing">{_e(lw("nothing", lang))}</p>'
-    head = [lw("release", lang), "ID", lw("date", lang), "Action",
-            "Responsable" if lang == "fr" else "Owner"]
-    rows = [[_e(t.release), _e(t.line.id), _e(day(t.line.deadline, lang)),
-             _e(t.line.action), _e(t.line.owner or "—")] for t in ts]
+        return f'<p class="nothing">{_e(t("report.nothing", lang))}</p>'
+    head = [t("report.label.release", lang), header("id", lang), t("report.label.date", lang),
+            header("action", lang), header("owner", lang)]
+    rows = [[_e(x.release), _e(x.line.id), _e(fmt.date(x.line.deadline, lang)),
+             _e(x.line.action), _e(x.line.owner or "—")] for x in ts]
     return _table(head, rows, cols=["", "id", "d", "blk act", "own"], kind="tasks cards",
                   row_classes=["late" if late else "" for _ in ts],
-                  labels={0: lw("release", lang)})
+                  labels={0: t("report.label.release", lang)})
 
 
 def to_html(rep: LabelReport) -> str:
@@ -51,18 +53,18 @@ def to_html(rep: LabelReport) -> str:
     body = "".join((
         f'<header class="top" style="background:#1f2a44;color:#fff"><h1>'
         f"{_e(heading(rep))}</h1></header>",
-        _section("releases", lw("releases", lang),
+        _section("releases", t("report.label.releases", lang),
                  releases + f"<p>{_e(budget_line(rep))}</p>"),
-        _section("late", f"{lw('late', lang)} ({len(rep.late)})",
+        _section("late", f"{t('report.late', lang)} ({len(rep.late)})",
                  _tasks(late, lang, True) + "".join(f"<p>{_e(m)}</p>" for m in more),
                  hot=bool(rep.late)),
-        _section("due-this-week", f"{lw('this_week', lang)} ({len(rep.due_this_week)})",
+        _section("due-this-week", f"{t('report.this_week', lang)} ({len(rep.due_this_week)})",
                  _tasks(rep.due_this_week, lang, False)),
-        _section("findings", f"{lw('findings', lang)} ({len(rep.findings)})",
+        _section("findings", f"{t('report.label.findings', lang)} ({len(rep.findings)})",
                  f'<ul class="findings">{findings}</ul>' if findings else
-                 f'<p class="nothing">{_e(lw("nothing", lang))}</p>',
+                 f'<p class="nothing">{_e(t("report.nothing", lang))}</p>',
                  hot=any(f.severity.name == "ERROR" for f in rep.findings)),
-        _section("unreadable", lw("unreadable", lang),
+        _section("unreadable", t("report.label.unreadable", lang),
                  "<ul>" + "".join(f"<li>{_e(u.name)}: {_e(u.error)}</li>"
                                   for u in rep.unreadable) + "</ul>", hot=True)
         if rep.unreadable else "",

@@ -9,18 +9,10 @@ from html import escape
 
 from .checks import Severity
 from .labels import Status, TaskType, word
-from .render import day, money, pct, result_cells, task_text, w
+from .render import result_cells, task_text
 from .report import Report, Verdict
-
-# Words only the HTML page uses (the shared ones are render.W and labels.WORDS).
-_HW: dict[str, tuple[str, str]] = {
-    "results": ("Résultats", "Results"),
-    "timeline": ("Calendrier des tâches", "Timeline"),
-    "milestone": ("Jalon", "Milestone"),
-    "chart_progress": ("Part des tâches faites par axe", "Share of tasks done by axis"),
-    "chart_timeline": ("Chaque tâche du début à l'échéance, avec J et aujourd'hui",
-                       "Every task from start to deadline, with J and today"),
-}
+from .words import formats as fmt
+from .words import t
 
 FONT = ('-apple-system, BlinkMacSystemFont, "Segoe UI", Roboto, "Helvetica Neue", Arial, '
         '"Liberation Sans", "DejaVu Sans", sans-serif')
@@ -58,12 +50,6 @@ TODAY_COLOUR = INK
 
 def _e(text: object) -> str:
     return escape(str(text), quote=True)
-
-
-def hw(key: str, lang: str) -> str:
-    fr, en = _HW[key]
-    return fr if lang == "fr" else en
-
 
 
 # ---------------------------------------------------------------- SVG charts
@@ -117,19 +103,21 @@ def progress_chart(rep: Report) -> str:
         gx = label_w + bar_w * q
         out.append(f'<line x1="{gx:.1f}" y1="{top - 2}" x2="{gx:.1f}" '
                    f'y2="{top + row_h * len(rows)}" stroke="{RULE}" stroke-width="1"/>')
-        out.append(_text(gx, height - 6, pct(q, lang), anchor="middle", fill=MUTED, size=11))
+        out.append(_text(gx, height - 6, fmt.percent(q, lang), anchor="middle", fill=MUTED,
+                         size=11))
     for i, p in enumerate(rows):
         y = top + i * row_h
         share = p.share_done
         counted = p.total - p.cancelled
-        tip = f"{p.axis}: {w('done_of', lang, done=p.done, total=counted)} ({pct(share, lang)})"
+        tip = (f"{p.axis}: {t('report.done_of', lang, done=p.done, total=counted)} "
+               f"({fmt.percent(share, lang)})")
         out.append(_text(label_w - 8, y + 17, _clip(p.axis, LABEL_CHARS), anchor="end"))
         out.append(_rect(label_w, y + 6, bar_w, 14, GREY_BG, rx=3))
         out.append(_rect(label_w, y + 6, bar_w * share, 14, "#43a047", rx=3, title=tip))
         out.append(_text(label_w + bar_w + 8, y + 17,
-                         f"{pct(share, lang)} ({p.done}/{counted})"))
-    return _svg(CHART_W, height, f"{hw('chart_progress', lang)} — " + ", ".join(
-        f"{p.axis} {pct(p.share_done, lang)}" for p in rows), "".join(out))
+                         f"{fmt.percent(share, lang)} ({p.done}/{counted})"))
+    return _svg(CHART_W, height, f"{t('report.html.chart_progress', lang)} — " + ", ".join(
+        f"{p.axis} {fmt.percent(p.share_done, lang)}" for p in rows), "".join(out))
 
 
 def _legend(items: Sequence[tuple[str, str]], x: float, y: float, *, size: float = 12,
@@ -164,8 +152,9 @@ def budget_chart(rep: Report) -> str | None:
     height = top + group_h * len(rows) + 4
     top_value = max(max(r.budget or 0.0, r.spent or 0.0) for r in rows) or 1.0
     budget_c, spent_c = "#90a4ae", BLUE
-    legend, _ = _legend([(budget_c, w("budget", lang)), (spent_c, w("spent", lang)),
-                         (LATE_FILL, "> " + w("budget", lang))], label_w, 13,
+    legend, _ = _legend([(budget_c, t("report.budget", lang)),
+                         (spent_c, t("report.spent", lang)),
+                         (LATE_FILL, "> " + t("report.budget", lang))], label_w, 13,
                         right=CHART_W)
     out = [legend]
     for i, r in enumerate(rows):
@@ -177,14 +166,14 @@ def budget_chart(rep: Report) -> str | None:
                                                   (r.spent, LATE_FILL if over else spent_c,
                                                    "spent"))):
             by = y + j * (bar_h + 2)
-            text = money(value, lang)
+            text = fmt.money(value, lang)
             if value is not None:
                 out.append(_rect(label_w, by, bar_w * value / top_value, bar_h, colour,
-                                 title=f"{r.label} — {w(key, lang)}: {text}"))
+                                 title=f"{r.label} — {t(f'report.{key}', lang)}: {text}"))
             out.append(_text(label_w + bar_w + 8, by + bar_h - 1, text, size=12,
                              fill=RED if over and key == "spent" else INK))
     label = f"{word('budget_vs_spent', lang)} — " + ", ".join(
-        f"{r.label}: {money(r.budget, lang)} / {money(r.spent, lang)}" for r in rows)
+        f"{r.label}: {fmt.money(r.budget, lang)} / {fmt.money(r.spent, lang)}" for r in rows)
     return _svg(CHART_W, height, label, "".join(out))
 
 
@@ -210,21 +199,21 @@ def reached_chart(rep: Report) -> str | None:
         out.append(_text(label_w - 8, y + 17, _clip(r.label, LABEL_CHARS), anchor="end"))
         out.append(_rect(label_w, y + 6, bar_w, 14, "#f5f7f9", rx=3))
         fg, _, bar = VERDICT_COLOURS[r.verdict]
-        tip = (f"{r.label}: {w('result', lang)} {result_cells(r, lang)[2]} / "
-               f"{w('objective', lang)} {result_cells(r, lang)[1]} "
-               f"{r.kpi} — {pct(r.reached, lang)} — {r.verdict.label(lang)}")
+        tip = (f"{r.label}: {t('report.result', lang)} {result_cells(r, lang)[2]} / "
+               f"{t('report.objective', lang)} {result_cells(r, lang)[1]} "
+               f"{r.kpi} — {fmt.percent(r.reached, lang)} — {r.verdict.label(lang)}")
         if r.reached is not None:
             out.append(_rect(label_w, y + 6, bar_w * min(r.reached, scale) / scale, 14, bar,
                              rx=3, title=tip))
-        out.append(_text(label_w + bar_w + 8, y + 17, pct(r.reached, lang),
+        out.append(_text(label_w + bar_w + 8, y + 17, fmt.percent(r.reached, lang),
                          fill=fg, weight="600"))
     bottom = top + row_h * len(rows)
     out.append(f'<line x1="{hundred:.1f}" y1="{top + 2}" x2="{hundred:.1f}" y2="{bottom + 2}" '
                f'stroke="{INK}" stroke-width="1.5" stroke-dasharray="4 3"/>')
-    out.append(_text(hundred, bottom + 16, pct(1.0, lang), anchor="middle", size=11,
+    out.append(_text(hundred, bottom + 16, fmt.percent(1.0, lang), anchor="middle", size=11,
                      fill=MUTED))
     label = f"{word('objective_vs_result', lang)} — " + ", ".join(
-        f"{r.label}: {pct(r.reached, lang)} ({r.verdict.label(lang)})" for r in rows)
+        f"{r.label}: {fmt.percent(r.reached, lang)} ({r.verdict.label(lang)})" for r in rows)
     return _svg(CHART_W, bottom + 20, label, "".join(out))
 
 
@@ -263,9 +252,10 @@ def timeline_chart(rep: Report, narrow: bool = False) -> str | None:
         return label_w + (d - d0).days * day_w
 
     items = [(STATUS_FILL[s], s.label(lang)) for s in Status] + [
-        (LATE_FILL, w("late", lang)), (STATUS_FILL[Status.TODO], hw("milestone", lang))]
+        (LATE_FILL, t("report.late", lang)),
+        (STATUS_FILL[Status.TODO], t("report.html.milestone", lang))]
     legend, last = _legend(items, 4, 15, size=font, gap=12, right=width - 4, line=18,
-                           diamonds=frozenset({hw("milestone", lang)}))
+                           diamonds=frozenset({t("report.html.milestone", lang)}))
     marks_y = round(last) + 22  # the "today" label; the J label one line below
     top = marks_y + 26
     bottom = top + row_h * len(xs)
@@ -279,7 +269,7 @@ def timeline_chart(rep: Report, narrow: bool = False) -> str | None:
         out.append(f'<line x1="{gx:.1f}" y1="{top}" x2="{gx:.1f}" y2="{bottom}" '
                    f'stroke="{RULE}" stroke-width="1"/>')
         if k % step == 0:
-            out.append(_text(gx, bottom + 16, day(monday, lang, True), anchor="middle",
+            out.append(_text(gx, bottom + 16, fmt.date_short(monday, lang), anchor="middle",
                              size=font, fill=MUTED))
     ids, bars, actions = [], [], []  # grouped: shared attributes are written once
     for i, x in enumerate(xs):
@@ -313,14 +303,14 @@ def timeline_chart(rep: Report, narrow: bool = False) -> str | None:
     # Today and J last, over the bars and labels, so nothing hides them.
     today = word("today", lang).lower()
     if rep.as_of < d0:
-        today_label = f"← {today} {day(rep.as_of, lang)}"
+        today_label = f"← {today} {fmt.date(rep.as_of, lang)}"
     elif rep.as_of >= d1:
-        today_label = f"{today} {day(rep.as_of, lang)} →"
+        today_label = f"{today} {fmt.date(rep.as_of, lang)} →"
     else:
-        today_label = f"{today} {day(rep.as_of, lang, True)}"
+        today_label = f"{today} {fmt.date_short(rep.as_of, lang)}"
     for d, colour, label, y_label, dash in (
             (rep.as_of, TODAY_COLOUR, today_label, marks_y, ""),
-            (rep.release, J_COLOUR, f"J {day(rep.release, lang, True)}", marks_y + 16,
+            (rep.release, J_COLOUR, f"J {fmt.date_short(rep.release, lang)}", marks_y + 16,
              ' stroke-dasharray="5 3"')):
         lx = min(max(x_of(d) + day_w / 2, label_w), label_w + plot_w)
         anchor = "end" if lx > width - 90 else ("start" if lx < label_w + 60 else "middle")
@@ -328,9 +318,9 @@ def timeline_chart(rep: Report, narrow: bool = False) -> str | None:
                    f'stroke="{colour}" stroke-width="2"{dash}/>')
         out.append(_text(lx, y_label, label, anchor=anchor, fill=colour, size=13,
                          weight="700"))
-    label = (f"{hw('chart_timeline', lang)}: {day(d0, lang)} → "
-             f"{day(d1 - dt.timedelta(days=1), lang)}; J {day(rep.release, lang)}; "
-             f"{today} {day(rep.as_of, lang)}")
+    label = (f"{t('report.html.chart_timeline', lang)}: {fmt.date(d0, lang)} → "
+             f"{fmt.date(d1 - dt.timedelta(days=1), lang)}; J {fmt.date(rep.release, lang)}; "
+             f"{today} {fmt.date(rep.as_of, lang)}")
     return _svg(width, height, label, "".join(out),
                 cls="timeline narrow" if narrow else "timeline")
 

@@ -28,43 +28,14 @@ from .labels import (
     sheet_name,
     word,
 )
-from .render import heading, w, week_of
+from .render import heading, week_of
 from .report import AxisProgress, Report, Result, TaskLine
 from .store import DAYS_1900_TO_1904, Kind, Row, SheetSpec, Val
 from .updates import CellUpdate
 from .values import from_serial, to_serial
+from .words import t
 
 MAX_TEXT = 32767  # characters Excel keeps in one cell
-
-# Words of the Report sheet that the text renderer does not use.
-_WORDS: dict[str, tuple[str, str]] = {
-    "report_date": ("Date du rapport", "Report date"),
-    "release": ("Sortie (J)", "Release (J)"),
-    "days_late": ("Jours de retard", "Days late"),
-    "where": ("Cellule", "Cell"),
-    "waiting": ("Sans réponse", "Without reply"),
-    "to_chase": ("Contacts à relancer", "Contacts to chase"),
-    "followup_on": ("Relance le", "Follow-up on"),
-    "round": ("Relance n°", "Round"),
-    "share_done": ("% faites", "% done"),
-    "blocked": ("Bloquées", "Blocked"),
-    "cancelled": ("Annulées", "Cancelled"),
-    "contacts": ("Contacts", "Contacts"),
-    "replies": ("Réponses", "Replies"),
-    "rate": ("Taux", "Rate"),
-    "finding": ("Constat", "Finding"),
-    "severity": ("Gravité", "Severity"),
-    "task": ("Tâche", "Task"),
-    "code": ("Code", "Code"),
-    "indicators": ("Résultats par indicateur", "Results per indicator"),
-    "measured_on": ("Mesuré le", "Measured on"),
-}
-
-
-def _w(key: str, lang: str) -> str:
-    fr, en = _WORDS[key]
-    return fr if lang == "fr" else en
-
 
 # ---- cell text --------------------------------------------------------------------------
 
@@ -148,14 +119,15 @@ class _Layout:
         return self.t(text, self.st.wrap)
 
     def nothing(self) -> None:
-        self.line(self.t(w("nothing", self.lang), self.st.note))
+        self.line(self.t(t("report.nothing", self.lang), self.st.note))
 
     # sections
     def task_heads(self, *extra: str) -> None:
         lang = self.lang
         self.heads(header("action", lang), header("id", lang), header("owner", lang),
                    header("axis", lang), header("start", lang), header("deadline", lang),
-                   header("status", lang), _w("days_late", lang), _w("where", lang), *extra,
+                   header("status", lang), t("report.sheet.days_late", lang),
+                   t("report.sheet.where", lang), *extra,
                    numbers=(4, 5, 7, *range(9, 9 + len(extra))))
 
     def task(self, x: TaskLine, *extra: Val | None) -> None:
@@ -187,22 +159,22 @@ class _Layout:
 
     def followups(self) -> None:
         lang, fs = self.lang, self.rep.followups_due
-        self.section(w("followups", lang), len(fs))
+        self.section(t("report.followups", lang), len(fs))
         if not fs:
             self.nothing()
             self.blank()
             return
-        self.task_heads(_w("waiting", lang))
+        self.task_heads(t("report.sheet.waiting", lang))
         for f in fs:
             self.task(f.line, self.n(f.waiting, self.st.int))
         chase = [c for f in fs for c in f.chase]
         if chase:
             self.blank()
-            self.line(self.t(f"{_w('to_chase', lang)} ({len(chase)})", self.st.bold))
+            self.line(self.t(f"{t('report.sheet.to_chase', lang)} ({len(chase)})", self.st.bold))
             self.heads(contact_header("outlet", lang), contact_header("name", lang),
-                       contact_header("email", lang), _w("task", lang),
-                       contact_header("sent", lang), _w("followup_on", lang),
-                       _w("round", lang), numbers=(4, 5, 6))
+                       contact_header("email", lang), t("report.sheet.task", lang),
+                       contact_header("sent", lang), t("report.sheet.followup_on", lang),
+                       t("report.sheet.round", lang), numbers=(4, 5, 6))
             for c in chase:
                 self.line(self.t(c.outlet), self.t(c.name), self.t(c.email), self.t(c.task),
                           self.d(c.sent), self.d(c.followup), self.n(c.round, self.st.int))
@@ -210,13 +182,14 @@ class _Layout:
 
     def progress(self) -> None:
         lang, ps = self.lang, self.rep.progress
-        self.section(w("progress", lang))
+        self.section(t("report.progress", lang))
         if not ps:
             self.nothing()
         else:
-            self.heads(w("axis", lang), word("tasks", lang), word("done", lang),
-                       _w("share_done", lang), Status.IN_PROGRESS.label(lang), word("late", lang),
-                       _w("blocked", lang), _w("cancelled", lang), numbers=range(1, 8))
+            self.heads(t("report.axis", lang), word("tasks", lang), word("done", lang),
+                       t("report.sheet.share_done", lang), Status.IN_PROGRESS.label(lang),
+                       word("late", lang), t("report.sheet.blocked", lang),
+                       t("report.sheet.cancelled", lang), numbers=range(1, 8))
             for p in ps:
                 i = self.st.int
                 self.line(self.t(p.axis), self.n(p.total - p.cancelled, i), self.n(p.done, i),
@@ -226,15 +199,17 @@ class _Layout:
 
     def results(self, key: str, first: str, results: list[Result], ids: bool = False) -> None:
         lang = self.lang
-        self.section(w(key, lang), len(results))
+        self.section(t(f"report.{key}", lang), len(results))
         if not results:
             self.nothing()
             self.blank()
             return
         extra = [header("id", lang)] if ids else []
-        self.heads(w(first, lang), w("kpi", lang), w("objective", lang), w("result", lang),
-                   w("reached", lang), w("budget", lang), w("spent", lang),
-                   w("cost_unit", lang), w("verdict", lang), *extra, numbers=range(2, 8))
+        self.heads(t(f"report.{first}", lang), t("report.kpi", lang),
+                   t("report.objective", lang), t("report.result", lang),
+                   t("report.reached", lang), t("report.budget", lang), t("report.spent", lang),
+                   t("report.cost_unit", lang), t("report.verdict", lang), *extra,
+                   numbers=range(2, 8))
         for r in results:
             cost = r.cost_per_unit
             self.line(self.long(r.label), self.t(r.kpi), self.n(r.objective, self.st.int),
@@ -248,7 +223,7 @@ class _Layout:
     def indicators(self) -> None:
         """Each indicator within its axis (never added to another): as on the Dashboard."""
         lang, rs = self.lang, self.rep.results_by_indicator
-        self.section(_w("indicators", lang), len(rs))
+        self.section(t("report.sheet.indicators", lang), len(rs))
         if not rs:
             self.nothing()
             self.blank()
@@ -256,8 +231,9 @@ class _Layout:
         from .render_indicators import iw
 
         # then its change since the History measure nearest to a week before, and its date
-        self.heads(w("axis", lang), w("kpi", lang), w("objective", lang), w("result", lang),
-                   w("reached", lang), _w("measured_on", lang), w("verdict", lang),
+        self.heads(t("report.axis", lang), t("report.kpi", lang), t("report.objective", lang),
+                   t("report.result", lang), t("report.reached", lang),
+                   t("report.sheet.measured_on", lang), t("report.verdict", lang),
                    iw("change", lang), iw("since_head", lang), numbers=(2, 3, 4, 5, 7, 8))
         for r in rs:
             self.line(self.t(r.label), self.t(r.kpi), self.n(r.objective, self.st.int),
@@ -268,12 +244,13 @@ class _Layout:
 
     def replies(self) -> None:
         lang, rs = self.lang, self.rep.replies
-        self.section(w("replies", lang))
+        self.section(t("report.replies", lang))
         if not rs:
             self.nothing()
         else:
-            self.heads(w("axis", lang), _w("contacts", lang), _w("replies", lang),
-                       _w("rate", lang), Reply.YES.label(lang), Reply.NO.label(lang),
+            self.heads(t("report.axis", lang), t("report.sheet.contacts", lang),
+                       t("report.sheet.replies", lang),
+                       t("report.sheet.rate", lang), Reply.YES.label(lang), Reply.NO.label(lang),
                        numbers=range(1, 6))
             i = self.st.int
             for r in rs:
@@ -283,12 +260,13 @@ class _Layout:
 
     def findings(self, findings: list[Finding]) -> None:
         lang = self.lang
-        self.section(w("findings", lang), len(findings))
+        self.section(t("report.findings", lang), len(findings))
         if not findings:
             self.nothing()
         else:
-            self.heads(_w("finding", lang), _w("severity", lang), _w("where", lang),
-                       _w("task", lang), _w("code", lang))
+            self.heads(t("report.sheet.finding", lang), t("report.sheet.severity", lang),
+                       t("report.sheet.where", lang),
+                       t("report.sheet.task", lang), t("report.sheet.code", lang))
             for f in findings:
                 place = (f"{f.sheet}!{f.cell}" if f.sheet and f.cell
                          else f.where.removesuffix(f" ({f.task})") if f.task else f.where)
@@ -299,18 +277,18 @@ class _Layout:
     def build(self) -> list[Row]:
         rep, lang = self.rep, self.lang
         self.line(self.t(heading(rep), self.st.title))
-        self.line(self.t(_w("report_date", lang)), self.d(rep.as_of))
-        self.line(self.t(_w("release", lang)), self.d(rep.release))
+        self.line(self.t(t("report.sheet.report_date", lang)), self.d(rep.as_of))
+        self.line(self.t(t("report.sheet.release", lang)), self.d(rep.release))
         self.line(self.t(word("days_to_release", lang)), self.n(rep.days_to_release),
                   self.t(rep.j_label))
         self.blank()
-        self.tasks(w("late", lang), rep.late)
+        self.tasks(t("report.late", lang), rep.late)
         monday, sunday = rep.week
-        self.by_owner(f"{w('this_week', lang)} ({week_of(monday, sunday, lang)})",
+        self.by_owner(f"{t('report.this_week', lang)} ({week_of(monday, sunday, lang)})",
                       rep.due_this_week)
-        self.by_owner(w("next_week", lang), rep.due_next_week)
+        self.by_owner(t("report.next_week", lang), rep.due_next_week)
         self.followups()
-        self.tasks(w("blocked", lang), rep.blocked)
+        self.tasks(t("report.blocked", lang), rep.blocked)
         self.progress()
         self.results("results_axis", "axis", rep.results_by_axis)
         self.indicators()

@@ -3,6 +3,8 @@ adds the Monday sections to v1, whose fields keep their meaning)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from .labels import Labeled
@@ -13,6 +15,7 @@ if TYPE_CHECKING:
     from .report import Report, Result, TaskLine
 
 
+@cache
 def _code(member: Labeled) -> str:
     return member.name.lower()
 
@@ -25,6 +28,9 @@ def task_dict(x: TaskLine, lang: str) -> dict[str, Any]:
         "status": _code(x.status), "status_label": x.status.label(lang),
         "days_late": x.days_late, "cell": x.cell,
     }
+
+
+_task_dict = task_dict
 
 
 def result_dict(r: Result, lang: str) -> dict[str, Any]:
@@ -50,6 +56,14 @@ def report_to_dict(rep: Report) -> dict[str, Any]:
 
     lang = rep.lang
     monday, sunday = rep.week
+    made: dict[int, dict[str, Any]] = {}
+
+    def task_dict(x: TaskLine, lang: str) -> dict[str, Any]:
+        """One dict a line, however many sections show it (a late task is a risk too):
+        `json_text` then encodes it once."""
+        if id(x) not in made:
+            made[id(x)] = _task_dict(x, lang)
+        return made[id(x)]
 
     def by_owner(groups: dict[str, list[TaskLine]]) -> list[dict[str, Any]]:
         return [{"owner": o, "tasks": [task_dict(x, lang) for x in xs]}
@@ -97,7 +111,7 @@ def report_to_dict(rep: Report) -> dict[str, Any]:
             for r in rep.replies
         ],
         "findings": [finding_dict(f, lang) for f in rep.findings],
-        "monday": monday_dict(rep.monday, lang) if rep.monday else None,
+        "monday": monday_dict(rep.monday, lang, task_dict) if rep.monday else None,
     }
 
 
@@ -107,7 +121,9 @@ def rep_version() -> int:
     return SCHEMA_VERSION
 
 
-def monday_dict(m: Monday, lang: str) -> dict[str, Any]:
+def monday_dict(m: Monday, lang: str,
+                task_dict: Callable[[TaskLine, str], dict[str, Any]] = task_dict
+                ) -> dict[str, Any]:
     b = m.budget
     return {
         "budget": {"total": b.total, "spent": b.spent, "left": b.left,
@@ -128,21 +144,62 @@ def monday_dict(m: Monday, lang: str) -> dict[str, Any]:
 
 
 def json_text(data: Any) -> str:
-    """A report as JSON text: objects and lists laid out one member or item a line, each
-    item written whole by the json module's C encoder (the pure-Python pretty printer that
-    `indent=` selects takes seconds on a 100,000-row plan)."""
+    """A report as JSON text (`json_chunks` joined)."""
+    return "".join(json_chunks(data))
+
+
+def json_chunks(data: Any, size: int = 1 << 20) -> Iterator[str]:
+    """A report as JSON text in pieces of about `size` characters: objects and lists laid
+    out one member or item a line, each item written whole by the json module's C encoder
+    (the pure-Python pretty printer that `indent=` selects takes seconds on a 100,000-row
+    plan). An object met again (a late task is also a risk) is encoded once."""
     import json
 
-    def dump(value: Any, pad: str) -> str:
+    encode = json.JSONEncoder(ensure_ascii=False).encode  # separators ", " and ": "
+    known: dict[int, str] = {}
+
+    def item(value: Any) -> str:
+        """What `encode(value)` gives, reusing the text of the flat objects already met."""
+        if isinstance(value, dict):
+            text = known.get(id(value))
+            if text is not None:
+                return text
+            if all(isinstance(k, str) for k in value) and any(
+                    isinstance(v, dict | list) for v in value.values()):
+                return "{" + ", ".join(f"{encode(k)}: {item(v)}"
+                                       for k, v in value.items()) + "}"
+            text = known[id(value)] = encode(value)
+            return text
+        if isinstance(value, list) and any(isinstance(v, dict | list) for v in value):
+            return "[" + ", ".join(item(v) for v in value) + "]"
+        return encode(value)
+
+    out: list[str] = []
+    held = 0
+
+    def dump(value: Any, pad: str) -> Iterator[str]:
+        nonlocal held
         inner = pad + "  "
         if isinstance(value, dict) and value:
-            members = (f"{inner}{json.dumps(k, ensure_ascii=False)}: {dump(v, inner)}"
-                       for k, v in value.items())
-            return "{\n" + ",\n".join(members) + f"\n{pad}}}"
-        if isinstance(value, list) and value:
-            return "[\n" + ",\n".join(
-                inner + json.dumps(v, ensure_ascii=False, separators=(", ", ": "))
-                for v in value) + f"\n{pad}]"
-        return json.dumps(value, ensure_ascii=False)
+            out.append("{\n")
+            for i, (k, v) in enumerate(value.items()):
+                out.append(f"{',' if i else ''}{chr(10) if i else ''}{inner}{encode(k)}: ")
+                yield from dump(v, inner)
+            out.append(f"\n{pad}}}")
+        elif isinstance(value, list) and value:
+            out.append("[\n")
+            for i, v in enumerate(value):
+                text = item(v)
+                out.append(f",\n{inner}{text}" if i else f"{inner}{text}")
+                held += len(text)
+                if held >= size:
+                    yield "".join(out)
+                    out.clear()
+                    held = 0
+            out.append(f"\n{pad}]")
+        else:
+            out.append(encode(value))
 
-    return dump(data, "") + "\n"
+    yield from dump(data, "")
+    out.append("\n")
+    yield "".join(out)

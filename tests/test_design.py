@@ -7,6 +7,7 @@ import ast
 import datetime as dt
 import re
 import zipfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import openpyxl
@@ -15,7 +16,7 @@ import pytest
 from retrosheet import layout as L
 from retrosheet.design import build_workbook
 from retrosheet.design.planning import LINE_POINTS, text_lines
-from retrosheet.labels import PLATFORMS, word
+from retrosheet.labels import PLATFORMS, Status, word
 from retrosheet.new import new_plan
 from retrosheet.words import t
 from retrosheet.xlsx.create import write_new
@@ -112,3 +113,49 @@ def test_report_sheet_is_styled_like_the_dashboard(tmp_path: Path) -> None:
         height = ws.row_dimensions[cell.row].height or LINE_POINTS
         assert height >= LINE_POINTS * lines, (cell.value, height)
     assert any(re.fullmatch("Résultats par indicateur.*", str(r[0].value)) for r in rows)
+
+
+@pytest.fixture
+def third_language() -> Iterator[str]:
+    """A stub third catalogue: English texts marked ⟦…⟧ (tests/test_words.py does the same)."""
+    from retrosheet import words
+
+    words.register("xx", {k: v if k.startswith("fmt.") else f"⟦{v}⟧"
+                          for k, v in words.catalogue("en").items()})
+    try:
+        yield "xx"
+    finally:
+        words._catalogues.pop("xx")
+        words._generation[0] += 1
+
+
+def test_live_formulas_match_a_status_in_every_language(third_language: str) -> None:
+    """A French plan whose statuses a team types in English (or a third language) still
+    counts them: the Dashboard and the Planning's rules compare with every label."""
+    made = new_plan("single", RELEASE, lang="fr")
+    wb = build_workbook(made.plan, made.dates, TODAY)
+    dashboard = " ".join(c.formula for c in wb.sheet("dashboard").cells.values() if c.formula)
+    rules = " ".join(r.formula for r in wb.sheet("planning").rules)
+    for status in (Status.DONE, Status.CANCELLED):
+        labels = status.every()
+        assert labels == (status.fr, status.en, f"⟦{status.en}⟧")
+        for label in labels:
+            assert f'"<>{label}"' in dashboard, label  # COUNTIFS criteria: open tasks
+            assert f'<>"{label}")' in dashboard, label  # the due list's array filter
+            assert f'="{label}"' in rules, label  # done rows greyed, not late
+    # Cells show the plan's own language only.
+    values = {c.value for c in wb.sheet("dashboard").cells.values()}
+    assert t("design.dashboard.due_week", "fr") in values
+    assert not any(isinstance(v, str) and "⟦" in v for v in values)
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_live_backends_format_numbers_as_the_design_does(lang: str) -> None:
+    """The Report and History that Excel (xlwings), openpyxl and LibreOffice write cell by
+    cell (cellbook.looks) carry the number formats of the workbook design."""
+    from retrosheet import cellbook
+    from retrosheet.design.looks import looks
+
+    live, design = cellbook.looks(lang), looks(lang)
+    assert {role: live[role].number_format for role in live} == {
+        role: design[role].number_format for role in live}

@@ -161,7 +161,7 @@ def test_text_report(folder: Path) -> None:
     code, out, err = run("report", *sorted(str(p) for p in folder.iterdir()))
     assert code == 0, err
     lines = out.splitlines()
-    assert lines[0] == ("Rapport du label — au 28/04/2027 (du 26/04 au 02/05), 3 sortie(s)")
+    assert lines[0] == ("Rapport du label — au 28/04/2027 (du 26/04 au 02/05), 3 sorties")
     assert "  [Nuit blanche — Lune Rousse] T010 09/04/2027 Livrer au distributeur — Manager " \
            "(19 j de retard)" in lines
     total = next(line for line in lines if line.startswith("  Total "))
@@ -237,3 +237,28 @@ def test_a_missing_plan_is_named_once(folder: Path) -> None:
     code, _, err = run("report", str(folder / "aube.xlsx"), "absent.xlsx")
     assert code == 2
     assert err == "Illisible : absent.xlsx : no such file\n"
+
+
+@pytest.mark.parametrize(("lang", "gap", "want"), [
+    ("fr", 1, "« Aube — Corail » (14/05/2027) et « Échos — Vent d'Est » (15/05/2027) sortent à "
+              "1 jour d'écart avec la même équipe (Léa Martin)"),
+    ("fr", 3, "« Aube — Corail » (14/05/2027) et « Échos — Vent d'Est » (17/05/2027) sortent à "
+              "3 jours d'écart avec la même équipe (Léa Martin)"),
+    ("en", 1, "“Aube — Corail” (2027-05-14) and “Échos — Vent d'Est” (2027-05-15) are "
+              "released 1 day apart by the same team (Léa Martin)"),
+    ("en", 3, "“Aube — Corail” (2027-05-14) and “Échos — Vent d'Est” (2027-05-17) are "
+              "released 3 days apart by the same team (Léa Martin)"),
+])
+def test_close_releases_in_the_reports_language(lang: str, gap: int, want: str) -> None:
+    """Two releases of one team a few days apart: said in the label report's language,
+    the days counted as each language counts them."""
+    from retrosheet.label import build_label_report, release_of
+
+    team = (LEA,)
+    aube = _plan("Aube", "Corail", J, team, [Task("T010", "Pitch", owner="Léa Martin",
+                                                  offset=-3)], lang=lang)
+    echos = _plan("Échos", "Vent d'Est", J + dt.timedelta(days=gap), team,
+                  [Task("T010", "Envoi", owner="Léa Martin", offset=-3)], lang=lang)
+    rep = build_label_report([release_of("a", aube, AS_OF), release_of("b", echos, AS_OF)],
+                             AS_OF, lang=lang)
+    assert [(f.code, f.message) for f in rep.findings] == [("label_close_releases", want)]

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import errno
+import os
 import re
+import smtplib
 import socket
 from collections.abc import Iterator
 from email import message_from_bytes
@@ -168,18 +171,30 @@ def test_smtp_config_from_env() -> None:
         assert SmtpConfig.from_env(env).starttls is value
 
 
-@pytest.mark.parametrize(("env", "needle"), [
-    ({}, "RETROSHEET_SMTP_HOST is not set"),
-    ({"RETROSHEET_SMTP_HOST": "  "}, "RETROSHEET_SMTP_HOST is not set"),
-    ({"RETROSHEET_SMTP_HOST": "h", "RETROSHEET_SMTP_PORT": "smtp"}, "RETROSHEET_SMTP_PORT"),
-    ({"RETROSHEET_SMTP_HOST": "h", "RETROSHEET_SMTP_PORT": "70000"}, "RETROSHEET_SMTP_PORT"),
+NO_HOST = ("RETROSHEET_SMTP_HOST n'est pas défini : donnez le serveur SMTP par lequel "
+           "envoyer le rapport (par ex. smtp.example.com)",
+           "RETROSHEET_SMTP_HOST is not set: give the SMTP server to send the report through "
+           "(e.g. smtp.example.com)")
+
+
+@pytest.mark.parametrize(("env", "fr", "en"), [
+    ({}, *NO_HOST),
+    ({"RETROSHEET_SMTP_HOST": "  "}, *NO_HOST),
+    ({"RETROSHEET_SMTP_HOST": "h", "RETROSHEET_SMTP_PORT": "smtp"},
+     "RETROSHEET_SMTP_PORT='smtp' n'est pas un numéro de port (1–65535, par ex. 587)",
+     "RETROSHEET_SMTP_PORT='smtp' is not a port number (1–65535, e.g. 587)"),
+    ({"RETROSHEET_SMTP_HOST": "h", "RETROSHEET_SMTP_PORT": "70000"},
+     "RETROSHEET_SMTP_PORT='70000' n'est pas un numéro de port (1–65535, par ex. 587)",
+     "RETROSHEET_SMTP_PORT='70000' is not a port number (1–65535, e.g. 587)"),
     ({"RETROSHEET_SMTP_HOST": "h", "RETROSHEET_SMTP_STARTTLS": "maybe"},
-     "RETROSHEET_SMTP_STARTTLS"),
+     "RETROSHEET_SMTP_STARTTLS='maybe' : écrivez 1 ou 0 (true ou false)",
+     "RETROSHEET_SMTP_STARTTLS='maybe': write 1 or 0 (true or false)"),
 ])
-def test_smtp_config_errors_are_one_line(env: dict[str, str], needle: str) -> None:
+def test_smtp_config_errors_are_one_line(env: dict[str, str], fr: str, en: str) -> None:
+    """No plan says which language: the user's (French in tests), English when asked."""
     with pytest.raises(RetrosheetError) as err:
         SmtpConfig.from_env(env)
-    assert needle in str(err.value) and "\n" not in str(err.value)
+    assert (str(err.value), err.value.line("en")) == (fr, en)
 
 
 # --- messages --------------------------------------------------------------------------
@@ -275,8 +290,8 @@ def test_a_malformed_email_is_an_error_naming_the_member() -> None:
     made = make(emails={"Promo radio": ("Zoé", "zoe at example.com")})
     with pytest.raises(RetrosheetError) as err:
         build_messages(made.plan, AS_OF, now=NOW)
-    assert str(err.value) == ("Paramètres, Équipe: Zoé: 'zoe at example.com' is not an "
-                              "e-mail address")
+    assert str(err.value) == ("Paramètres, Équipe : Zoé : 'zoe at example.com' n'est pas une "
+                              "adresse e-mail")
 
 
 def test_write_eml(tmp_path: Path) -> None:
@@ -297,7 +312,11 @@ def test_write_eml(tmp_path: Path) -> None:
     blocker.write_text("")
     with pytest.raises(RetrosheetError) as err:
         write_eml(msgs, blocker / "sub")
-    assert "cannot write" in str(err.value) and "\n" not in str(err.value)
+    # The system's own words (Not a directory) are passed on as they are.
+    assert str(err.value) == (f"{blocker / 'sub'} : impossible d'écrire les messages : "
+                              f"{os.strerror(errno.ENOTDIR)}")
+    assert err.value.line("en") == (f"{blocker / 'sub'}: cannot write the messages: "
+                                    f"{os.strerror(errno.ENOTDIR)}")
 
 
 # --- sending ---------------------------------------------------------------------------
@@ -331,12 +350,17 @@ def test_login(smtp_auth: tuple[Sink, int]) -> None:
     assert send(msgs, cfg) == 3 and len(sink.envelopes) == 3
     with pytest.raises(RetrosheetError) as err:
         send(msgs, dataclasses.replace(cfg, password="wrong"))
-    assert str(err.value).startswith(f"SMTP 127.0.0.1:{port}: 535 ")
+    assert str(err.value).startswith(f"SMTP 127.0.0.1:{port} : 535 ")
     assert "\n" not in str(err.value)
     # No STARTTLS on offer: the password is not sent in clear unless STARTTLS is off.
     with pytest.raises(RetrosheetError) as err:
         send(msgs, dataclasses.replace(cfg, starttls=True))
-    assert "does not offer STARTTLS" in str(err.value)
+    assert str(err.value) == (
+        f"SMTP 127.0.0.1:{port} : le serveur ne propose pas STARTTLS ; le mot de passe n'est "
+        "pas envoyé en clair (mettez RETROSHEET_SMTP_STARTTLS=0 pour l'autoriser)")
+    assert err.value.line("en") == (
+        f"SMTP 127.0.0.1:{port}: the server does not offer STARTTLS; not sending the "
+        "password in clear (set RETROSHEET_SMTP_STARTTLS=0 to allow it)")
     assert len(sink.envelopes) == 3
 
 
@@ -345,7 +369,8 @@ def test_refused_connection_is_one_line() -> None:
     msgs = build_messages(make().plan, AS_OF, now=NOW)
     with pytest.raises(RetrosheetError) as err:
         send(msgs, SmtpConfig("127.0.0.1", port))
-    assert str(err.value) == f"SMTP 127.0.0.1:{port}: Connection refused"
+    assert str(err.value) == f"SMTP 127.0.0.1:{port} : Connection refused"
+    assert err.value.line("en") == f"SMTP 127.0.0.1:{port}: Connection refused"
     assert isinstance(err.value.__cause__, ConnectionRefusedError)
 
 
@@ -402,6 +427,24 @@ def test_cli_report_mail(tmp_path: Path, smtp: tuple[Sink, int]) -> None:
     assert set(TASK_ID.findall(radio)) | set(TASK_ID.findall(paul)) < set(TASK_ID.findall(lea))
 
 
+@pytest.mark.parametrize(("exc", "fr", "en"), [
+    (TimeoutError(), "délai dépassé", "timed out"),
+    (smtplib.SMTPRecipientsRefused({"b@x.example": (550, b"no"), "a@x.example": (550, b"no")}),
+     "destinataire(s) refusé(s) : a@x.example, b@x.example",
+     "recipient(s) refused: a@x.example, b@x.example"),
+    (smtplib.SMTPResponseException(451, b"try  later"), "451 try later", "451 try later"),
+])
+def test_why_sending_failed_in_either_language(exc: Exception, fr: str, en: str) -> None:
+    """Our words about a failure are translated inside the message; a server's are not."""
+    from retrosheet.errors import msg
+    from retrosheet.mail import _reason
+
+    err = RetrosheetError(msg("mail.failed_after", server="h:25", error=_reason(exc), n=1,
+                              total=3))
+    assert err.line("fr") == f"SMTP h:25 : {fr} (1 envoyé sur 3)"
+    assert err.line("en") == f"SMTP h:25: {en} (1 of 3 sent)"
+
+
 def test_cli_report_mail_dry_run(tmp_path: Path, smtp: tuple[Sink, int]) -> None:
     sink, _ = smtp
     plan = workbook(tmp_path)
@@ -429,8 +472,7 @@ def test_cli_report_mail_without_host_exit_2(tmp_path: Path) -> None:
                                 env=_env(None))
     assert result.exit_code == 2
     assert result.stdout == ""
-    assert result.stderr.startswith("Error: RETROSHEET_SMTP_HOST is not set")
-    assert result.stderr.count("\n") == 1
+    assert result.stderr == f"Error: {NO_HOST[0]}\n"
 
 
 def test_cli_report_mail_refused_exit_2(tmp_path: Path) -> None:
@@ -439,7 +481,7 @@ def test_cli_report_mail_refused_exit_2(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["report", str(plan), "--as-of", "2027-04-29", "--mail"],
                                 env=_env(port))
     assert result.exit_code == 2
-    assert result.stderr == SKIPPED + f"Error: SMTP 127.0.0.1:{port}: Connection refused\n"
+    assert result.stderr == SKIPPED + f"Error: SMTP 127.0.0.1:{port} : Connection refused\n"
 
 
 def test_a_member_without_a_name_is_named_by_role() -> None:

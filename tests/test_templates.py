@@ -439,7 +439,7 @@ def test_french_wording_has_no_calques(name: str) -> None:
 def test_french_typography_in_findings_and_reports() -> None:
     """« attention: dépensé 450 » and « contact(s) » were calques too (issue 10)."""
     from retrosheet.checks import Finding, Severity, check_plan
-    from retrosheet.render import w
+    from retrosheet.words import t
 
     assert str(Finding(Severity.WARNING, "x", "m", "T1", lang="fr")) == "T1 attention : m"
     assert str(Finding(Severity.WARNING, "x", "m", "T1", lang="en")) == "T1 warning: m"
@@ -448,7 +448,7 @@ def test_french_typography_in_findings_and_reports() -> None:
     over = [f.message for f in check_plan(plan.plan, FRIDAY) if f.code == "over_budget"]
     assert over == [
         "dépensé 450\u202f€ pour un budget de 400\u202f€ : 50\u202f€ de plus (+12\u202f%)"]
-    assert [w("waiting", "fr", n=n) for n in (0, 1, 3)] == [
+    assert [t("report.waiting", "fr", n=n) for n in (0, 1, 3)] == [
         "0 contact sans réponse", "1 contact sans réponse", "3 contacts sans réponse"]
-    assert [w("waiting", "en", n=n) for n in (0, 1, 3)] == [
+    assert [t("report.waiting", "en", n=n) for n in (0, 1, 3)] == [
         "0 contacts without reply", "1 contact without reply", "3 contacts without reply"]

@@ -22,7 +22,7 @@ from xml.sax.saxutils import escape, quoteattr
 
 from ..design.looks import looks
 from ..design.planning import LINE_POINTS, text_lines
-from ..errors import WorkbookError
+from ..errors import WorkbookError, msg
 from ..labels import (
     normalize,
     sheet_name,
@@ -38,6 +38,7 @@ from ..report_cells import (
 from ..store import Row, SheetSpec, Val
 from ..updates import CellUpdate
 from ..values import EXCEL_EPOCH, EXCEL_EPOCH_1904, column_letter
+from ..words import catalogue
 from .package import NS_MAIN, NS_REL, Package, Writer
 from .report_styles import add_date_style, add_role_styles, find_styles
 from .sheetxml import SheetXml, col_index, grow_table
@@ -265,8 +266,8 @@ def _add_sheets(pkg: Package, keys: list[str], lang: str, st: Styles) -> _Added:
     close_rels = re.search(r"</((?:[\w.-]+:)?)Relationships>", rels_text)
     close_types = re.search(r"</((?:[\w.-]+:)?)Types>", ct_text)
     if main is None or close_sheets is None or close_rels is None or close_types is None:
-        raise WorkbookError("the workbook's sheet list cannot be edited to add the "
-                            f"{' and '.join(sheet_name(k, lang) for k in keys)} sheet(s)")
+        raise WorkbookError(msg("report.sheet.cannot_add", n=len(keys), sheets=catalogue(
+            lang)["fmt.and"].join(sheet_name(k, lang) for k in keys)), lang=lang)
     r_prefix = _ns_prefix(wb_text, NS_REL)
     ids = [int(x) for x in re.findall(r'\ssheetId="(\d+)"', wb_text)]
     rel_ids = set(re.findall(r'\sId="([^"]*)"', rels_text))

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from ..design import Look
-from ..errors import WorkbookError
+from ..errors import WorkbookError, msg
 from ..report_cells import Styles
 from .package import NS_MAIN
 
@@ -64,7 +64,7 @@ def _parse_xml(data: bytes, what: str) -> etree._Element:
     try:
         return etree.fromstring(data, parser=etree.XMLParser(resolve_entities=False))
     except etree.XMLSyntaxError as exc:
-        raise WorkbookError(f"{what} is damaged: {exc}") from exc
+        raise WorkbookError(msg("report.sheet.damaged", part=what, error=exc)) from exc
 
 
 def _int(text: str | None, default: int = 0) -> int:

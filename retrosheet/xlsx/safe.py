@@ -19,7 +19,7 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from types import FrameType
 
@@ -175,7 +175,8 @@ def is_workbook(path: Path) -> bool:
     return head.startswith(_SIGNATURES[0]) or head == _SIGNATURES[1]
 
 
-def write_output(path: Path, data: bytes, reading: Sequence[Path] = ()) -> None:
+def write_output(path: Path, data: bytes | Iterable[bytes],
+                 reading: Sequence[Path] = ()) -> None:
     """Write a report, export or calendar to `path` atomically, never over a workbook
     (the plan being read above all): last week's file stays whole until the new one is."""
     real = Path(os.path.realpath(path))
@@ -187,7 +188,12 @@ def write_output(path: Path, data: bytes, reading: Sequence[Path] = ()) -> None:
         raise WorkbookError(f"{path.name} is a workbook: retrosheet writes this output to a "
                             "text file only (give another -o)")
     with atomic_path(path) as tmp:
-        tmp.write_bytes(data)
+        if isinstance(data, bytes):
+            tmp.write_bytes(data)
+        else:  # in pieces: a big report is never whole in memory
+            with tmp.open("wb") as f:
+                for piece in data:
+                    f.write(piece)
 
 
 def _same_file(fd: int, path: Path) -> bool:

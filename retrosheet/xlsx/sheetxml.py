@@ -25,6 +25,8 @@ _CELL = re.compile(r"<(?:[\w.-]+:)?c\b[^>]*?/>|<(?:[\w.-]+:)?c\b[^>]*>.*?</(?:[\
                    re.DOTALL)
 _ROW_NUM_B = re.compile(rb'\sr="(\d+)"')
 _CELL_REF = re.compile(r'\sr="([A-Z]+)(\d+)"')
+# A cell's reference, its first attribute in the usual spelling.
+_CELL_REF_HEAD = re.compile(r'<(?:[\w.-]+:)?c\b[^>]*?\sr="([A-Z]+)(\d+)"')
 _ATTR = re.compile(r'\s([\w:.-]+)="([^"]*)"')
 _FORMULA = re.compile(r"<(?:[\w.-]+:)?f\b[^>]*?(?:/>|>(.*?)</(?:[\w.-]+:)?f>)", re.DOTALL)
 _VALUE = re.compile(r"<(?:[\w.-]+:)?v>(.*?)</(?:[\w.-]+:)?v>", re.DOTALL)
@@ -152,6 +154,8 @@ class SheetXml:
             raise WorkbookError(f"{name} is not UTF-8 XML: {exc}") from exc
         self.index = {n: i for i, n in enumerate(self.numbers)}
         self.changed = False
+        # The formulas of the last row read: callers ask a row's cells one after another.
+        self._row_formulas: tuple[int, dict[int, str]] | None = None
         self.col_styles: dict[int, str] = {}
         for tag in re.findall(r"<(?:[\w.-]+:)?col\b[^>]*>", self.head):
             attrs: dict[str, str] = dict(_ATTR.findall(tag))
@@ -194,8 +198,42 @@ class SheetXml:
 
     def formula(self, row: int, col: int) -> str | None:
         """The cell's formula without its "=", or None."""
-        c = self._cell(row, col)
-        return None if c is None else c.formula
+        if self._row_formulas is None or self._row_formulas[0] != row:
+            self._row_formulas = (row, self._formulas_of(row))
+        return self._row_formulas[1].get(col)
+
+    def _formulas_of(self, row: int) -> dict[int, str]:
+        """Column → formula of every formula cell of a row, read in one pass over the row
+        (a cell at a time cost a search, a copy and a parse for each of 400,000 cells)."""
+        i = self.index.get(row)
+        if i is None:
+            return {}
+        text = self._row_text(i)
+        out: dict[int, str] = {}
+        number = str(row)
+        if self.prefix:  # a prefixed spelling: cell by cell
+            for m in _CELL.finditer(text):
+                self._add_formula(out, m.group(0), number)
+            return out
+        # Text holds no "<" in the usual spelling: each "<f" opens a formula, inside the
+        # cell opened by the "<c " before it.
+        at = text.find("<f")
+        while at >= 0:
+            gt, start = text.find(">", at), text.rfind("<c ", 0, at)
+            if text[at + 2: at + 3] in (">", " ", "/") and gt > 0 and start >= 0:
+                ref = _CELL_REF_HEAD.match(text, start)
+                end = text.find("</f>", gt) if text[gt - 1] != "/" else gt
+                if ref is not None and ref.group(2) == number and end >= 0:
+                    out.setdefault(col_index(ref.group(1)), _unescape(text[gt + 1: end]))
+            at = text.find("<f", at + 2)
+        return out
+
+    @staticmethod
+    def _add_formula(out: dict[int, str], cell: str, number: str) -> None:
+        ref = _CELL_REF_HEAD.match(cell)
+        f = _FORMULA.search(cell)
+        if ref is not None and ref.group(2) == number and f is not None:
+            out.setdefault(col_index(ref.group(1)), _unescape(str(f.group(1) or "")))
 
     # ---- writing ----------------------------------------------------------------
     def _style_above(self, row: int, col: int) -> str | None:
@@ -238,6 +276,7 @@ class SheetXml:
         return at
 
     def _put(self, row: int, col: int, cell_text: str | None, old: _Cell | None) -> None:
+        self._row_formulas = None
         i = self._row_index(row)
         self.rows[i] = self._put_in(self._row_text(i), col, cell_text, old)
 

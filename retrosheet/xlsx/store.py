@@ -45,6 +45,7 @@ class XlsxStore:
         self._sheets: dict[str, SheetXml] = {}
         self._growth: list[Growth] = []
         self._specs: list[SheetSpec] = []
+        self._headers: dict[str, int] = {}  # header rows found while the sheets were read
 
     @property
     def name(self) -> str:
@@ -58,7 +59,10 @@ class XlsxStore:
         return list(self._wb.sheet_names)
 
     def rows(self, sheet: str) -> Iterable[Sequence[Any]]:
-        return sheet_rows(self._wb, self.path, sheet, self.pkg)
+        grid = sheet_rows(self._wb, self.path, sheet, self.pkg)
+        if sheet not in self._headers:  # while it is here: reading it again costs seconds
+            self._headers[sheet] = self._header_in(sheet, grid)
+        return grid
 
     def sheet(self, name: str) -> SheetXml:
         """The sheet part's XML, read once."""
@@ -73,11 +77,16 @@ class XlsxStore:
     def _header_row(self, sheet: str) -> int:
         """The 1-based header row of a Planning or Contacts table (0: none): new cells
         take the style of the data cell above them, never the header's."""
+        if sheet not in self._headers:
+            self.rows(sheet)
+        return self._headers[sheet]
+
+    @staticmethod
+    def _header_in(sheet: str, grid: Iterable[Sequence[Any]]) -> int:
         key_of = {"planning": planning_key, "contacts": contact_key}.get(sheet_key(sheet) or "")
         if key_of is None:
             return 0
-        head = [list(r) for r, _ in zip(self.rows(sheet), range(HEADER_SCAN_ROWS),
-                                        strict=False)]
+        head = [list(r) for r, _ in zip(grid, range(HEADER_SCAN_ROWS), strict=False)]
         try:
             return find_table(head, sheet, "fr", key_of).header_row + 1
         except RetrosheetError:

@@ -1,0 +1,51 @@
+"""A sheet part's formulas read a row at a time say what the cell-by-cell reader says."""
+
+from __future__ import annotations
+
+import pytest
+
+from retrosheet.updates import CellUpdate
+from retrosheet.xlsx.sheetxml import SheetXml
+
+NS = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
+
+
+def _part(prefix: str) -> bytes:
+    p = f"{prefix}:" if prefix else ""
+    ns = NS.replace("xmlns=", f"xmlns:{prefix}=") if prefix else NS
+    rows = (
+        f'<{p}row r="1"><{p}c r="A1" t="inlineStr"><{p}is><{p}t>ID</{p}t></{p}is></{p}c></{p}row>'
+        f'<{p}row r="2"><{p}c r="A2"><{p}v>1</{p}v></{p}c>'
+        f'<{p}c r="B2" s="4"><{p}f>IF($A2&gt;0,"a&amp;b",$C2)</{p}f><{p}v>3</{p}v></{p}c>'
+        f'<{p}c r="C2"><{p}f t="shared" ref="C2:C3" si="0"/><{p}v>2</{p}v></{p}c>'
+        f'<{p}c r="D2"/><{p}c r="E2" t="str"><{p}f>""</{p}f><{p}v></{p}v></{p}c></{p}row>'
+        f'<{p}row r="3"><{p}c r="AB3"><{p}f>SUM(A1:A2)</{p}f></{p}c></{p}row>'
+    )
+    return (f'<?xml version="1.0" encoding="UTF-8"?><{p}worksheet {ns}>'
+            f"<{p}sheetData>{rows}</{p}sheetData></{p}worksheet>").encode()
+
+
+def _by_cell(sheet: SheetXml, row: int, col: int) -> str | None:
+    c = sheet._cell(row, col)
+    return None if c is None else c.formula
+
+
+@pytest.mark.parametrize("prefix", ["", "x"])
+def test_row_formulas_match_the_cell_reader(prefix: str) -> None:
+    sheet = SheetXml(_part(prefix), "sheet1.xml", usual_spelling=True)
+    seen = {(r, c): sheet.formula(r, c) for r in range(1, 5) for c in range(30)}
+    assert seen == {(r, c): _by_cell(sheet, r, c) for r in range(1, 5) for c in range(30)}
+    assert seen[(2, 1)] == 'IF($A2>0,"a&b",$C2)'
+    assert seen[(2, 2)] == ""  # a shared formula's other cells: a formula, no text
+    assert seen[(2, 4)] == '""'
+    assert seen[(3, 27)] == "SUM(A1:A2)"
+    assert seen[(2, 0)] is None and seen[(2, 3)] is None and seen[(4, 0)] is None
+
+
+def test_an_edited_row_is_read_again() -> None:
+    sheet = SheetXml(_part(""), "sheet1.xml", usual_spelling=True)
+    assert sheet.formula(2, 1) == 'IF($A2>0,"a&b",$C2)'
+    sheet.apply([CellUpdate("Planning", 2, 1, "number", 5, formula="=$A2*5")])
+    assert sheet.formula(2, 1) == "$A2*5"
+    sheet.apply([CellUpdate("Planning", 2, 0, "number", 2, formula="=1+1")])
+    assert sheet.formula(2, 0) == "1+1"
