@@ -12,7 +12,16 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from .errors import PlanError, RetrosheetError, WorkbookError, flat, raise_all
+from .errors import (
+    Msg,
+    PlanError,
+    RetrosheetError,
+    WorkbookError,
+    flat,
+    in_language,
+    msg,
+    raise_all,
+)
 from .grid import (
     HEADER_SCAN_ROWS,
     Grid,
@@ -55,27 +64,35 @@ def _planning(rows: Iterable[Sequence[Any]], sheet: str, lang: str) -> tuple[Gri
     return grid, table
 
 
+THE_WORKBOOK: Msg = msg("err.read.the_workbook")
+
+
 def load_from_sheets(names: Sequence[str], rows_of: Rows, *, date1904: bool = False,
-                     book: str = "the workbook") -> LoadedPlan:
-    """Read Planning, Settings and Contacts from a workbook's sheets by their names."""
+                     book: str | Msg = THE_WORKBOOK) -> LoadedPlan:
+    """Read Planning, Settings and Contacts from a workbook's sheets by their names.
+
+    `book` names the workbook in messages (a file name, or a catalogue message)."""
     by_key = {sheet_key(n): n for n in reversed(names)}
     if "planning" not in by_key:
-        raise WorkbookError(f"{book} has no Planning sheet (sheets: {', '.join(names)})")
+        raise WorkbookError(msg("err.read.no_planning_sheet", book=book,
+                                sheets=", ".join(names)))
     if "settings" not in by_key:
-        raise WorkbookError(
-            f"{book} has no Paramètres/Settings sheet (sheets: {', '.join(names)})"
-        )
+        raise WorkbookError(msg("err.read.no_settings_sheet", book=book,
+                                sheets=", ".join(names)))
     problems: list[RetrosheetError] = []
+    lang: str | None = None  # the plan's, once its Settings say it
     try:
         try:
             settings = parse_settings(list(rows_of(by_key["settings"])), by_key["settings"],
                                       date1904, typed=True)
+            lang = settings.lang
         except PlanError as exc:  # read on: the other sheets' problems are shown too
             problems += flat(exc)
-            settings = Settings(release=dt.date(2000, 1, 1))
-        lang = settings.lang
-        pgrid, table = _planning(rows_of(by_key["planning"]), by_key["planning"], lang)
-        tasks = parse_tasks(pgrid, table, date1904, typed=True, lang=lang, problems=problems)
+            lang = exc.lang
+            settings = Settings(release=dt.date(2000, 1, 1), lang=lang or "fr")
+        pgrid, table = _planning(rows_of(by_key["planning"]), by_key["planning"], settings.lang)
+        tasks = parse_tasks(pgrid, table, date1904, typed=True, lang=settings.lang,
+                            problems=problems)
         plan = Plan(settings, tasks)
         ctable = None
         if "contacts" in by_key:
@@ -86,7 +103,7 @@ def load_from_sheets(names: Sequence[str], rows_of: Rows, *, date1904: bool = Fa
                 ctable = None  # an empty or hand-made Contacts sheet without our headers
             if ctable is not None:
                 try:
-                    plan.contacts = parse_contacts(cgrid, ctable, date1904)
+                    plan.contacts = parse_contacts(cgrid, ctable, date1904, settings.lang)
                 except PlanError as exc:
                     problems += flat(exc)
         if problems and not any(isinstance(e, RowLost) for e in problems):
@@ -95,10 +112,13 @@ def load_from_sheets(names: Sequence[str], rows_of: Rows, *, date1904: bool = Fa
             except PlanError as exc:
                 problems += flat(exc)
         raise_all(problems, lang)
-    except RetrosheetError:
+    except RetrosheetError as exc:
+        if lang:
+            in_language(exc, lang)
         raise
     except (ValueError, TypeError, IndexError) as exc:
-        raise WorkbookError(f"{book} cannot be read: {exc}") from exc
+        raise WorkbookError(msg("err.read.unreadable", book=book, reason=str(exc)),
+                            lang=lang) from exc
     return LoadedPlan(plan, table, ctable, by_key["settings"], pgrid, date1904, tuple(names))
 
 

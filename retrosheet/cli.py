@@ -152,15 +152,15 @@ def templates_cmd(lang: str) -> None:
         retrosheet templates --lang en
     """
     from .new import new_plan
-    from .templates import BUILTIN
+    from .templates import BUILTIN, describe
 
-    for name, (fr, en) in BUILTIN.items():
+    for name in BUILTIN:
         made = new_plan(name, dt.date(2027, 1, 1), lang=lang)  # any day: rows, not dates
         followups = len(made.effective.added)
         tasks = len(made.plan.tasks) - followups
         text = (f"{tasks} tâches + {followups} relances" if lang == "fr"
                 else f"{tasks} tasks + {followups} follow-ups")
-        click.echo(f"{name:<9} {fr if lang == 'fr' else en} ({text})")
+        click.echo(f"{name:<9} {describe(name, lang)} ({text})")
 
 
 @cli.command(name="new")

@@ -22,9 +22,12 @@ class Msg:
     params: Mapping[str, Any] = field(default_factory=dict)
 
     def text(self, lang: str) -> str:
-        # A value may be a message itself (why a server refused): said in the same language.
+        # A part of a message may be a message itself ("offset: {problem}"): same language.
         return t(self.key, lang, **{k: v.text(lang) if isinstance(v, Msg) else v
                                     for k, v in self.params.items()})
+
+    def __str__(self) -> str:
+        return self.text(REFERENCE)
 
 
 def msg(key: str, /, **params: Any) -> Msg:

@@ -6,6 +6,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+from .errors import msg
 from .labels import TaskType, Unit, word
 from .model import Contact, Task
 from .workdays import WorkCalendar
@@ -31,18 +32,13 @@ def parse_rule(task: Task) -> Rule | None:
         return None
     m = _RULE.match(text)
     if not m:
-        raise task.error(
-            "followup",
-            f"follow-up rule {text!r} is not of the form +14 or +7 x2",
-        )
+        raise task.error("followup", msg("err.read.rule_form", rule=repr(text)))
     interval, count = int(m.group(1)), int(m.group(2) or 1)
     if interval < 1:
-        raise task.error("followup", f"follow-up rule {text!r}: the delay must be at least 1 day")
+        raise task.error("followup", msg("err.read.rule_delay", rule=repr(text)))
     if not 1 <= count <= MAX_FOLLOWUPS:
-        raise task.error(
-            "followup",
-            f"follow-up rule {text!r}: {count} follow-ups, the limit is {MAX_FOLLOWUPS}",
-        )
+        raise task.error("followup", msg("err.read.rule_count", rule=repr(text), count=count,
+                                         max=MAX_FOLLOWUPS))
     return Rule(interval, count)
 
 

@@ -12,7 +12,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from .errors import PlanError, RetrosheetError, raise_all
+from .errors import Msg, PlanError, RetrosheetError, msg, raise_all
 from .labels import (
     SETTINGS_FIELDS,
     Labeled,
@@ -25,8 +25,8 @@ from .labels import (
     planning_key,
 )
 from .model import RELEASE, Contact, Member, Settings, Source, Task
-from .values import column_letter, is_blank, parse_date, parse_number, parse_whole
-from .words import every
+from .values import column_letter, is_blank, parse_date, parse_number, parse_whole, said
+from .words import REFERENCE, every, langs
 
 Grid = Sequence[Sequence[Any]]
 E = TypeVar("E", bound=Labeled)
@@ -75,11 +75,8 @@ def find_table(
             columns.update(variants)
             return Table(sheet, r, columns, extra, width=len(row))
     what = "Planning" if key_of is planning_key else "Contacts"
-    raise PlanError(
-        f"no {what} table found: no row in the first "
-        f"{HEADER_SCAN_ROWS} has an ID column and the other headers (Action, Dépend de…)",
-        sheet=sheet,
-    )
+    raise PlanError(msg("err.read.no_table", what=what, rows=HEADER_SCAN_ROWS), sheet=sheet,
+                    lang=lang)
 
 
 def _cell(row: Sequence[Any], col: int | None) -> Any:
@@ -89,6 +86,8 @@ def _cell(row: Sequence[Any], col: int | None) -> Any:
 
 
 REQUIRED_PLANNING = ("anchor", "offset")
+OFFSET_LIMIT = 3650  # days either side of the anchor
+DURATION_LIMIT = 366  # working days
 def _sheet_agrees(key: str, raw: str, member: Labeled) -> bool:
     """Whether the sheet's own formulas read a dropdown's text as retrosheet does. Status:
     the Dashboard counts its labels only. Unit: the date formulas look for "ouvr"/"work",
@@ -119,8 +118,8 @@ def parse_tasks(grid: Grid, table: Table, date1904: bool = False, *, typed: bool
     missing = [k for k in REQUIRED_PLANNING if k not in table.columns]
     if missing:
         names = ", ".join(f"{header(k, 'fr')}/{header(k, 'en')}" for k in missing)
-        raise PlanError(f"the Planning table (header row {table.header_row + 1}) has no "
-                        f"{names} column", sheet=table.sheet)
+        raise PlanError(msg("err.read.no_column", row=table.header_row + 1, names=names),
+                        sheet=table.sheet, lang=lang)
     letters = table.letters()
     tasks: list[Task] = []
     collect = problems is not None  # the caller gathers them with its own
@@ -168,25 +167,21 @@ def _reads_as_whole(text: str) -> bool:
     return True
 
 
-def _say(lang: str, fr: str, en: str) -> str:
-    return fr if lang == "fr" else en
+# (column key, the cell's text) → the member read, or the problem's message
+_Choices = dict[tuple[str, str], "Labeled | Msg | None"]
 
 
-# (column key, the cell's text) → the member read, or the problem's text
-_Choices = dict[tuple[str, str], "Labeled | str | None"]
-
-
-def _choose(key: str, enum: type[E], raw: Any, typed: bool) -> E | str | None:
-    """A dropdown value in either language, or the text of the error listing the choices
-    (None: blank)."""
+def _choose(key: str, enum: type[E], raw: Any, typed: bool, lang: str) -> E | Msg | None:
+    """A dropdown value in either language, or the error listing the choices in the plan's
+    language (the reader takes every language) (None: blank)."""
     if _blank(raw):
         return None
     member = enum.parse(raw)
     if typed and isinstance(member, enum) and not _sheet_agrees(key, str(raw), member):
         member = None  # an alias the sheet's own formulas read otherwise
     if not isinstance(member, enum):
-        return (f"{key} {raw!r} is not one of "
-                + ", ".join(enum.labels("fr") + enum.labels("en")))
+        return msg("err.read.not_one_of", column=header(key, lang), value=repr(raw),
+                   values=", ".join(enum.labels(lang)))
     return member
 
 
@@ -200,36 +195,27 @@ def _parse_row(row: Sequence[Any], table: Table, src: Source, date1904: bool,
 
     task = Task(id=_text(get("id")), action=_text(get("action")), source=src)
 
-    def fail(key: str, message: str) -> PlanError:
+    def fail(key: str, message: Msg) -> PlanError:
         return task.error(key, message)
 
     if not task.id:
-        lost = fail("id", f"the task {task.action!r} has no ID" if task.action
-                    else "a row has values but no ID")
-        raise RowLost(lost.message, sheet=lost.sheet, cell=lost.cell, task=lost.task)
+        lost = fail("id", msg("err.read.no_id_named", action=repr(task.action)) if task.action
+                    else msg("err.read.no_id_row"))
+        raise RowLost(lost.said, sheet=lost.sheet, cell=lost.cell, task=lost.task)
     if typed:
         for key, raw in cell.items():
             if isinstance(raw, str) and "#" in raw and ERROR_VALUE.fullmatch(raw.strip()):
-                problems.append(fail(key, _say(
-                    lang, f"la cellule affiche l'erreur {raw.strip()} : corrigez-la",
-                    f"the cell shows the error {raw.strip()}: fix it")))
+                problems.append(fail(key, msg("err.read.error_value", error=raw.strip())))
                 cell[key] = None
         for key in ("id", "anchor"):
             raw = get(key)
             if isinstance(raw, str) and raw.strip() and raw != raw.strip() and "," not in raw:
-                problems.append(fail(key, _say(
-                    lang, f"{raw!r} a des espaces autour : les formules de la feuille "
-                          "(EQUIV) ne le reconnaissent pas ; enlevez-les",
-                    f"{raw!r} has spaces around it: the sheet's formulas (MATCH) do not "
-                    "match it; remove them")))
+                problems.append(fail(key, msg("err.read.spaces", value=repr(raw))))
         for key in ("offset", "duration"):
             raw = get(key)
             if isinstance(raw, str) and raw.strip() and _reads_as_whole(raw):
-                problems.append(fail(key, _say(
-                    lang, f"{header(key, lang)} {raw!r} est du texte : la feuille ne peut "
-                          "pas calculer avec ; tapez un nombre (-28)",
-                    f"{header(key, lang)} {raw!r} is text: the sheet cannot compute with "
-                    "it; type a number (-28)")))
+                problems.append(fail(key, msg("err.read.number_text", column=header(key, lang),
+                                              value=repr(raw))))
                 cell[key] = None
 
     seen = {} if choices is None else choices
@@ -239,11 +225,11 @@ def _parse_row(row: Sequence[Any], table: Table, src: Source, date1904: bool,
         raw = get(key)
         if type(raw) is str:
             if (key, raw) not in seen:
-                seen[key, raw] = _choose(key, enum, raw, typed)
+                seen[key, raw] = _choose(key, enum, raw, typed, lang)
             member = seen[key, raw]
         else:  # a number or a date: rare here, and -0.0 == 0.0 would share a message
-            member = _choose(key, enum, raw, typed)
-        if isinstance(member, str):
+            member = _choose(key, enum, raw, typed, lang)
+        if isinstance(member, Msg):
             problems.append(fail(key, member))
             return None
         return member  # type: ignore[return-value]  # read for this key's enum
@@ -263,10 +249,10 @@ def _parse_row(row: Sequence[Any], table: Table, src: Source, date1904: bool,
         try:
             task.offset = _whole(raw)
         except ValueError as exc:
-            problems.append(fail("offset", f"offset {exc}"))
-        if abs(task.offset) > 3650:
-            problems.append(fail("offset",
-                                 f"offset {task.offset} is beyond the limit of ±3650 days"))
+            problems.append(fail("offset", msg("err.read.offset_bad", problem=said(exc))))
+        if abs(task.offset) > OFFSET_LIMIT:
+            problems.append(fail("offset", msg("err.read.offset_limit", n=task.offset,
+                                               limit=OFFSET_LIMIT)))
             task.offset = 0
 
     task.unit = choice("unit", Unit) or Unit.DAYS
@@ -278,13 +264,13 @@ def _parse_row(row: Sequence[Any], table: Table, src: Source, date1904: bool,
         try:
             task.duration = _whole(raw)
         except ValueError as exc:
-            problems.append(fail("duration", f"duration {exc}"))
+            problems.append(fail("duration", msg("err.read.duration_bad", problem=said(exc))))
         if task.duration is not None and task.duration < 1:
-            problems.append(fail("duration", f"duration {task.duration} is below 1 working day"))
+            problems.append(fail("duration", msg("err.read.duration_low", n=task.duration)))
             task.duration = 1
-        if task.duration is not None and task.duration > 366:
-            problems.append(fail("duration",
-                                 f"duration {task.duration} is beyond the limit of 366"))
+        if task.duration is not None and task.duration > DURATION_LIMIT:
+            problems.append(fail("duration", msg("err.read.duration_limit", n=task.duration,
+                                                 limit=DURATION_LIMIT)))
             task.duration = 1
 
     task.status = choice("status", Status)
@@ -297,7 +283,7 @@ def _parse_row(row: Sequence[Any], table: Table, src: Source, date1904: bool,
             try:
                 setattr(task, key, parse_number(raw))
             except ValueError as exc:
-                problems.append(fail(key, str(exc)))
+                problems.append(task.error(key, said(exc)))
 
     for key in ("start", "deadline"):
         raw = get(key)
@@ -307,7 +293,7 @@ def _parse_row(row: Sequence[Any], table: Table, src: Source, date1904: bool,
             try:
                 setattr(task, key, parse_date(raw, date1904))
             except ValueError as exc:
-                problems.append(fail(key, str(exc)))
+                problems.append(task.error(key, said(exc)))
 
     def text(key: str) -> str:
         return _text(get(key))
@@ -345,26 +331,25 @@ def parse_settings(grid: Grid, sheet: str, date1904: bool = False, *,
                 days_off_at = (r, c)
             elif key in {normalize(v) for v in every("word.team")} and team_at is None:
                 team_at = r
+    lang = str(found.get("lang", (0, 0, None))[2] or REFERENCE).strip().lower()[:2]
+    lang = lang if lang in langs() else REFERENCE  # a language retrosheet does not speak
     if "release" not in found:
-        raise PlanError("no release date: write it beside 'Date de sortie (J)'", sheet=sheet)
+        raise PlanError(msg("err.read.no_release", label=msg("setting.release")),
+                        sheet=sheet, lang=lang)
     r, c, raw = found["release"]
     where = f"{column_letter(c)}{r + 1}"
     if is_blank(raw):
-        raise PlanError("the release date is empty", sheet=sheet, cell=where)
-    lang = str(found.get("lang", (0, 0, "fr"))[2] or "fr").strip().lower()[:2]
+        raise PlanError(msg("err.read.release_empty"), sheet=sheet, cell=where, lang=lang)
     problems: list[RetrosheetError] = []
     if typed and isinstance(raw, str) and not re.fullmatch(r"\s*\d{4}-\d{2}-\d{2}\s*", raw):
         # The spreadsheet converts text with its own locale (04/06 is April 6 in en-US).
-        problems.append(PlanError(_say(
-            lang, f"la date de sortie {raw.strip()!r} est du texte : chaque tableur la lit "
-                  "à sa façon ; tapez-la comme une date",
-            f"the release date {raw.strip()!r} is text: each spreadsheet reads it its own "
-            "way; type it as a date"), sheet=sheet, cell=where))
+        problems.append(PlanError(msg("err.read.release_text", value=repr(raw.strip())),
+                                  sheet=sheet, cell=where))
     try:
         release = parse_date(raw, date1904)
     except ValueError as exc:
-        sep = ":" if str(exc).startswith("a time") else ""
-        raise PlanError(f"release date{sep} {exc}", sheet=sheet, cell=where) from None
+        raise PlanError(msg("err.read.release_bad", problem=said(exc)), sheet=sheet,
+                        cell=where, lang=lang) from None
 
     def text(key: str, default: str = "") -> str:
         v = found.get(key, (0, 0, None))[2]
@@ -384,11 +369,8 @@ def parse_settings(grid: Grid, sheet: str, date1904: bool = False, *,
                 continue
             if typed and isinstance(v, str) and first:
                 # WORKDAY rejects text in its list: every date of the sheet would be an error.
-                problems.append(PlanError(_say(
-                    lang, f"jour non travaillé {v.strip()!r} tapé comme du texte : les "
-                          "formules de la feuille le refusent ; tapez-le comme une date",
-                    f"day off {v.strip()!r} typed as text: the sheet's formulas refuse it; "
-                    "type it as a date"), sheet=sheet, cell=f"{e}{i}"))
+                problems.append(PlanError(msg("err.read.day_off_text", value=repr(v.strip())),
+                                          sheet=sheet, cell=f"{e}{i}"))
                 continue
             try:
                 days_off.append(parse_date(v, date1904))
@@ -409,7 +391,7 @@ def parse_settings(grid: Grid, sheet: str, date1904: bool = False, *,
             team.append(Member(str(name).strip(), "" if is_blank(email) else str(email).strip(),
                                "" if is_blank(role) else str(role).strip()))
     raise_all(problems, lang)
-    _check_calendar(found, sheet, text("country", "FR"), text("region"))
+    _check_calendar(found, sheet, text("country", "FR"), text("region"), lang)
     created = None
     if not is_blank(found.get("created", (0, 0, None))[2]):
         try:
@@ -417,14 +399,15 @@ def parse_settings(grid: Grid, sheet: str, date1904: bool = False, *,
         except ValueError:
             created = None
     return Settings(
-        release=release, created=created, lang=lang if lang in ("fr", "en") else "fr",
+        release=release, created=created, lang=lang,
         country=text("country", "FR").upper(), region=text("region"), title=text("title"),
         artist=text("artist"), template=text("template"), days_off=tuple(days_off),
         team=tuple(team), cells=cells,
     )
 
 
-def parse_contacts(grid: Grid, table: Table, date1904: bool = False) -> list[Contact]:
+def parse_contacts(grid: Grid, table: Table, date1904: bool = False,
+                   lang: str = "fr") -> list[Contact]:
     letters = table.letters()
     out: list[Contact] = []
     problems: list[RetrosheetError] = []
@@ -433,14 +416,16 @@ def parse_contacts(grid: Grid, table: Table, date1904: bool = False) -> list[Con
         if all(is_blank(v) for v in row):
             continue
         try:
-            out.append(_contact(row, table, Source(table.sheet, r + 1, letters), date1904))
+            out.append(_contact(row, table, Source(table.sheet, r + 1, letters), date1904,
+                                lang))
         except PlanError as exc:
             problems.append(exc)
-    raise_all(problems)
+    raise_all(problems, lang)
     return out
 
 
-def _contact(row: Sequence[Any], table: Table, src: Source, date1904: bool) -> Contact:
+def _contact(row: Sequence[Any], table: Table, src: Source, date1904: bool,
+             lang: str) -> Contact:
     def text(key: str) -> str:
         v = _cell(row, table.columns.get(key))
         if is_blank(v):
@@ -456,8 +441,8 @@ def _contact(row: Sequence[Any], table: Table, src: Source, date1904: bool) -> C
     if not is_blank(raw):
         reply = Reply.parse(raw)
         if not isinstance(reply, Reply):
-            raise c.error("reply", f"response {raw!r} is not one of "
-                          + ", ".join(Reply.labels("fr") + Reply.labels("en")))
+            raise c.error("reply", msg("err.read.not_one_of", column=msg("contact.reply"),
+                                       value=repr(raw), values=", ".join(Reply.labels(lang))))
         c.reply = reply
     for key in ("sent", "replied", "followup1", "followup2"):
         raw = _cell(row, table.columns.get(key))
@@ -465,19 +450,21 @@ def _contact(row: Sequence[Any], table: Table, src: Source, date1904: bool) -> C
             try:
                 setattr(c, key, parse_date(raw, date1904))
             except ValueError as exc:
-                raise c.error(key, str(exc)) from None
+                raise c.error(key, said(exc)) from None
     return c
 
 
 def _check_calendar(found: dict[str, tuple[int, int, Any]], sheet: str, country: str,
-                    region: str) -> None:
+                    region: str, lang: str) -> None:
     """An unknown country or region, named at its cell (Settings!B7)."""
     from .workdays import subdivision
 
     try:
         subdivision(country, region)
     except PlanError as exc:
-        key = "region" if region and "region" in exc.message else "country"
+        said_ = exc.said
+        key = "region" if isinstance(said_, Msg) and said_.key == "err.read.no_region" \
+            else "country"
         r, c, _ = found.get(key, (0, 0, None))
-        raise PlanError(exc.message, sheet=sheet,
+        raise PlanError(said_, sheet=sheet, lang=lang,
                         cell=f"{column_letter(c)}{r + 1}" if key in found else None) from None

@@ -10,7 +10,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from .errors import PlanError
+from .errors import Msg, PlanError
 from .labels import Reply, Status, TaskType, Unit
 
 RELEASE = "J"
@@ -29,7 +29,7 @@ class Source:
         return f"{col}{self.row}" if col else None
 
 
-def located(source: Source | None, key: str, message: str, task: str) -> PlanError:
+def located(source: Source | None, key: str, message: str | Msg, task: str) -> PlanError:
     """An error at the cell of `key` on the row `source` names (when it is known)."""
     return PlanError(message, sheet=source.sheet if source else None,
                      cell=source.cell(key) if source else None, task=task or None)
@@ -74,7 +74,7 @@ class Task:
     def is_release(self) -> bool:
         return self.type is TaskType.RELEASE
 
-    def error(self, key: str, message: str) -> PlanError:
+    def error(self, key: str, message: str | Msg) -> PlanError:
         """An error located at this task's cell for `key`."""
         return located(self.source, key, message, self.id)
 
@@ -102,7 +102,7 @@ class Contact:
     def answered(self) -> bool:
         return self.reply in (Reply.YES, Reply.NO)
 
-    def error(self, key: str, message: str) -> PlanError:
+    def error(self, key: str, message: str | Msg) -> PlanError:
         """An error located at this contact's cell for `key`, naming its task."""
         return located(self.source, key, message, self.task)
 

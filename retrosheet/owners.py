@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import difflib
 
-from .errors import PlanError
+from .errors import PlanError, msg
 from .model import Plan, Task
 
 
@@ -18,13 +18,6 @@ def owner_tasks(plan: Plan, owner: str) -> list[Task]:
     owners = sorted({t.owner.strip() for t in plan.tasks if t.owner.strip()})
     by_key = {o.casefold(): o for o in owners}
     close = [by_key[k] for k in difflib.get_close_matches(key, list(by_key), n=3, cutoff=0.5)]
-    fr = plan.settings.lang == "fr"
-    if close:
-        said = ", ".join(repr(c) for c in close)
-        hint = f" ; vouliez-vous dire {said} ?" if fr else f"; did you mean {said}?"
-    else:
-        hint = ""
-    everyone = ", ".join(owners) or "—"
-    raise PlanError(f"aucune tâche n'a pour responsable {owner!r}{hint} (responsables : "
-                    f"{everyone})" if fr else
-                    f"no task is owned by {owner!r}{hint} (owners: {everyone})")
+    hint = msg("err.read.did_you_mean", names=", ".join(repr(c) for c in close)) if close else ""
+    raise PlanError(msg("err.read.no_owner", owner=repr(owner), hint=hint,
+                        owners=", ".join(owners) or "—"), lang=plan.settings.lang)

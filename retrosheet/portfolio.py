@@ -71,7 +71,10 @@ def display_name(spec: str) -> str:
 
 def _without_name(error: str, name: str) -> str:
     """"x.xlsx: no such file" under the name x.xlsx says "no such file": the name once."""
-    return error[len(name) + 2:] if error.startswith(f"{name}: ") else error
+    for sep in (": ", " : "):  # English and French punctuation
+        if error.startswith(name + sep):
+            return error[len(name) + len(sep):]
+    return error
 
 
 def read_all(specs: Sequence[str], open_plan: Callable[[str], Plan], *,

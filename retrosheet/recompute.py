@@ -12,10 +12,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from . import layout as L
+from . import words
 from .effective import EffectivePlan, effective
-from .errors import PlanError
+from .errors import PlanError, msg
 from .grid import Table
-from .labels import Status, TaskType, axis_label, header, normalize, plural_s, word
+from .labels import Status, TaskType, axis_label, header, normalize, word
 from .model import Plan, Scheduled, Source, Task
 from .updates import CellUpdate
 from .values import column_letter, to_serial
@@ -34,7 +35,7 @@ class Recomputed:
 
 
 def _note_prefixes() -> tuple[str, ...]:
-    return tuple(normalize(word("followup_note", lg).split("{")[0]) for lg in ("fr", "en"))
+    return tuple(normalize(word("followup_note", lg).split("{")[0]) for lg in words.langs())
 
 
 def _is_generated_note(text: str) -> bool:
@@ -51,8 +52,9 @@ def recompute(
     cols = planning.letters()
     for key in ("id", "anchor", "offset", "start", "deadline"):
         if key not in planning.columns:
-            raise PlanError(f"the Planning table (header row {planning.header_row + 1}) has "
-                            f"no {'/'.join(_header_names(key))} column", sheet=planning.sheet)
+            raise PlanError(msg("err.read.no_column", row=planning.header_row + 1,
+                                names="/".join(_header_names(key))),
+                            sheet=planning.sheet, lang=lang)
     cols.setdefault("type", cols["id"])  # no Type column: nothing is a milestone
     cols.setdefault("unit", cols["offset"])
     cols.setdefault("duration", cols["offset"])
@@ -175,10 +177,8 @@ def _contacts(eff: EffectivePlan, table: Table | None,
             if rule is None or t.source is None or not _is_generated_note(t.notes):
                 continue
             n = waiting.get(parent, 0)
-            note = word("followup_note", lang).format(rule=rule, id=parent)
-            s = plural_s(n, lang)
-            note += (f" — {n} contact{s} sans réponse" if lang == "fr"
-                     else f" — {n} contact{s} without reply")
+            note = word("followup_note", lang).format(rule=rule, id=parent) + words.t(
+                "note.waiting", lang, n=n)
             if note != t.notes:
                 out.append(CellUpdate(planning_sheet, t.source.row, planning_cols["notes"],
                                       "text", note, None, t.id))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping, Sequence
 
-from .errors import RetrosheetError, raise_all
+from .errors import RetrosheetError, msg, raise_all
 from .labels import Unit
 from .model import RELEASE, Plan, Scheduled, Settings, Task
 from .workdays import WorkCalendar
@@ -19,31 +19,30 @@ def check_tasks(tasks: list[Task]) -> dict[str, Task]:
     problems: list[RetrosheetError] = []
     for task in tasks:
         if not task.id:
-            problems.append(task.error("id", "the task has no ID"))
+            problems.append(task.error("id", msg("err.read.no_id_task")))
             continue
         if task.id == RELEASE:
-            problems.append(task.error("id", f"ID {RELEASE!r} is reserved for the release day"))
+            problems.append(task.error("id", msg("err.read.reserved_id", id=repr(RELEASE))))
             continue
         twin = index.get(task.id) or folded.get(task.id.casefold())
         if twin is not None:
             first = twin.source
-            where = f" (also row {first.row})" if first else ""
-            case = "" if twin.id == task.id else \
-                f": {twin.id!r} differs only by case, which the sheet's MATCH ignores"
-            problems.append(task.error("id", f"duplicate ID {task.id!r}{where}{case}"))
+            where = msg("err.read.also_row", row=first.row) if first else ""
+            case = "" if twin.id == task.id else msg("err.read.case_only", twin=repr(twin.id))
+            problems.append(task.error("id", msg("err.read.duplicate", id=repr(task.id),
+                                                 where=where, case=case)))
             continue
         if not task.is_milestone and task.duration is not None and task.duration < 1:
-            problems.append(task.error("duration",
-                                       f"duration {task.duration} is below 1 working day"))
+            problems.append(task.error("duration", msg("err.read.duration_low", n=task.duration)))
         if not task.anchors:
-            problems.append(task.error("anchor", "no anchor: write J or a task ID"))
+            problems.append(task.error("anchor", msg("err.read.no_anchor")))
         index[task.id] = task
         folded[task.id.casefold()] = task
     for task in tasks:
         for a in task.anchors:
             if a != RELEASE and a not in index:
                 problems.append(task.error("anchor",
-                                           f"unknown anchor {a!r}: no task has that ID"))
+                                           msg("err.read.unknown_anchor", anchor=repr(a))))
     raise_all(problems)
     return index
 
@@ -91,7 +90,7 @@ def _order(index: dict[str, Task]) -> list[Task]:
     order, cycles = anchor_order({tid: t.anchors for tid, t in index.items()})
     if cycles:
         cycle = cycles[0]
-        raise index[cycle[-2]].error("anchor", "anchors form a cycle: " + " → ".join(cycle))
+        raise index[cycle[-2]].error("anchor", msg("err.read.cycle", cycle=" → ".join(cycle)))
     return [index[tid] for tid in order]
 
 
@@ -125,7 +124,7 @@ def schedule(tasks: list[Task], release: dt.date, cal: WorkCalendar) -> dict[str
             start = start_from(deadline, None if task.is_milestone else task.duration, cal)
             out[task.id] = Scheduled(start=start, deadline=deadline, anchor_date=anchor)
     except (OverflowError, ValueError) as exc:
-        raise task.error("offset", f"offset {task.offset} leads out of the calendar") from exc
+        raise task.error("offset", msg("err.read.out_of_calendar", n=task.offset)) from exc
     return {t.id: out[t.id] for t in tasks}
 
 

@@ -22,6 +22,8 @@ from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol
 
 from .updates import CellUpdate
+from .words import t
+from .words.formats import labelled
 
 Kind = Literal["text", "number", "date"]
 
@@ -93,15 +95,8 @@ class Skipped:
     reason: Reason
 
     def message(self, lang: str) -> str:
-        fr = {"deleted": "sa ligne a été supprimée pendant le calcul ; rien n'y est écrit",
-              "duplicated": "son ID figure maintenant sur plusieurs lignes ; rien n'y est écrit",
-              "exists": "cette relance a été ajoutée pendant le calcul ; elle est gardée"}
-        en = {"deleted": "its row was deleted while recomputing; nothing written for it",
-              "duplicated": "its ID is now on several rows; nothing written for it",
-              "exists": "this follow-up was added meanwhile; it is kept as it is"}
-        text = (fr if lang == "fr" else en)[self.reason]
-        return f"{self.sheet} ({self.task}) : {text}" if lang == "fr" \
-            else f"{self.sheet} ({self.task}): {text}"
+        return labelled(f"{self.sheet} ({self.task})", t(f"err.read.skipped_{self.reason}", lang),
+                        lang)
 
 
 @dataclass

@@ -8,21 +8,21 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
-from .errors import TemplateError
+from .errors import TemplateError, in_language, msg
 from .grid import find_table, parse_tasks
 from .labels import TaskType, axis_label, platform_label
 from .model import Task
+from .words import formats, t
 
-# Built-in templates: name → (French summary, English summary). The spans are the
-# deadlines' distance from J for a release on Friday 14/05/2027 (tests keep them true).
-BUILTIN: dict[str, tuple[str, str]] = {
-    "single": ("Single : de J-63 à J+28", "Single: J-63 to J+28"),
-    "ep": ("EP avec un extrait : de J-147 à J+28", "EP with a lead single: J-147 to J+28"),
-    "album": ("Album, deux extraits, vinyle et CD : de J-182 à J+28",
-              "Album, two singles, vinyl and CD: J-182 to J+28"),
-    "clip": ("Clip vidéo : de J-84 à J+21", "Music video: J-84 to J+21"),
-    "concert": ("Concert : de J-150 à J+14", "Concert date: J-150 to J+14"),
-}
+# Built-in templates, each described by the catalogue id `template.<name>`. The spans
+# there are the deadlines' distance from J for a release on Friday 14/05/2027 (tests keep
+# them true).
+BUILTIN: tuple[str, ...] = ("single", "ep", "album", "clip", "concert")
+
+
+def describe(name: str, lang: str) -> str:
+    """A built-in template's summary (`Single : de J-63 à J+28`)."""
+    return t(f"template.{name}", lang)
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
 TEXT_LIMIT = 32767  # characters an Excel cell holds
@@ -56,7 +56,7 @@ def from_csv_text(text: str, sheet: str, lang: str) -> list[Task]:
     # French Excel saves CSV with semicolons.
     delimiter = ";" if first.count(";") > first.count(",") else ","
     grid = list(csv.reader(io.StringIO(text), delimiter=delimiter))
-    return parse_tasks(grid, find_table(grid, sheet, lang))
+    return parse_tasks(grid, find_table(grid, sheet, lang), lang=lang)
 
 
 def load(spec: str, lang: str) -> Template:
@@ -70,12 +70,10 @@ def load(spec: str, lang: str) -> Template:
     else:
         path = Path(spec)
         if not path.exists():
-            raise TemplateError(
-                f"template {spec!r} is neither a built-in ({', '.join(BUILTIN)}) nor a file"
-            )
+            raise TemplateError(msg("err.read.template_unknown", spec=repr(spec),
+                                    names=", ".join(BUILTIN)), lang=lang)
         if path.is_dir():
-            raise TemplateError(f"template {spec!r} is a folder: give a built-in name or a "
-                                ".csv, .xlsx or .xlsm file")
+            raise TemplateError(msg("err.read.template_folder", spec=repr(spec)), lang=lang)
         name = path.stem
         if path.suffix.lower() == ".csv":
             try:
@@ -87,26 +85,25 @@ def load(spec: str, lang: str) -> Template:
             from .xlsx.read import read_planning_grid
 
             grid, sheet, date1904 = read_planning_grid(path)
-            tasks = parse_tasks(grid, find_table(grid, sheet, lang), date1904)
+            tasks = parse_tasks(grid, find_table(grid, sheet, lang), date1904, lang=lang)
         else:
-            raise TemplateError(
-                f"template {spec!r}: expected a built-in name, a .csv, .xlsx or .xlsm file"
-            )
+            raise TemplateError(msg("err.read.template_kind", spec=repr(spec)), lang=lang)
     if not tasks:
-        raise TemplateError(f"template {spec!r} has no task rows")
-    for t in tasks:
+        raise TemplateError(msg("err.read.template_empty", spec=repr(spec)), lang=lang)
+    for task in tasks:
         for key in ("action", "owner", "notes", "axis", "platform", "kpi"):
-            text = getattr(t, key)
+            text = getattr(task, key)
             if len(text) > TEXT_LIMIT:
-                raise t.error(key, f"{len(text):,} characters is over the {TEXT_LIMIT:,} a "
-                                   "spreadsheet cell holds")
-    for t in tasks:
-        t.status = None
-        t.result = None
-        t.spent = None
-        t.start = t.deadline = None
-        t.axis = axis_label(t.axis, lang)
-        t.platform = platform_label(t.platform, lang)
-        if t.type is TaskType.FOLLOWUP and t.parent is None and t.anchors:
-            t.parent = t.anchors[0]
+                raise in_language(task.error(key, msg(
+                    "err.read.text_too_long", n=formats.number(len(text), lang),
+                    limit=formats.number(TEXT_LIMIT, lang))), lang)
+    for task in tasks:
+        task.status = None
+        task.result = None
+        task.spent = None
+        task.start = task.deadline = None
+        task.axis = axis_label(task.axis, lang)
+        task.platform = platform_label(task.platform, lang)
+        if task.type is TaskType.FOLLOWUP and task.parent is None and task.anchors:
+            task.parent = task.anchors[0]
     return Template(name, tasks)

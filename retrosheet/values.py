@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from typing import Any
+
+from .errors import Msg, msg
 
 EXCEL_EPOCH = dt.date(1899, 12, 30)
 EXCEL_EPOCH_1904 = dt.date(1904, 1, 1)
@@ -26,12 +29,26 @@ def is_blank(value: object) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
+class BadValue(ValueError):
+    """A value that is not what its cell needs; `said` is the catalogue message, put into
+    the plan's language by whoever names the cell (str() is the reference language's)."""
+
+    def __init__(self, key: str, /, **params: Any) -> None:
+        self.said: Msg = msg(key, **params)
+        super().__init__(str(self.said))
+
+
+def said(exc: ValueError) -> Msg | str:
+    """What a ValueError of a value says: its catalogue message, or its own text."""
+    return exc.said if isinstance(exc, BadValue) else str(exc)
+
+
 def check_day(day: dt.date) -> dt.date:
     """`day` when it is in DAY_RANGE; else ValueError naming the accepted range."""
     first, last = DAY_RANGE
     if not first <= day <= last:
-        raise ValueError(f"{day.isoformat()} is outside the dates retrosheet accepts "
-                         f"({first.isoformat()} to {last.isoformat()})")
+        raise BadValue("err.read.day_range", day=day.isoformat(), first=first.isoformat(),
+                       last=last.isoformat())
     return day
 
 
@@ -59,7 +76,7 @@ _DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%d/%m/%y", "%d.%m.%Y", "%d-%m-%Y", "%Y
 def parse_date(value: object, date1904: bool = False) -> dt.date:
     """A date from a date cell, an Excel serial, or text dd/mm/yyyy or yyyy-mm-dd.
 
-    Raises ValueError with the value in the message.
+    Raises BadValue (a ValueError) with the value in the message.
     """
     if isinstance(value, dt.datetime):
         return value.date()
@@ -67,11 +84,11 @@ def parse_date(value: object, date1904: bool = False) -> dt.date:
         return value
     if isinstance(value, dt.time | dt.timedelta):
         # What a spreadsheet reader makes of 0 or a negative number in a date cell.
-        raise ValueError("a time or a negative number is not a date (write dd/mm/yyyy)")
+        raise BadValue("err.read.time_not_date")
     if isinstance(value, int | float) and not isinstance(value, bool):
         if not 1 <= value < 2958466:
             shown = int(value) if float(value).is_integer() else value
-            raise ValueError(f"{shown} is not a date serial between 1 and 2958465")
+            raise BadValue("err.read.bad_serial", value=shown)
         return from_serial(value, date1904)
     text = str(value).strip()
     for fmt in _DATE_FORMATS:
@@ -81,13 +98,13 @@ def parse_date(value: object, date1904: bool = False) -> dt.date:
             continue
     if re.fullmatch(r"\d+(\.\d+)?", text):
         return parse_date(float(text), date1904)
-    raise ValueError(f"{text!r} is not a date (write dd/mm/yyyy or yyyy-mm-dd)")
+    raise BadValue("err.read.not_date", value=repr(text))
 
 
 def parse_number(value: object) -> float:
     """A number from a cell: 1200, '1 200', '1 200,50 €', '300€'. Raises ValueError."""
     if isinstance(value, bool):
-        raise ValueError(f"{value!r} is not a number")
+        raise BadValue("err.read.not_number", value=repr(value))
     if isinstance(value, int | float):
         return float(value)
     text = str(value).strip().replace("\u202f", "").replace("\xa0", "").replace(" ", "")
@@ -97,7 +114,7 @@ def parse_number(value: object) -> float:
     try:
         return float(text)
     except ValueError:
-        raise ValueError(f"{str(value).strip()!r} is not a number") from None
+        raise BadValue("err.read.not_number", value=repr(str(value).strip())) from None
 
 
 def parse_whole(value: object) -> int:
@@ -110,5 +127,5 @@ def parse_whole(value: object) -> int:
         value = text
     n = parse_number(value)
     if n != int(n):
-        raise ValueError(f"{value!r} is not a whole number")
+        raise BadValue("err.read.not_whole", value=repr(value))
     return int(n)

@@ -14,8 +14,9 @@ from collections.abc import Iterable
 
 import holidays
 
-from .errors import PlanError
+from .errors import PlanError, msg
 from .labels import normalize
+from .words import t
 
 # Regions a French user types, mapped to the `holidays` subdivision codes.
 _REGION_ALIASES = {
@@ -32,8 +33,7 @@ def subdivision(country: str, region: str) -> str | None:
     try:
         cls = _country_class(country.strip().upper())
     except NotImplementedError:
-        raise PlanError(f"country {country.strip()!r} has no public holiday calendar "
-                        "(write a country code such as FR, BE, CH, CA)") from None
+        raise PlanError(msg("err.read.no_country", country=repr(country.strip()))) from None
     if not region.strip():
         return None
     country = country.strip().upper()
@@ -52,10 +52,8 @@ def subdivision(country: str, region: str) -> str | None:
     for name, code in aliases.items():
         if normalize(name) == key:
             return str(code)
-    raise PlanError(
-        f"region {region!r} is not known for country {country}; "
-        f"known: {', '.join(str(c) for c in known)}"
-    )
+    raise PlanError(msg("err.read.no_region", region=repr(region), country=country,
+                        known=", ".join(str(c) for c in known)))
 
 
 @functools.cache
@@ -65,7 +63,7 @@ def _country_class(country: str) -> type[holidays.HolidayBase]:
 
 @functools.cache
 def public_holidays(country: str, subdiv: str | None, year: int, lang: str) -> dict[dt.date, str]:
-    wanted = "fr" if lang == "fr" else "en_US"
+    wanted = t("fmt.holidays_lang", lang)
     cls = _country_class(country)
     language = wanted if wanted in getattr(cls, "supported_languages", ()) else None
     cal = holidays.country_holidays(country, subdiv=subdiv, years=year, language=language)

@@ -369,98 +369,103 @@ MOVED = {"Paramètres": {"B3": serial(dt.date(2027, 6, 4))}}
 CASES: list[Bad] = [
     # -- missing columns --------------------------------------------------------------
     Bad("no ID column", planning({"A1": "Code"}),
-        "Planning: no Planning table found: no row in the first 30 has an ID column and "
-        "the other headers (Action, Dépend de…)"),
+        "Planning: aucun tableau Planning trouvé : aucune des 30 premières lignes n'a de "
+        "colonne ID avec les autres en-têtes (Action, Dépend de…)"),
     Bad("no Dépend de column", planning({"F1": "Ancre perso"}),
-        "Planning: the Planning table (header row 1) has no Dépend de/Depends on column",
+        "Planning: le tableau Planning (ligne d'en-tête 1) n'a pas de colonne "
+        "Dépend de/Depends on",
         says="Dépend de"),
     # export computes the plan without Échéance cells: a right answer, not an error.
     Bad("no Échéance column", planning({"K1": "Fin prévue le"}),
-        "Planning: the Planning table (header row 1) has no Échéance/Deadline column",
+        "Planning: le tableau Planning (ligne d'en-tête 1) n'a pas de colonne "
+        "Échéance/Deadline",
         exits={"export": 0}),
     # -- structure: check findings ----------------------------------------------------
     Bad("duplicate ID", planning({"A:T040": "T010"}),
-        at("A", "T040", "T010") + ": duplicate ID 'T010' (also row 4)", finding=True),
+        at("A", "T040", "T010") + ": ID 'T010' en double (aussi ligne 4)", finding=True),
     Bad("cycle", planning({"F:T010": "T040"}),
-        at("F", "T040") + ": anchors form a cycle: T010 → T040 → T010", finding=True),
+        at("F", "T040") + ": les dépendances forment une boucle : T010 → T040 → T010",
+        finding=True),
     Bad("self anchor", planning({"F:T010": "T010"}),
-        at("F", "T010") + ": anchors form a cycle: T010 → T010", finding=True),
+        at("F", "T010") + ": les dépendances forment une boucle : T010 → T010", finding=True),
     Bad("unknown anchor", planning({"F:T010": "T999"}),
-        at("F", "T010") + ": unknown anchor 'T999': no task has that ID", finding=True),
+        at("F", "T010") + ": dépendance inconnue 'T999' : aucune tâche n'a cet ID", finding=True),
     Bad("unknown second anchor", planning({"F:T040": "T010,T998"}),
-        at("F", "T040") + ": unknown anchor 'T998': no task has that ID", finding=True),
+        at("F", "T040") + ": dépendance inconnue 'T998' : aucune tâche n'a cet ID", finding=True),
     Bad("ID J is reserved", planning({"A:T060": "J"}),
-        at("A", "T060", "J") + ": ID 'J' is reserved for the release day", finding=True),
+        at("A", "T060", "J") + ": l'ID 'J' est réservé au jour de sortie", finding=True),
     Bad("follow-up rule tomorrow", planning({"M:T010": "tomorrow"}),
-        at("M", "T010") + ": follow-up rule 'tomorrow' is not of the form +14 or +7 x2",
+        at("M", "T010") + ": la règle de relance 'tomorrow' n'est pas de la forme +14 "
+        "ou +7 x2",
         finding=True),
     Bad("follow-up rule +0", planning({"M:T010": "+0"}),
-        at("M", "T010") + ": follow-up rule '+0': the delay must be at least 1 day",
+        at("M", "T010") + ": règle de relance '+0' : le délai doit être d'au moins 1 jour",
         finding=True),
     Bad("follow-up rule x20", planning({"M:T010": "+7 x20"}),
-        at("M", "T010") + ": follow-up rule '+7 x20': 20 follow-ups, the limit is 10",
+        at("M", "T010") + ": règle de relance '+7 x20' : 20 relances, la limite est 10",
         finding=True),
     # -- numbers -------------------------------------------------------------------------
     Bad("offset is text", planning({"G:T010": "abc"}),
-        at("G", "T010") + ": offset 'abc' is not a number"),
+        at("G", "T010") + ": décalage : 'abc' n'est pas un nombre"),
     Bad("offset 2.5", planning({"G:T010": 2.5}),
-        at("G", "T010") + ": offset 2.5 is not a whole number"),
+        at("G", "T010") + ": décalage : 2.5 n'est pas un nombre entier"),
     Bad("offset 99999", planning({"G:T010": 99999}),
-        at("G", "T010") + ": offset 99999 is beyond the limit of ±3650 days"),
+        at("G", "T010") + ": le décalage 99999 dépasse la limite de ±3650 jours"),
     Bad("offset J+abc", planning({"G:T010": "J+abc"}),
-        at("G", "T010") + ": offset 'J+abc' is not a number"),
+        at("G", "T010") + ": décalage : 'J+abc' n'est pas un nombre"),
     Bad("duration 0", planning({"I:T020": 0}),
-        at("I", "T020") + ": duration 0 is below 1 working day"),
+        at("I", "T020") + ": la durée 0 est inférieure à 1 jour ouvré"),
     Bad("duration -3", planning({"I:T020": -3}),
-        at("I", "T020") + ": duration -3 is below 1 working day"),
+        at("I", "T020") + ": la durée -3 est inférieure à 1 jour ouvré"),
     Bad("duration 2.5", planning({"I:T020": 2.5}),
-        at("I", "T020") + ": duration 2.5 is not a whole number"),
+        at("I", "T020") + ": durée : 2.5 n'est pas un nombre entier"),
     Bad("duration 400", planning({"I:T020": 400}),
-        at("I", "T020") + ": duration 400 is beyond the limit of 366"),
+        at("I", "T020") + ": la durée 400 dépasse la limite de 366 jours ouvrés"),
     Bad("budget is text", planning({"R:T020": "beaucoup"}),
-        at("R", "T020") + ": 'beaucoup' is not a number"),
+        at("R", "T020") + ": 'beaucoup' n'est pas un nombre"),
     # -- words ---------------------------------------------------------------------------
     Bad("unknown status", planning({"L:T020": "Peut-être"}),
-        at("L", "T020") + ": status 'Peut-être' is not one of À faire, En cours, Fait, "
-        "Bloqué, Annulé, To do, In progress, Done, Blocked, Cancelled"),
+        at("L", "T020") + ": Statut 'Peut-être' n'est pas une valeur de la liste : À faire, "
+        "En cours, Fait, Bloqué, Annulé"),
     Bad("unknown type", planning({"B:T020": "Réunion"}),
-        at("B", "T020") + ": type 'Réunion' is not one of Tâche, Jalon, Sortie, Relance, "
-        "Task, Milestone, Release, Follow-up"),
+        at("B", "T020") + ": Type 'Réunion' n'est pas une valeur de la liste : Tâche, Jalon, "
+        "Sortie, Relance"),
     Bad("unknown unit", planning({"H:T020": "semaines"}),
-        at("H", "T020") + ": unit 'semaines' is not one of jours, jours ouvrés, jours fixes, "
-        "days, working days, fixed days"),
+        at("H", "T020") + ": Unité 'semaines' n'est pas une valeur de la liste : jours, "
+        "jours ouvrés, jours fixes"),
     Bad("row without ID", planning({"A:T020": None}),
-        f"Planning!A{R['T020']}: the task 'Mailing radios' has no ID"),
+        f"Planning!A{R['T020']}: la tâche 'Mailing radios' n'a pas d'ID"),
     Bad("total row below the table where a follow-up must go",
         planning({"M:T010": "+7", "D11": "Total", "R11": 230}),
-        "Planning!A11: the task 'Total' has no ID"),
+        "Planning!A11: la tâche 'Total' n'a pas d'ID"),
     # -- typed dates ---------------------------------------------------------------------
     Bad("deadline serial out of range", planning({"K:T020": 3000000}),
-        pattern=re.escape(at("K", "T020")) + r": 3000000(\.0)? is not a date serial "
-        r"between 1 and 2958465", where=at("K", "T020")),
+        pattern=re.escape(at("K", "T020")) + r": 3000000(\.0)? n'est pas un numéro de date "
+        r"entre 1 et 2958465", where=at("K", "T020")),
     # The reader sees a time of day for a negative serial: the value typed is lost, so the
     # message says what kinds of value are not dates.
     Bad("deadline negative serial", planning({"K:T020": -5}),
-        at("K", "T020") + ": a time or a negative number is not a date (write dd/mm/yyyy)"),
+        at("K", "T020") + ": une heure ou un nombre négatif n'est pas une date "
+        "(écrivez jj/mm/aaaa)"),
     Bad("deadline text not a date", planning({"K:T020": "hier"}),
-        at("K", "T020") + ": 'hier' is not a date (write dd/mm/yyyy or yyyy-mm-dd)"),
+        at("K", "T020") + ": 'hier' n'est pas une date (écrivez jj/mm/aaaa ou aaaa-mm-jj)"),
     # -- settings ------------------------------------------------------------------------
     Bad("release date empty", cells({"Paramètres": {"B3": None}}),
-        "Paramètres!B3: the release date is empty"),
+        "Paramètres!B3: la date de sortie est vide"),
     Bad("release date bientôt", cells({"Paramètres": {"B3": "bientôt"}}),
-        "Paramètres!B3: release date 'bientôt' is not a date (write dd/mm/yyyy or "
-        "yyyy-mm-dd)"),
+        "Paramètres!B3: date de sortie : 'bientôt' n'est pas une date (écrivez jj/mm/aaaa "
+        "ou aaaa-mm-jj)"),
     Bad("release date 99999999", cells({"Paramètres": {"B3": 99999999}}),
-        pattern=r"Paramètres!B3: release date 99999999(\.0)? is not a date serial between "
-        r"1 and 2958465", where="Paramètres!B3"),
+        pattern=r"Paramètres!B3: date de sortie : 99999999(\.0)? n'est pas un numéro de date "
+        r"entre 1 et 2958465", where="Paramètres!B3"),
     Bad("release date -1", cells({"Paramètres": {"B3": -1}}),
-        "Paramètres!B3: release date: a time or a negative number is not a date "
-        "(write dd/mm/yyyy)"),
+        "Paramètres!B3: date de sortie : une heure ou un nombre négatif n'est pas une date "
+        "(écrivez jj/mm/aaaa)"),
     Bad("release date 31/02/2027", cells({"Paramètres": {"B3": "31/02/2027"}}),
-        "Paramètres!B3: release date '31/02/2027' is not a date (write dd/mm/yyyy or "
-        "yyyy-mm-dd)"),
+        "Paramètres!B3: date de sortie : '31/02/2027' n'est pas une date (écrivez "
+        "jj/mm/aaaa ou aaaa-mm-jj)"),
     Bad("release label missing", cells({"Paramètres": {"A3": "Sortie prévue"}}),
-        "Paramètres: no release date: write it beside 'Date de sortie (J)'"),
+        "Paramètres: pas de date de sortie : écrivez-la à côté de 'Date de sortie (J)'"),
     Bad("unknown country", cells({"Paramètres": {"B7": "Atlantide"}}),
         where="Paramètres!B7", says="Atlantide"),
     Bad("unknown region", cells({"Paramètres": {"B8": "Atlantis"}}),
@@ -468,19 +473,20 @@ CASES: list[Bad] = [
     # -- sheets --------------------------------------------------------------------------
     Bad("no Planning sheet",
         lambda base, folder: rename_sheet(base, folder / "plan.xlsx", "Planning", "Feuille1"),
-        "plan.xlsx has no Planning sheet (sheets: {sheets})"),
+        "plan.xlsx n'a pas de feuille Planning (feuilles : {sheets})"),
     Bad("no Paramètres sheet",
         lambda base, folder: rename_sheet(base, folder / "plan.xlsx", "Paramètres", "Réglages"),
-        "plan.xlsx has no Paramètres/Settings sheet (sheets: {sheets})"),
-    Bad("damaged sheet XML", damaged_sheet_xml, where="plan.xlsx: sheet 'Planning'"),
+        "plan.xlsx n'a pas de feuille Paramètres/Settings (feuilles : {sheets})"),
+    Bad("damaged sheet XML", damaged_sheet_xml, where="plan.xlsx : la feuille 'Planning'"),
     # -- contacts ------------------------------------------------------------------------
     Bad("contact with an unknown reply",
         cells({"Contacts": {"A2": "C001", "C2": "Radio Nova", "F2": "T020", "H2": "Peut-être"}}),
-        "Contacts!H2 (T020): response 'Peut-être' is not one of Sans réponse, Oui, Non, "
-        "No reply, Yes, No"),
+        "Contacts!H2 (T020): Réponse 'Peut-être' n'est pas une valeur de la liste : "
+        "Sans réponse, Oui, Non"),
     Bad("contact sent on a bad date",
         cells({"Contacts": {"A2": "C001", "C2": "Radio Nova", "F2": "T020", "G2": "hier"}}),
-        "Contacts!G2 (T020): 'hier' is not a date (write dd/mm/yyyy or yyyy-mm-dd)"),
+        "Contacts!G2 (T020): 'hier' n'est pas une date (écrivez jj/mm/aaaa ou "
+        "aaaa-mm-jj)"),
     # -- not a workbook ------------------------------------------------------------------
     Bad("encrypted workbook (OLE)", ole_encrypted,
         pattern=r"plan\.xlsx .*(password|mot de passe|encrypt|chiffr|protect|protég).*",
@@ -488,10 +494,12 @@ CASES: list[Bad] = [
     Bad("truncated zip", truncated, where="plan.xlsx"),
     Bad("zip that is not a workbook", zipped({"notes.txt": b"hello"}), where="plan.xlsx"),
     Bad("text file named .xlsx", raw(b"ID;Action\nT010;Mixer\n"),
-        "plan.xlsx is not an .xlsx/.xlsm workbook (not a zip file)"),
-    Bad("empty file", raw(b""), "plan.xlsx is not an .xlsx/.xlsm workbook (not a zip file)"),
-    Bad("a folder named plan.xlsx", a_folder, "plan.xlsx is a folder, not a workbook"),
-    Bad("no such file", missing, pattern=r".*plan\.xlsx: no such file", where="plan.xlsx"),
+        "plan.xlsx n'est pas un classeur .xlsx/.xlsm (ce n'est pas un fichier zip)"),
+    Bad("empty file", raw(b""),
+        "plan.xlsx n'est pas un classeur .xlsx/.xlsm (ce n'est pas un fichier zip)"),
+    Bad("a folder named plan.xlsx", a_folder, "plan.xlsx est un dossier, pas un classeur"),
+    Bad("no such file", missing, pattern=r".*plan\.xlsx : fichier introuvable",
+        where="plan.xlsx"),
 ]
 
 
@@ -600,8 +608,8 @@ def test_a_plan_open_in_a_spreadsheet_is_not_written(lock: str, base: Path,
     before = _snapshot(path)
     result = run("recompute", str(path), "--today", TODAY)
     assert result.exit_code == 2
-    assert result.stderr == (f"Error: plan.xlsx is open in a spreadsheet (lock file "
-                             f"{lock_file.name}): close it first\n")
+    assert result.stderr == (f"Error: plan.xlsx est ouvert dans un tableur (fichier de verrou "
+                             f"{lock_file.name}) : fermez-le d'abord\n")
     assert _snapshot(path) == before
     # Reading is harmless: a dry run, check and export work on the open file.
     dry = run("recompute", str(path), "--dry-run", "--today", TODAY)
@@ -754,6 +762,30 @@ def test_a_release_date_typed_as_text_is_named_unless_iso(base: Path, tmp_path: 
     assert result.exit_code == 0, result.output
     assert _export(iso)["release"] == "2027-06-04"
     assert ("T050", "2027-06-04", "2027-06-04") in _export_dates(iso)
+
+
+def test_an_english_plan_is_told_its_problems_in_english(tmp_path: Path) -> None:
+    """Issue 11, item 7: every problem in one run, in the plan's language, an unknown status
+    named with the values the plan's own list accepts."""
+    csv = tmp_path / "mini.csv"
+    csv.write_text(MINI_CSV, encoding="utf-8")
+    base = tmp_path / "base.xlsx"
+    made = run("new", str(csv), "--release", RELEASE, "--lang", "en", "-o", str(base),
+               "--today", TODAY)
+    assert made.exit_code == 0, made.output
+    path = edit(base, tmp_path / "plan.xlsx", {"Planning": {
+        "L:T020": "Peut-être", "F:T010": "T999", "G:T040": "abc"}})
+    before = path.read_bytes()
+    result = run("export", str(path))
+    assert result.exit_code == 2, result.output
+    rows = task_rows(base)
+    assert result.stderr.splitlines() == [
+        f"Error: Planning!G{rows['T040']} (T040): offset: 'abc' is not a number",
+        f"Planning!L{rows['T020']} (T020): Status 'Peut-être' is not one of To do, "
+        "In progress, Done, Blocked, Cancelled",
+        f"Planning!F{rows['T010']} (T010): unknown anchor 'T999': no task has that ID",
+    ]
+    assert path.read_bytes() == before
 
 
 def test_bad_input_leaves_no_copy_behind(base: Path, tmp_path: Path) -> None:

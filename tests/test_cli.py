@@ -81,14 +81,17 @@ def test_past_deadlines_are_reported_on_creation(tmp_path: Path, small_csv: Path
 
 @pytest.mark.parametrize(("args", "message"), [
     (["nope", "--release", "2027-05-14"],
+     "Error: le modèle 'nope' n'est ni un modèle intégré (single, ep, album, clip, concert) "
+     "ni un fichier\n"),
+    (["nope", "--release", "2027-05-14", "--lang", "en"],
      "Error: template 'nope' is neither a built-in (single, ep, album, clip, concert) "
      "nor a file\n"),
     (["single", "--release", "14 mai"],
      "Error: Invalid value for --release: '14 mai' is not a date: "
      "write YYYY-MM-DD (2027-05-14) or DD/MM/YYYY\n"),
     (["single", "--release", "2027-05-14", "--region", "Atlantis"],
-     "Error: region 'Atlantis' is not known for country FR; known: 57, 6AE, 971, 972, "
-     "973, 974, 976, BL, MF, NC, PF, PM, TF, WF, Zone A, Zone B, Zone C\n"),
+     "Error: la région 'Atlantis' est inconnue pour le pays FR ; connues : 57, 6AE, 971, "
+     "972, 973, 974, 976, BL, MF, NC, PF, PM, TF, WF, Zone A, Zone B, Zone C\n"),
 ])
 def test_bad_input_one_line_exit_2(tmp_path: Path, args: list[str], message: str) -> None:
     code, _, stderr = run("new", *args, "-o", str(tmp_path / "x.xlsx"))
@@ -103,6 +106,10 @@ def test_bad_template_content_names_file_cell_and_task(tmp_path: Path) -> None:
     code, _, stderr = run("new", str(bad), "--release", "2027-05-14", "-o",
                           str(tmp_path / "x.xlsx"))
     assert code == 2
+    assert stderr == ("Error: bad.csv!C3 (T2): dépendance inconnue 'T9' : aucune tâche n'a "
+                      "cet ID\n")
+    code, _, stderr = run("new", str(bad), "--release", "2027-05-14", "--lang", "en", "-o",
+                          str(tmp_path / "x.xlsx"))
     assert stderr == "Error: bad.csv!C3 (T2): unknown anchor 'T9': no task has that ID\n"
 
 
@@ -112,7 +119,7 @@ def test_cycle_in_template(tmp_path: Path) -> None:
     code, _, stderr = run("new", str(bad), "--release", "2027-05-14", "-o",
                           str(tmp_path / "x.xlsx"))
     assert code == 2
-    assert stderr == "Error: cyc.csv!C3 (T2): anchors form a cycle: T1 → T2 → T1\n"
+    assert stderr == "Error: cyc.csv!C3 (T2): les dépendances forment une boucle : T1 → T2 → T1\n"
 
 
 def test_existing_output_is_not_overwritten(tmp_path: Path, small_csv: Path) -> None:
@@ -129,8 +136,8 @@ def test_file_open_in_a_spreadsheet_is_refused(tmp_path: Path, small_csv: Path) 
     (tmp_path / ".~lock.plan.xlsx#").write_text("x")
     code, _, stderr = run("new", str(small_csv), "--release", "2027-05-14", "-o", str(out))
     assert code == 2
-    assert stderr == ("Error: plan.xlsx is open in a spreadsheet (lock file .~lock.plan.xlsx#): "
-                      "close it first\n")
+    assert stderr == ("Error: plan.xlsx est ouvert dans un tableur (fichier de verrou "
+                      ".~lock.plan.xlsx#) : fermez-le d'abord\n")
     assert not out.exists()
 
 
@@ -139,7 +146,10 @@ def test_export_of_a_file_that_is_not_a_workbook(tmp_path: Path) -> None:
     bogus.write_text("hello")
     code, _, stderr = run("export", str(bogus))
     assert code == 2
-    assert stderr == "Error: notes.xlsx is not an .xlsx/.xlsm workbook (not a zip file)\n"
+    assert stderr == ("Error: notes.xlsx n'est pas un classeur .xlsx/.xlsm (ce n'est pas un "
+                      "fichier zip)\n")
+    english = CliRunner().invoke(cli, ["export", str(bogus)], env={"RETROSHEET_LANG": "en"})
+    assert english.stderr == "Error: notes.xlsx is not an .xlsx/.xlsm workbook (not a zip file)\n"
 
 
 def test_every_command_has_help_with_an_example_and_is_documented() -> None:

@@ -278,7 +278,7 @@ def test_when_excel_cannot_show_the_error_xlwings_will(
     with pytest.raises(SystemExit) as exit_:
         excel.recompute(book=book, today=TODAY)
     assert exit_.value.code == 1
-    assert "has no Planning sheet" in capsys.readouterr().err
+    assert "n'a pas de feuille Planning" in capsys.readouterr().err
 
 
 def test_report_adds_its_sheets_when_missing(tmp_path: Path) -> None:

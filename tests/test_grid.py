@@ -14,7 +14,7 @@ from retrosheet.model import Task
 
 
 def tasks_of(grid: list[list[Any]], lang: str = "fr") -> list[Task]:
-    return parse_tasks(grid, find_table(grid, "Planning", lang))
+    return parse_tasks(grid, find_table(grid, "Planning", lang), lang=lang)
 
 
 def test_headers_any_language_case_accent_spacing_title_above_and_user_columns() -> None:
@@ -45,25 +45,40 @@ def test_language_variant_columns_pick_the_plan_language() -> None:
 
 
 @pytest.mark.parametrize(
-    ("cell", "value", "message"),
+    ("cell", "value", "lang", "message"),
     [
-        ("offset", "abc", "Planning!C2 (T1): offset 'abc' is not a number"),
-        ("offset", 2.5, "Planning!C2 (T1): offset 2.5 is not a whole number"),
-        ("duration", 0, "Planning!D2 (T1): duration 0 is below 1 working day"),
-        ("unit", "weeks", "Planning!E2 (T1): unit 'weeks' is not one of"),
-        ("status", "Maybe", "Planning!F2 (T1): status 'Maybe' is not one of"),
-        ("budget", "lots", "Planning!G2 (T1): 'lots' is not a number"),
-        ("deadline", "31/02/2027", "Planning!H2 (T1): '31/02/2027' is not a date"),
+        ("offset", "abc", "fr", "Planning!C2 (T1): décalage : 'abc' n'est pas un nombre"),
+        ("offset", "abc", "en", "Planning!C2 (T1): offset: 'abc' is not a number"),
+        ("offset", 2.5, "fr", "Planning!C2 (T1): décalage : 2.5 n'est pas un nombre entier"),
+        ("offset", 2.5, "en", "Planning!C2 (T1): offset: 2.5 is not a whole number"),
+        ("duration", 0, "fr", "Planning!D2 (T1): la durée 0 est inférieure à 1 jour ouvré"),
+        ("duration", 0, "en", "Planning!D2 (T1): duration 0 is below 1 working day"),
+        ("unit", "weeks", "fr", "Planning!E2 (T1): Unité 'weeks' n'est pas une valeur de la "
+                                "liste : jours, jours ouvrés, jours fixes"),
+        ("unit", "semaines", "en", "Planning!E2 (T1): Unit 'semaines' is not one of days, "
+                                   "working days, fixed days"),
+        ("status", "Maybe", "fr", "Planning!F2 (T1): Statut 'Maybe' n'est pas une valeur de la "
+                                  "liste : À faire, En cours, Fait, Bloqué, Annulé"),
+        ("status", "Maybe", "en", "Planning!F2 (T1): Status 'Maybe' is not one of To do, "
+                                 "In progress, Done, Blocked, Cancelled"),
+        ("budget", "lots", "fr", "Planning!G2 (T1): 'lots' n'est pas un nombre"),
+        ("budget", "lots", "en", "Planning!G2 (T1): 'lots' is not a number"),
+        ("deadline", "31/02/2027", "fr", "Planning!H2 (T1): '31/02/2027' n'est pas une date "
+                                         "(écrivez jj/mm/aaaa ou aaaa-mm-jj)"),
+        ("deadline", "31/02/2027", "en", "Planning!H2 (T1): '31/02/2027' is not a date "
+                                         "(write dd/mm/yyyy or yyyy-mm-dd)"),
     ],
 )
-def test_bad_values_name_sheet_cell_and_task(cell: str, value: object, message: str) -> None:
+def test_bad_values_name_sheet_cell_and_task(cell: str, value: object, lang: str,
+                                             message: str) -> None:
+    """Each problem in the plan's language; a list's accepted values in that language."""
     heads = ["ID", "Référence", "Décalage", "Durée", "Unité", "Statut", "Budget", "Échéance"]
     row: list[Any] = ["T1", "J", -7, 1, "jours", "À faire", 100, None]
     col = {"offset": 2, "duration": 3, "unit": 4, "status": 5, "budget": 6, "deadline": 7}[cell]
     row[col] = value
     with pytest.raises(PlanError) as err:
-        tasks_of([heads, row])
-    assert str(err.value).startswith(message)
+        tasks_of([heads, row], lang)
+    assert str(err.value) == message
 
 
 def test_typed_values() -> None:
@@ -82,13 +97,13 @@ def test_typed_values() -> None:
 
 
 def test_a_row_without_id_is_refused() -> None:
-    with pytest.raises(PlanError, match=r"Planning!A3: the task 'Pitch' has no ID"):
+    with pytest.raises(PlanError, match=r"^Planning!A3: la tâche 'Pitch' n'a pas d'ID$"):
         tasks_of([["ID", "Action", "Référence", "Décalage"], ["T1", "a", "J", 0],
                   [None, "Pitch", "J", -3]])
 
 
 def test_no_table() -> None:
-    with pytest.raises(PlanError, match=r"^Planning: no Planning table found"):
+    with pytest.raises(PlanError, match=r"^Planning: aucun tableau Planning trouvé : "):
         find_table([["Hello"], ["world"]], "Planning")
 
 
@@ -116,11 +131,15 @@ def test_settings_by_label_either_language() -> None:
 
 
 def test_settings_without_a_release_date() -> None:
-    with pytest.raises(PlanError, match="Paramètres!B3: release date 'soon' is not a date"):
+    with pytest.raises(PlanError, match=r"^Paramètres!B3: date de sortie : 'soon' n'est pas "
+                                        r"une date "):
         parse_settings([[], [], ["Date de sortie (J)", "soon"]], "Paramètres")
+    with pytest.raises(PlanError, match=r"^Settings!B3: release date: 'soon' is not a date "):
+        parse_settings([[], [], ["Release date (J)", "soon"], ["Language", "English"]],
+                       "Settings")
 
 
 def test_a_table_without_offsets_is_refused() -> None:
-    with pytest.raises(PlanError, match=r"^Planning: the Planning table \(header row 1\) has no "
-                                        r"Décalage/Offset column$"):
+    with pytest.raises(PlanError, match=r"^Planning: le tableau Planning \(ligne d'en-tête 1\) "
+                                        r"n'a pas de colonne Décalage/Offset$"):
         tasks_of([["ID", "Action", "Référence"], ["T1", "a", "J"]])

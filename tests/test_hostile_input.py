@@ -96,7 +96,7 @@ def test_report_far_in_the_future_is_one_line(plan: Path) -> None:
     code, _out, err = run("report", str(plan), "--as-of", "9999-12-20")
     assert code == 2
     line = one_error_line(err)
-    assert "--as-of" in line and "1901-01-01 to 9998-12-31" in line
+    assert "--as-of" in line and "(du 1901-01-01 au 9998-12-31)" in line
     code, _out, err = run("report", str(plan), "--as-of", "9998-12-31")
     assert code == 0, err
 
@@ -107,7 +107,7 @@ def test_new_refuses_a_release_out_of_range_up_front(tmp_path: Path, release: st
     code, _out, err = run("new", "single", "--release", release, "-o", str(out_path))
     assert code == 2
     line = one_error_line(err)
-    assert "--release" in line and "1901-01-01 to 9998-12-31" in line
+    assert "--release" in line and "(du 1901-01-01 au 9998-12-31)" in line
     assert not out_path.exists()
 
 

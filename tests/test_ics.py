@@ -295,7 +295,7 @@ def test_cli_ics_unknown_owner_and_missing_file(tmp_path: Path) -> None:
     assert out.count("\n") == 1
     assert not (tmp_path / "x.ics").exists()
     code, out = _invoke("ics", str(tmp_path / "nope.xlsx"), "-o", str(tmp_path / "x.ics"))
-    assert code == 2 and out.count("\n") == 1 and "no such file" in out
+    assert code == 2 and out.count("\n") == 1 and "fichier introuvable" in out
 
 
 def test_without_icalendar_installed(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -177,10 +177,11 @@ def test_an_unreadable_plan_does_not_stop_the_others(folder: Path) -> None:
     code, out, err = run("report", str(folder), "--format", "md")
     assert code == 2
     assert "## Plans illisibles (1)" in out
-    assert "- cassé.xlsx: cassé.xlsx is not an .xlsx/.xlsm workbook (not a zip file)" in out
+    assert ("- cassé.xlsx: cassé.xlsx n'est pas un classeur .xlsx/.xlsm (ce n'est pas un "
+            "fichier zip)") in out
     assert "| Aube — Corail | 14/05/2027 |" in out
-    assert err == ("Illisible : cassé.xlsx : cassé.xlsx is not an .xlsx/.xlsm workbook "
-                   "(not a zip file)\n")
+    assert err == ("Illisible : cassé.xlsx : cassé.xlsx n'est pas un classeur .xlsx/.xlsm "
+                   "(ce n'est pas un fichier zip)\n")
 
 
 def test_html_page(folder: Path) -> None:
@@ -236,7 +237,7 @@ def test_a_release_far_behind_does_not_bury_the_others(tmp_path: Path) -> None:
 def test_a_missing_plan_is_named_once(folder: Path) -> None:
     code, _, err = run("report", str(folder / "aube.xlsx"), "absent.xlsx")
     assert code == 2
-    assert err == "Illisible : absent.xlsx : no such file\n"
+    assert err == "Illisible : absent.xlsx : fichier introuvable\n"
 
 
 @pytest.mark.parametrize(("lang", "gap", "want"), [

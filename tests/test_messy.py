@@ -195,8 +195,8 @@ def test_every_problem_of_a_plan_in_one_run(plan: Path) -> None:
     assert "'J-28' est du texte" in lines[0]
     assert "En cours, Fait" in lines[2] and "'Fini'" in lines[2]
     assert "#N/A" in lines[4] and "#DIV/0!" in lines[5]
-    assert "unit 'jo' is not one of" in lines[6]
-    assert "unknown anchor 'T999'" in lines[7]
+    assert "Unité 'jo' n'est pas une valeur de la liste : jours, jours ouvrés" in lines[6]
+    assert "dépendance inconnue 'T999'" in lines[7]
     assert plan.read_bytes() == before
 
 
@@ -213,8 +213,9 @@ def test_ids_differing_only_by_case_are_one_for_the_sheet(plan: Path) -> None:
     put(plan, PLANNING, {"A3": "t010"})  # T010 is on row 2
     result = run("export", str(plan))
     assert result.exit_code == 2, result.output
-    assert "Planning!A3 (t010): duplicate ID 't010' (also row 2): 'T010' differs only by case" \
-        in result.output
+    assert result.output == (
+        "Error: Planning!A3 (t010): ID 't010' en double (aussi ligne 2) : 'T010' ne diffère "
+        "que par les majuscules, que l'EQUIV de la feuille ignore\n")
 
 
 def _last_day_off_row(path: Path) -> int:

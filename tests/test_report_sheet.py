@@ -229,7 +229,7 @@ def test_open_plan_is_refused_and_left_as_it_was(plan: Path, lock: str) -> None:
     before = plan.read_bytes()
     code, out = run("report", plan, "--as-of", AS_OF, "--write-sheet")
     assert code == 2
-    assert "lock" in out and "plan.xlsx" in out
+    assert "verrou" in out and "plan.xlsx" in out
     assert "Traceback" not in out
     assert plan.read_bytes() == before
     assert sorted(p.name for p in plan.parent.iterdir()) == sorted(["plan.xlsx", lock])

@@ -100,7 +100,7 @@ def test_output_over_the_plan_being_read_is_refused(plan: Path, cmd: list[str]) 
     before = sha(plan)
     code, out = run(cmd[0], str(plan), *cmd[1:], "-o", str(plan))
     assert code == 2
-    assert "plan being read" in one_error_line(out)
+    assert "est le plan en cours de lecture" in one_error_line(out)
     assert sha(plan) == before
 
 
@@ -111,7 +111,7 @@ def test_output_over_the_plan_through_a_symlink_or_another_name_is_refused(
     before = sha(plan)
     code, out = run("report", str(plan), "-o", str(link))
     assert code == 2, out
-    assert "plan being read" in one_error_line(out)
+    assert "est le plan en cours de lecture" in one_error_line(out)
     assert sha(plan) == before and link.is_symlink()
 
 
@@ -123,7 +123,7 @@ def test_output_over_any_workbook_is_refused(plan: Path, name: str) -> None:
         before = sha(other)
     code, out = run("export", str(plan), "-o", str(other))
     assert code == 2
-    assert "workbook" in one_error_line(out)
+    assert "est un classeur" in one_error_line(out)
     if name == "new.xlsm":
         assert not other.exists()
     else:
@@ -150,10 +150,10 @@ def test_output_naming_a_folder_or_a_missing_folder(plan: Path, cmd: str) -> Non
     folder.mkdir()
     code, out = run(cmd, str(plan), "-o", str(folder))
     assert code == 2
-    assert "is a folder" in one_error_line(out)
+    assert "est un dossier" in one_error_line(out)
     code, out = run(cmd, str(plan), "-o", str(plan.with_name("missing") / "x.txt"))
     assert code == 2
-    assert "does not exist" in one_error_line(out)
+    assert "n'existe pas" in one_error_line(out)
 
 
 def test_template_naming_a_folder(tmp_path: Path) -> None:
@@ -162,7 +162,7 @@ def test_template_naming_a_folder(tmp_path: Path) -> None:
         code, out = run("new", str(tmp_path / name), "--release", "2027-05-14", "-o",
                         str(tmp_path / "n.xlsx"))
         assert code == 2, out
-        assert "folder" in one_error_line(out) or "expected a built-in name" in out
+        assert "est un dossier" in one_error_line(out) or "il faut le nom d'un modèle" in out
     assert not (tmp_path / "n.xlsx").exists()
 
 
@@ -199,7 +199,7 @@ def test_read_only_plan_is_refused(stale: Path) -> None:
     for args in (["recompute", str(stale)], ["report", str(stale), "--write-sheet"]):
         code, out = run(*args)
         assert code == 2
-        assert "read-only" in one_error_line(out)
+        assert "lecture seule" in one_error_line(out)
     assert sha(stale) == before
     assert stale.stat().st_mode & 0o777 == 0o444
 
@@ -266,7 +266,7 @@ def test_second_writer_refuses_in_one_line_when_the_first_lasts(stale: Path) -> 
         for args in (["recompute", stale.name], ["report", stale.name, "--write-sheet"]):
             proc = retrosheet(*args, cwd=stale.parent, env=env)
             assert proc.returncode == 2
-            assert "another retrosheet command" in one_error_line(proc.stderr)
+            assert "une autre commande retrosheet" in one_error_line(proc.stderr)
     assert sha(stale) == before
     proc = retrosheet("recompute", stale.name, cwd=stale.parent, env=env)
     assert proc.returncode == 0, proc.stderr

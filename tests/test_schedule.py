@@ -163,11 +163,12 @@ def test_cycle_is_named_with_its_cell() -> None:
         schedule(tasks, J, WorkCalendar())
     msg = str(err.value)
     assert msg.startswith("Planning!F")
-    assert "cycle: T1 → T3 → T2 → T1" in msg
+    assert "boucle : T1 → T3 → T2 → T1" in msg
+    assert err.value.text("en") == "anchors form a cycle: T1 → T3 → T2 → T1"
 
 
 def test_self_anchor_is_a_cycle() -> None:
-    with pytest.raises(PlanError, match="cycle: T1 → T1"):
+    with pytest.raises(PlanError, match="boucle : T1 → T1"):
         schedule([Task("T1", anchors=("T1",), source=_src(2))], J, WorkCalendar())
 
 
@@ -175,24 +176,27 @@ def test_unknown_anchor_names_sheet_cell_and_task() -> None:
     tasks = [Task("T1"), Task("T2", anchors=("T9",), source=_src(3))]
     with pytest.raises(PlanError) as err:
         schedule(tasks, J, WorkCalendar())
-    assert str(err.value) == "Planning!F3 (T2): unknown anchor 'T9': no task has that ID"
+    assert str(err.value) == "Planning!F3 (T2): dépendance inconnue 'T9' : aucune tâche n'a cet ID"
+    assert err.value.line("en") == "Planning!F3 (T2): unknown anchor 'T9': no task has that ID"
 
 
 def test_duplicate_id() -> None:
     tasks = [Task("T1", source=_src(2)), Task("T1", source=_src(5))]
     with pytest.raises(PlanError) as err:
         schedule(tasks, J, WorkCalendar())
-    assert str(err.value) == "Planning!A5 (T1): duplicate ID 'T1' (also row 2)"
+    assert str(err.value) == "Planning!A5 (T1): ID 'T1' en double (aussi ligne 2)"
+    assert err.value.line("en") == "Planning!A5 (T1): duplicate ID 'T1' (also row 2)"
 
 
 def test_duration_below_one() -> None:
-    with pytest.raises(PlanError, match=r"Planning!I2 \(T1\): duration 0 is below 1"):
+    with pytest.raises(PlanError, match=r"Planning!I2 \(T1\): la durée 0 est inférieure à 1"):
         schedule([Task("T1", duration=0, source=_src(2))], J, WorkCalendar())
 
 
 def test_unknown_region_is_refused() -> None:
-    with pytest.raises(PlanError, match="region 'Atlantis' is not known for country FR"):
+    with pytest.raises(PlanError, match="la région 'Atlantis' est inconnue pour le pays FR") as err:
         WorkCalendar("FR", "Atlantis")
+    assert err.value.text("en").startswith("region 'Atlantis' is not known for country FR; ")
 
 
 def test_far_dates_extend_the_calendar() -> None:

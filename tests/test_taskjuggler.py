@@ -598,7 +598,7 @@ def test_engine_rejects_a_cycle() -> None:
     with pytest.raises(PlanError) as exc:
         schedule(list(CYCLE), J, france())
     message = str(exc.value)
-    assert "cycle" in message
+    assert "boucle" in message and "cycle" in exc.value.text("en")
     # The anchor graph is T100 → T130 → T120 → T110 → T100 (each task → its anchor).
     named = _cycle_in(message)
     assert _is_rotation(named, ["T100", "T130", "T120", "T110"]), message
@@ -647,7 +647,8 @@ def test_engine_rejects_an_unknown_anchor() -> None:
     with pytest.raises(PlanError) as exc:
         schedule(tasks, J, france())
     message = str(exc.value)
-    assert "T999" in message and "unknown anchor" in message
+    assert "T999" in message and "dépendance inconnue" in message
+    assert "unknown anchor" in exc.value.line("en")
     assert exc.value.task == "T020"
     assert message.startswith("Planning!F3 (T020): ")
 

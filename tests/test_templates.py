@@ -17,7 +17,7 @@ from retrosheet.grid import find_table, parse_tasks
 from retrosheet.labels import Axis, TaskType, Unit, header, normalize
 from retrosheet.model import Task
 from retrosheet.new import NewPlan, new_plan
-from retrosheet.templates import BUILTIN, builtin_rows, load
+from retrosheet.templates import BUILTIN, builtin_rows, describe, load
 
 ROOT = Path(__file__).resolve().parents[1]
 FRIDAY = dt.date(2027, 5, 14)  # the review's date: Ascension 6/05, Whit Monday 17/05
@@ -186,7 +186,7 @@ def test_readme_tables_match_the_files(readme: str) -> None:
 @pytest.mark.parametrize("name", list(BUILTIN))
 def test_templates_command_summary_matches_the_file(name: str) -> None:
     first, last = span(name)
-    fr, en = BUILTIN[name]
+    fr, en = describe(name, "fr"), describe(name, "en")
     assert f"J{first} à J+{last}" in fr and f"J{first} to J+{last}" in en
 
 

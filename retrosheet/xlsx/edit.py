@@ -11,7 +11,7 @@ import datetime as dt
 from pathlib import Path
 
 from ..actions import Recomputation, load_store, recompute_store
-from ..errors import WorkbookError
+from ..errors import WorkbookError, msg
 from ..recompute import reanchor_updates
 from .safe import atomic_path, writer_lock
 from .store import XlsxStore
@@ -31,9 +31,8 @@ def reanchor_file(src: Path, dest: Path, release: dt.date) -> Edited:
     """`new --from PAST`: a copy of a past plan on a new release date, statuses, results
     and replies cleared, every sheet, column and format of the past plan kept."""
     if dest.suffix.lower() != src.suffix.lower():
-        raise WorkbookError(
-            f"{dest.name}: a plan made from {src.name} keeps its type; name it *{src.suffix}"
-        )
+        raise WorkbookError(msg("err.read.keeps_type", dest=dest.name, src=src.name,
+                                suffix=src.suffix))
     past = XlsxStore(src)
     loaded = load_store(past)
     past.apply(reanchor_updates(loaded.plan, loaded.planning, loaded.contacts,

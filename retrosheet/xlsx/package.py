@@ -14,7 +14,7 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import IO, TYPE_CHECKING
 
-from ..errors import WorkbookError
+from ..errors import WorkbookError, msg
 from .safe import atomic_path
 from .spelling import usual
 
@@ -25,10 +25,6 @@ REL_TABLE = NS_REL + "/table"
 REL_SHARED_STRINGS = NS_REL + "/sharedStrings"
 # ISO/IEC 29500 Strict names the same parts in other namespaces (docs/guarantees.md).
 NS_STRICT_MAIN = "http://purl.oclc.org/ooxml/spreadsheetml/main"
-STRICT_MESSAGE = ("{name} is saved as Strict Open XML, which retrosheet does not read: save "
-                  "it as a normal workbook (Excel: Save As > Excel Workbook (.xlsx); "
-                  "LibreOffice: Excel 2007-365) and try again")
-
 Writer = Callable[[IO[bytes]], None]
 
 if TYPE_CHECKING:
@@ -42,7 +38,7 @@ def _xml(data: bytes, what: str) -> etree._Element:
         return etree.fromstring(data, parser=etree.XMLParser(resolve_entities=False,
                                                              huge_tree=True))
     except etree.XMLSyntaxError as exc:
-        raise WorkbookError(f"{what} is damaged: {exc}") from exc
+        raise WorkbookError(msg("err.read.damaged", part=what, reason=str(exc))) from exc
 
 
 class Package:
@@ -52,10 +48,10 @@ class Package:
             with zipfile.ZipFile(path) as z:
                 self.infos = z.infolist()
         except (zipfile.BadZipFile, OSError, EOFError) as exc:
-            raise WorkbookError(f"{path.name} is not a readable .xlsx/.xlsm file: {exc}") from exc
+            raise WorkbookError(msg("err.read.bad_zip", name=path.name, reason=str(exc))) from exc
         self._names = {i.filename for i in self.infos}
         if "xl/workbook.xml" not in self._names:
-            raise WorkbookError(f"{path.name} is not an .xlsx/.xlsm workbook (no xl/workbook.xml)")
+            raise WorkbookError(msg("err.read.no_workbook_part", name=path.name))
         self.sheets = self._sheet_parts()
         self.shared_strings = next((p for t, p in self.rels("xl/workbook.xml").values()
                                     if t == REL_SHARED_STRINGS and p in self._names), None)
@@ -68,8 +64,8 @@ class Package:
         written otherwise), read once."""
         if part not in self._usual:
             names = {p: n for n, p in self.sheets.items()}
-            what = (f"{self.path.name}: sheet {names[part]!r}" if part in names
-                    else f"{self.path.name}: {part}")
+            what = (msg("err.read.sheet_of", name=self.path.name, sheet=repr(names[part]))
+                    if part in names else f"{self.path.name}: {part}")
             data, respelled = usual(self.read(part), what)
             if respelled:
                 self.respelled.add(part)
@@ -98,7 +94,7 @@ class Package:
         """A Strict workbook's parts are in other namespaces: writing Transitional cells
         into it would make a mixed file no spreadsheet reads. Say how to convert it."""
         if isinstance(wb.tag, str) and wb.tag.startswith(f"{{{NS_STRICT_MAIN}}}"):
-            raise WorkbookError(STRICT_MESSAGE.format(name=self.path.name))
+            raise WorkbookError(msg("err.read.strict", name=self.path.name))
 
     def read(self, part: str) -> bytes:
         """A part's bytes, read when asked: a big sheet is not held twice."""
@@ -106,7 +102,8 @@ class Package:
             with zipfile.ZipFile(self.path) as z:
                 return z.read(part)
         except (zipfile.BadZipFile, OSError, EOFError, KeyError) as exc:
-            raise WorkbookError(f"{self.path.name}: part {part} cannot be read: {exc}") from exc
+            raise WorkbookError(msg("err.read.bad_part", name=self.path.name, part=part,
+                                    reason=str(exc))) from exc
 
     def has(self, part: str) -> bool:
         return part in self._names
@@ -182,4 +179,5 @@ def save_with_parts(pkg: Package, replaced: dict[str, bytes | Writer],
                     info.compress_type = zipfile.ZIP_DEFLATED
                     z.writestr(info, data)
     except OSError as exc:
-        raise WorkbookError(f"{target.name} cannot be written: {exc}") from exc
+        raise WorkbookError(msg("err.read.cannot_write", name=target.name,
+                                reason=str(exc))) from exc

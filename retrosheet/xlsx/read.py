@@ -12,7 +12,7 @@ from typing import Any
 from lxml import etree
 
 from ..book import LoadedPlan, load_from_sheets
-from ..errors import RetrosheetError, WorkbookError
+from ..errors import RetrosheetError, WorkbookError, msg
 from ..grid import Grid
 from ..labels import sheet_key
 from ..model import Plan
@@ -26,17 +26,15 @@ OLE_SIGNATURE = bytes.fromhex("D0CF11E0A1B11AE1")
 
 def _check_file(path: Path) -> None:
     if not path.exists():
-        raise WorkbookError(f"{path}: no such file")
+        raise WorkbookError(msg("err.read.no_file", path=str(path)))
     if path.is_dir():
-        raise WorkbookError(f"{path.name} is a folder, not a workbook")
+        raise WorkbookError(msg("err.read.folder_not_book", name=path.name))
     if not zipfile.is_zipfile(path):
         with path.open("rb") as f:
             head = f.read(8)
         if head == OLE_SIGNATURE:
-            raise WorkbookError(
-                f"{path.name} is password-protected or an old .xls file: save it as .xlsx "
-                "without a password to open it with retrosheet")
-        raise WorkbookError(f"{path.name} is not an .xlsx/.xlsm workbook (not a zip file)")
+            raise WorkbookError(msg("err.read.ole", name=path.name))
+        raise WorkbookError(msg("err.read.not_zip", name=path.name))
 
 
 def open_package(path: Path) -> Package:
@@ -66,7 +64,7 @@ def open_book(path: Path, pkg: Package | None = None) -> tuple[Any, Package]:
             return CalamineWorkbook.from_filelike(io.BytesIO(pkg.respelled_copy())), pkg
         return CalamineWorkbook.from_path(str(path)), pkg
     except Exception as exc:  # calamine raises its own error types
-        raise WorkbookError(f"{path.name} cannot be read as a workbook: {exc}") from exc
+        raise WorkbookError(msg("err.read.not_book", name=path.name, reason=str(exc))) from exc
 
 
 def open_workbook(path: Path) -> Any:
@@ -103,7 +101,8 @@ def sheet_rows(wb: Any, path: Path, sheet: str, pkg: Package | None = None) -> G
     try:
         rows: list[list[Any]] = wb.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
     except Exception as exc:
-        raise WorkbookError(f"{path.name}: sheet {sheet!r} cannot be read: {exc}") from exc
+        raise WorkbookError(msg("err.read.bad_sheet", name=path.name, sheet=repr(sheet),
+                                reason=str(exc))) from exc
     if data is not None and b' t="e"' in data:
         for m in _ERROR_CELL.finditer(data):
             r, c = int(m.group(2)) - 1, col_index(m.group(1).decode())
@@ -118,7 +117,7 @@ def read_planning_grid(path: Path) -> tuple[Grid, str, bool]:
     names: list[str] = list(wb.sheet_names)
     sheet = next((n for n in names if sheet_key(n) == "planning"), names[0] if names else None)
     if sheet is None:
-        raise WorkbookError(f"{path.name} has no sheet")
+        raise WorkbookError(msg("err.read.no_sheet", name=path.name))
     return sheet_rows(wb, path, sheet), sheet, is_1904(path)
 
 
@@ -136,7 +135,7 @@ def load_plan(path: Path, pkg: Package | None = None) -> LoadedPlan:
     except RetrosheetError:
         raise
     except Exception as exc:  # calamine's own errors while iterating rows
-        raise WorkbookError(f"{path.name} cannot be read: {exc}") from exc
+        raise WorkbookError(msg("err.read.unreadable", book=path.name, reason=str(exc))) from exc
 
 
 def read_plan(path: Path) -> Plan:

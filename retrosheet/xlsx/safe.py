@@ -23,7 +23,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from types import FrameType
 
-from ..errors import WorkbookError
+from ..errors import WorkbookError, msg
 
 # How long a second writer waits for the first one (seconds); tests shorten it.
 LOCK_WAIT = float(os.environ.get("RETROSHEET_LOCK_WAIT", "20"))
@@ -62,8 +62,8 @@ def _umask() -> int:
 
 def _io_error(path: Path, exc: OSError, existed: bool) -> WorkbookError:
     reason = exc.strerror or str(exc)
-    state = "it is unchanged" if existed else "nothing was written"
-    return WorkbookError(f"{path.name} cannot be written ({reason}): {state}")
+    key = "err.read.write_failed_unchanged" if existed else "err.read.write_failed_nothing"
+    return WorkbookError(msg(key, name=path.name, reason=reason))
 
 
 def writable_target(path: Path) -> Path:
@@ -73,16 +73,15 @@ def writable_target(path: Path) -> Path:
     locks = lock_files(path) or lock_files(real)
     if locks:
         lock = locks[0]
-        raise WorkbookError(f"{path.name} is open in a spreadsheet (lock file {lock.name}): "
-                            "close it first")
+        raise WorkbookError(msg("err.read.open_elsewhere", name=path.name, lock=lock.name))
     if real.is_dir():
-        raise WorkbookError(f"{path} is a folder: give a file name")
+        raise WorkbookError(msg("err.read.folder_not_file", path=str(path)))
     folder = real.parent if str(real.parent) else Path(".")
     if not folder.is_dir():
-        raise WorkbookError(f"folder {str(folder)!r} does not exist")
+        raise WorkbookError(msg("err.read.no_folder", folder=repr(str(folder))))
     # The write bits, not os.access: root may write anything, the user marked it read-only.
     if real.exists() and not real.stat().st_mode & 0o222:
-        raise WorkbookError(f"{path.name} is read-only: make it writable to change it")
+        raise WorkbookError(msg("err.read.read_only", name=path.name))
     return real
 
 
@@ -182,11 +181,9 @@ def write_output(path: Path, data: bytes | Iterable[bytes],
     real = Path(os.path.realpath(path))
     for plan in reading:
         if real == Path(os.path.realpath(plan)):
-            raise WorkbookError(f"{path.name} is the plan being read: write the output to "
-                                "another file")
+            raise WorkbookError(msg("err.read.output_is_plan", name=path.name))
     if is_workbook(path) or is_workbook(real):
-        raise WorkbookError(f"{path.name} is a workbook: retrosheet writes this output to a "
-                            "text file only (give another -o)")
+        raise WorkbookError(msg("err.read.output_is_book", name=path.name))
     with atomic_path(path) as tmp:
         if isinstance(data, bytes):
             tmp.write_bytes(data)
@@ -227,15 +224,14 @@ def writer_lock(path: Path, wait: float | None = None) -> Iterator[None]:
             yield
             return
         except OSError as exc:
-            raise WorkbookError(f"{path.name} cannot be opened ({exc.strerror})") from exc
+            raise WorkbookError(msg("err.read.cannot_open", name=path.name,
+                                        reason=str(exc.strerror))) from exc
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             os.close(fd)
             if time.monotonic() >= deadline:
-                raise WorkbookError(
-                    f"{path.name} is being written by another retrosheet command: try again "
-                    "when it has finished") from None
+                raise WorkbookError(msg("err.read.busy", name=path.name)) from None
             time.sleep(0.05)
             continue
         # The writer we waited for renamed a new file over the plan: lock that one.

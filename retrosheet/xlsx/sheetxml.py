@@ -13,7 +13,7 @@ from html import unescape
 from typing import IO
 from xml.sax.saxutils import escape
 
-from ..errors import WorkbookError
+from ..errors import WorkbookError, msg
 from ..updates import CellUpdate, Change
 from ..values import column_letter
 from .spelling import usual
@@ -121,7 +121,7 @@ class SheetXml:
             data, self.respelled = usual(data, name)
         m = _SHEET_DATA_B.search(data)
         if m is None:
-            raise WorkbookError(f"{name} has no sheetData: not a worksheet")
+            raise WorkbookError(msg("err.read.no_sheet_data", part=name))
         self.prefix = m.group(1).decode("ascii")
         if m.group(2):  # <sheetData/>: no rows yet
             head = data[: m.start()] + f"<{self.prefix}sheetData>".encode()
@@ -151,7 +151,7 @@ class SheetXml:
         try:
             self.head, self.tail = head.decode("utf-8"), tail.decode("utf-8")
         except UnicodeDecodeError as exc:
-            raise WorkbookError(f"{name} is not UTF-8 XML: {exc}") from exc
+            raise WorkbookError(msg("err.read.not_utf8", part=name, reason=str(exc))) from exc
         self.index = {n: i for i, n in enumerate(self.numbers)}
         self.changed = False
         # The formulas of the last row read: callers ask a row's cells one after another.
@@ -172,7 +172,8 @@ class SheetXml:
         try:
             return row.decode("utf-8")
         except UnicodeDecodeError as exc:
-            raise WorkbookError(f"{self.name} is not UTF-8 XML: {exc}") from exc
+            raise WorkbookError(msg("err.read.not_utf8", part=self.name,
+                                    reason=str(exc))) from exc
 
     def _cell(self, row: int, col: int) -> _Cell | None:
         i = self.index.get(row)

@@ -16,7 +16,7 @@ import re
 
 from lxml import etree
 
-from ..errors import WorkbookError
+from ..errors import Msg, WorkbookError, msg
 from ..values import column_letter
 
 _NAME = rb"[A-Za-z_][\w.-]*+"
@@ -45,7 +45,7 @@ def _strict(prefix: bytes) -> re.Pattern[bytes]:
     return _STRICT[prefix]
 
 
-def plain(data: bytes) -> str | None:
+def plain(data: bytes) -> Msg | None:
     """None when the part is in the usual spelling, else what is unusual in it."""
     start = 0
     decl = _DECLARATION.match(data)
@@ -53,19 +53,19 @@ def plain(data: bytes) -> str | None:
         start = decl.end()
     m = _SHEET_DATA.search(data, start)
     if m is None:
-        return None if _LOOSE.search(data, start) is None else "tag spelling"
+        return None if _LOOSE.search(data, start) is None else msg("err.read.why_tags")
     open_end = data.find(b">", m.end())
     prefix = m.group(1)
     close = data.rfind(b"</" + prefix + b"sheetData>")
     if data[open_end - 1: open_end] == b"/" or close < 0:
         close = open_end + 1
     if _LOOSE.search(data, start, m.start()) or _LOOSE.search(data, close):
-        return "tag spelling"
+        return msg("err.read.why_tags")
     if data.find(b"xmlns", open_end, close) >= 0:
-        return "namespace declared inside the cells"
+        return msg("err.read.why_namespace")
     bad = _strict(prefix).search(data, open_end + 1, close)
     if bad is not None:
-        return f"spelling {data[bad.start(): bad.start() + 40]!r}"
+        return msg("err.read.why_spelling", what=repr(data[bad.start(): bad.start() + 40]))
     return None
 
 
@@ -73,7 +73,7 @@ def _key(el: etree._Element) -> str:
     return etree.QName(el).localname
 
 
-def _refs(sheet_data: etree._Element, name: str) -> None:
+def _refs(sheet_data: etree._Element, name: str | Msg) -> None:
     """Each row and cell given its reference, first among its attributes (a row or cell
     without one follows the previous), as Excel reads them."""
     row_num = 0
@@ -83,7 +83,7 @@ def _refs(sheet_data: etree._Element, name: str) -> None:
         r = row.get("r")
         row_num = int(r) if r and r.isdigit() else row_num + 1
         if r is not None and not r.isdigit():
-            raise WorkbookError(f"{name}: row reference {r!r} is not a row number")
+            raise WorkbookError(msg("err.read.bad_row_ref", part=name, ref=repr(r)))
         _first(row, "r", str(row_num))
         col = -1
         for c in row:
@@ -95,7 +95,8 @@ def _refs(sheet_data: etree._Element, name: str) -> None:
             else:
                 m = re.fullmatch(r"([A-Za-z]{1,3})([0-9]+)", ref)
                 if m is None or int(m.group(2)) != row_num:
-                    raise WorkbookError(f"{name}: cell reference {ref!r} is not in row {row_num}")
+                    raise WorkbookError(msg("err.read.bad_cell_ref", part=name, ref=repr(ref),
+                                            row=row_num))
                 col = 0
                 for ch in m.group(1).upper():
                     col = col * 26 + ord(ch) - 64
@@ -123,17 +124,16 @@ def _rebuilt(el: etree._Element, parent: etree._Element) -> etree._Element:
     return new
 
 
-def respell(data: bytes, name: str) -> bytes:
+def respell(data: bytes, name: str | Msg) -> bytes:
     """The part in the usual spelling, same content; refused when it cannot be."""
     if b"<!DOCTYPE" in data[:4096] or b"<!ENTITY" in data:
-        raise WorkbookError(f"{name} declares a DOCTYPE: not a spreadsheet part retrosheet "
-                            "can edit safely; save the file again in Excel or LibreOffice")
+        raise WorkbookError(msg("err.read.doctype", part=name))
     parser = etree.XMLParser(resolve_entities=False, huge_tree=True, remove_comments=True,
                              remove_pis=True, strip_cdata=True)
     try:
         root = etree.fromstring(data, parser=parser)
     except etree.XMLSyntaxError as exc:
-        raise WorkbookError(f"{name} is damaged (not well-formed XML: {exc})") from exc
+        raise WorkbookError(msg("err.read.bad_xml", part=name, reason=str(exc))) from exc
     ns = etree.QName(root).namespace
     sheet_data = root.find(f"{{{ns}}}sheetData") if ns else root.find("sheetData")
     if sheet_data is not None:
@@ -145,17 +145,15 @@ def respell(data: bytes, name: str) -> bytes:
                                 standalone=True)
     why = plain(out)
     if why is not None:
-        raise WorkbookError(f"{name}: retrosheet cannot edit this sheet's XML safely ({why}); "
-                            "save the file again in Excel or LibreOffice")
+        raise WorkbookError(msg("err.read.unsafe_xml", part=name, why=why))
     return out
 
 
-def usual(data: bytes, name: str) -> tuple[bytes, bool]:
+def usual(data: bytes, name: str | Msg) -> tuple[bytes, bool]:
     """The part in the usual spelling, and whether it had to be respelled."""
     bad = _FORBIDDEN_REF.search(data)
     if bad is not None:
-        raise WorkbookError(f"{name} is damaged (reference to a forbidden character "
-                            f"{bad.group(0).decode()})")
+        raise WorkbookError(msg("err.read.bad_char", part=name, ref=bad.group(0).decode()))
     if plain(data) is None:
         return data, False
     return respell(data, name), True

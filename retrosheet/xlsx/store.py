@@ -12,7 +12,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
-from ..errors import RetrosheetError, WorkbookError
+from ..errors import RetrosheetError, WorkbookError, msg
 from ..grid import HEADER_SCAN_ROWS, find_table
 from ..labels import contact_key, planning_key, sheet_key
 from ..store import DAYS_1900_TO_1904, Growth, Saved, SheetSpec
@@ -68,7 +68,8 @@ class XlsxStore:
         """The sheet part's XML, read once."""
         if name not in self._sheets:
             if name not in self.pkg.sheets:
-                raise WorkbookError(f"{self.path.name} has no sheet {name!r}")
+                raise WorkbookError(msg("err.read.no_such_sheet", name=self.path.name,
+                                        sheet=repr(name)))
             part = self.pkg.sheets[name]
             self._sheets[name] = SheetXml(self.pkg.usual(part), part, self._header_row(name),
                                           usual_spelling=True)
