@@ -3,22 +3,38 @@
 `recompute_store` and `write_report` work the same on an .xlsx file, a Google Sheet and a
 workbook open in Excel or LibreOffice: read through `PlanStore.rows`/`formula`, decide
 with the core (effective plan, recompute, report) and with `store.same`, then hand the
-store the cells to write. The command line and the buttons get back one typed outcome.
+store the cells to write. `create_plan` makes a new plan and hands its workbook design to
+a `NewTarget` (a file, a Google Sheet). The command line and the buttons get back one
+typed outcome.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .book import LoadedPlan, load_from_sheets, mark_typed_dates
 from .errors import PlanError
 from .history import PastMeasure
 from .recompute import Recomputed, recompute
 from .report import Report
-from .store import Growth, PlanStore, Saved, Skipped, number_text, same, shown
+from .store import (
+    Growth,
+    NewTarget,
+    PlanStore,
+    Saved,
+    Skipped,
+    Written,
+    number_text,
+    same,
+    shown,
+)
 from .updates import CellUpdate, Change
+
+if TYPE_CHECKING:
+    from .new import NewPlan
 
 
 def load_store(store: PlanStore) -> LoadedPlan:
@@ -138,3 +154,26 @@ def write_report(store: PlanStore, rep: Report) -> Saved:
     store.put_sheet(report_spec(rep))
     store.put_sheet(history_spec(hname, grid, rep))
     return store.save()
+
+
+@dataclass
+class Creation:
+    """What `new` did: the plan made from its template, and where it was written."""
+
+    made: NewPlan
+    written: Written
+
+
+def create_plan(target: NewTarget, template: str, release: dt.date, today: dt.date, *,
+                lang: str = "fr", country: str = "FR", region: str = "", title: str = "",
+                artist: str = "") -> Creation:
+    """`new`: the plan from `template` for a release on `release`, its workbook designed
+    once (as of `today`) and written by `target`."""
+    # Not needed by the buttons, which import this module.
+    from .design import build_workbook
+    from .new import new_plan
+
+    made = new_plan(template, release, lang=lang, country=country, region=region,
+                    title=title, artist=artist)
+    return Creation(made, target.create(build_workbook(made.plan, made.dates, today),
+                                        made.plan))

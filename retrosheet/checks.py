@@ -21,6 +21,7 @@ from .followups import MAX_FOLLOWUPS, followup_id, parse_rule
 from .labels import Reply, TaskType
 from .model import RELEASE, Plan, Task
 from .rules import Severity
+from .schedule import anchor_order
 from .words import formats, t
 
 __all__ = ["Finding", "Severity", "Thresholds", "check_plan", "has_errors"]
@@ -103,35 +104,9 @@ def structure(c: Checker, look_for_cycles: bool = True) -> None:
 
 def cycles(c: Checker) -> None:
     """Each cycle of anchors once, named in full, on the row that closes it."""
-    seen: set[frozenset[str]] = set()
-    done: set[str] = set()
-    for root in c.index:
-        if root in done:
-            continue
-        path: list[str] = []
-        on_path: set[str] = set()
-        stack: list[tuple[str, int]] = [(root, 0)]
-        while stack:
-            tid, i = stack.pop()
-            if i == 0:
-                path.append(tid)
-                on_path.add(tid)
-            anchors = [a for a in c.index[tid].anchors if a in c.index]
-            if i < len(anchors):
-                stack.append((tid, i + 1))
-                nxt = anchors[i]
-                if nxt in on_path:
-                    cycle = path[path.index(nxt):]
-                    if frozenset(cycle) not in seen:
-                        seen.add(frozenset(cycle))
-                        c.add("anchor_cycle", c.index[tid], "anchor",
-                              cycle=" → ".join([*cycle, nxt]))
-                elif nxt not in done:
-                    stack.append((nxt, 0))
-                continue
-            path.pop()
-            on_path.discard(tid)
-            done.add(tid)
+    _, found = anchor_order({tid: task.anchors for tid, task in c.index.items()})
+    for cycle in found:
+        c.add("anchor_cycle", c.index[cycle[-2]], "anchor", cycle=" → ".join(cycle))
 
 
 def content(c: Checker) -> None:

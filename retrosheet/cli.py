@@ -12,7 +12,7 @@ import datetime as dt
 import os
 import shutil
 import sys
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -22,7 +22,9 @@ from .errors import PlanError, RetrosheetError
 
 if TYPE_CHECKING:
     from .checks import Finding
+    from .label import LabelReport
     from .model import Plan
+    from .report import Report
     from .updates import CellUpdate
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -217,10 +219,9 @@ def new_cmd(template: str | None, release: str, output: str | None, lang: str, c
         retrosheet new single --release 2027-05-14 -o "Nuit blanche.xlsm" --macro
         retrosheet new single --release 2027-05-14 -o "Nuit blanche.xlsx" --xlwings-lite
     """
-    from .cli_new import new_in_sheets, reanchor, say_new
-    from .new import new_plan
-    from .templates import WORKBOOK_SUFFIXES
-    from .xlsx.create import write_new
+    from .actions import create_plan
+    from .cli_new import new_path, reanchor, say_new, sheet_target
+    from .surfaces import new_target
 
     if past and template:
         raise click.UsageError("give either TEMPLATE or --from PAST, not both")
@@ -239,29 +240,19 @@ def new_cmd(template: str | None, release: str, output: str | None, lang: str, c
         if macro or lite:
             raise click.UsageError("--macro and --xlwings-lite write a file: they do not go "
                                    "with --gsheet/--gsheet-new")
-        new_in_sheets(template, release_date, now, output, gsheet, gsheet_new, share,
-                      credentials, lang=lang, country=country, region=region, title=title,
-                      artist=artist)
-        return
-    from_workbook = Path(template).suffix.lower() in WORKBOOK_SUFFIXES
-    suffix = ".xlsm" if macro else Path(template).suffix.lower() if from_workbook else ".xlsx"
-    path = Path(output or f"{Path(template).stem}-{release_date.isoformat()}{suffix}")
-    if path.suffix.lower() != suffix:
-        raise click.BadParameter(f"{path.name}: the plan is written as {suffix}",
-                                 param_hint="-o")
-    if path.exists() and not force:
-        raise UserError(f"{path} exists: choose another name or add --force")
-    if from_workbook:
-        reanchor(Path(template), path, release_date, macro, lite, lite_requirement)
-        return
+        target = sheet_target(template, output, gsheet, gsheet_new, share, credentials)
+    else:
+        path, from_workbook = new_path(template, output, release_date, macro, force)
+        if from_workbook:
+            reanchor(Path(template), path, release_date, macro, lite, lite_requirement)
+            return
+        target = new_target(str(path), macro=macro, lite=lite, lite_requirement=lite_requirement)
     try:
-        made = new_plan(template, release_date, lang=lang, country=country, region=region,
-                        title=title, artist=artist)
-        write_new(made.plan, made.dates, path, now, macro=macro, lite=lite,
-                  lite_requirement=lite_requirement)
+        done = create_plan(target, template, release_date, now, lang=lang, country=country,
+                           region=region, title=title, artist=artist)
     except RetrosheetError as exc:
         raise _fail(exc) from exc
-    say_new(made, str(path), release_date, now, lang)
+    say_new(done, release_date, now, lang)
 
 
 @cli.command(name="export")
@@ -432,10 +423,8 @@ def check_cmd(plan: str, credentials: str | None, today: str | None) -> None:
         sys.exit(1)
 
 
-_STYLES: dict[str, dict[str, Any]] = {
-    "title": {"bold": True}, "late": {"fg": "red"}, "due": {"fg": "yellow"},
-    "ok": {"fg": "green"},
-}
+_STYLES: dict[str, tuple[str | None, bool | None]] = {  # role → colour, bold
+    "title": (None, True), "late": ("red", None), "due": ("yellow", None), "ok": ("green", None)}
 
 
 @cli.command(name="report")
@@ -516,30 +505,21 @@ def report_cmd(plans: tuple[str, ...], as_of: str | None, fmt: str, output: str 
                                 f"{sent} message(s) sent"), err=True)
     except RetrosheetError as exc:
         raise _fail(exc) from exc
-    _write_text(_render(rep, fmt, output, "render", "render_html"), output, [plan])
+    _write_text(_render(rep, fmt, output), output, [plan])
 
 
-def _render(rep: Any, fmt: str, output: str | None, text_module: str,
-            html_module: str) -> str | Iterator[str]:
-    """A report (one plan's or the label's) in `fmt`; the renderers are imported by name
-    so that only the one asked for is loaded."""
-    import importlib
+def _render(rep: Report | LabelReport, fmt: str, output: str | None) -> str | Iterable[str]:
+    """A report in `fmt`: on a terminal, in colours and wrapped to its width."""
+    from .rendering import render_report
 
-    if fmt == "json":
-        from .report_json import json_chunks
+    if not (output in (None, "-") and sys.stdout.isatty()):
+        return render_report(rep, fmt)
 
-        return json_chunks(rep.to_dict())
-    if fmt == "html":
-        return str(importlib.import_module(f"retrosheet.{html_module}").to_html(rep))
-    module = importlib.import_module(f"retrosheet.{text_module}")
-    if fmt == "md":
-        return str(module.to_markdown(rep))
-    to_terminal = output in (None, "-") and sys.stdout.isatty()
-    # On a terminal: colours, and long lines wrapped at phrase joints to its width.
-    wrap = {"width": shutil.get_terminal_size().columns} if (
-        to_terminal and text_module == "render") else {}
-    return str(module.to_text(rep, (lambda t, role: click.style(t, **_STYLES.get(role, {})))
-                              if to_terminal else (lambda t, role: t), **wrap))
+    def style(text: str, role: str) -> str:
+        fg, bold = _STYLES.get(role, (None, None))
+        return click.style(text, fg=fg, bold=bold)
+
+    return render_report(rep, fmt, style, shutil.get_terminal_size().columns)
 
 
 @cli.command(name="ics")

@@ -50,8 +50,7 @@ def label_report(specs: list[str], day: dt.date, fmt: str, output: str | None,
     except RetrosheetError as exc:
         raise _fail(exc) from exc
     rep = build_label_report(releases, day, lang=lang, owner=owner, unreadable=failed)
-    _write_text(_render(rep, fmt, output, "render_label", "render_label_html"), output,
-                paths)
+    _write_text(_render(rep, fmt, output), output, paths)
     if failed:
         for u in failed:
             click.echo(_say(lang, f"Illisible : {u.name} : {u.error}",

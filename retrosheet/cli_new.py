@@ -13,10 +13,12 @@ from .cli import UserError, _fail, _say, _sheet
 from .errors import RetrosheetError
 
 if TYPE_CHECKING:
-    from .new import NewPlan
+    from .actions import Creation
+    from .store import NewTarget
 
 
-def say_new(made: NewPlan, where: str, release_date: dt.date, now: dt.date, lang: str) -> None:
+def say_new(done: Creation, release_date: dt.date, now: dt.date, lang: str) -> None:
+    made, where = done.made, done.written.where
     n = len(made.plan.tasks)
     k = len(made.effective.added)  # rows the template's follow-up rules add
     template = made.plan.settings.template
@@ -38,15 +40,36 @@ def say_new(made: NewPlan, where: str, release_date: dt.date, now: dt.date, lang
                f"Warning: {len(late)} deadline(s) already past, the release is too close "
                f"for this template: {ids}{more}")
         click.echo(msg, err=True)
+    owner = done.written.only_owner
+    if owner is not None:
+        click.echo(_say(lang, "Attention : la feuille appartient au compte de service "
+                              f"{owner} ; ajoutez --share VOTRE_EMAIL pour la voir",
+                        "Warning: the sheet belongs to the service account "
+                        f"{owner}; add --share YOUR_EMAIL to see it"), err=True)
 
 
-def new_in_sheets(template: str, release: dt.date, now: dt.date, output: str | None,
-                   gsheet: str | None, gsheet_new: str | None, share: str | None,
-                   credentials: str | None, *, lang: str, country: str, region: str,
-                   title: str, artist: str) -> None:
-    """`new … --gsheet KEY|URL` or `--gsheet-new TITLE`: the plan written into Google Sheets
-    (2 requests; 3 with --share)."""
-    from .new import new_plan
+def new_path(template: str, output: str | None, release: dt.date, macro: bool,
+             force: bool) -> tuple[Path, bool]:
+    """The file `new` writes (checked), and whether TEMPLATE is a past plan's workbook."""
+    from .templates import WORKBOOK_SUFFIXES
+
+    from_workbook = Path(template).suffix.lower() in WORKBOOK_SUFFIXES
+    suffix = ".xlsm" if macro else Path(template).suffix.lower() if from_workbook else ".xlsx"
+    path = Path(output or f"{Path(template).stem}-{release.isoformat()}{suffix}")
+    if path.suffix.lower() != suffix:
+        raise click.BadParameter(f"{path.name}: the plan is written as {suffix}",
+                                 param_hint="-o")
+    if path.exists() and not force:
+        raise UserError(f"{path} exists: choose another name or add --force")
+    return path, from_workbook
+
+
+def sheet_target(template: str, output: str | None, gsheet: str | None,
+                 gsheet_new: str | None, share: str | None,
+                 credentials: str | None) -> NewTarget:
+    """`new … --gsheet KEY|URL` or `--gsheet-new TITLE`: the Google Sheet to write the plan
+    into (2 requests; 3 with --share), once the options are checked."""
+    from .surfaces import new_target
     from .templates import WORKBOOK_SUFFIXES
 
     if gsheet and gsheet_new:
@@ -58,30 +81,14 @@ def new_in_sheets(template: str, release: dt.date, now: dt.date, output: str | N
     if Path(template).suffix.lower() in WORKBOOK_SUFFIXES:
         raise click.UsageError("a past plan (.xlsx) cannot be re-anchored into Google Sheets "
                                "yet: use a built-in template or a CSV")
-    key = _sheet(gsheet) if gsheet else None
-    if gsheet and key is None:
+    if gsheet_new:
+        return new_target(gsheet_new, "new sheet", credentials=credentials, share=share)
+    assert gsheet is not None
+    key = _sheet(gsheet)
+    if key is None:
         raise click.BadParameter(f"{gsheet!r} is not a Google Sheets URL or key",
                                  param_hint="--gsheet")
-    try:
-        from .gsheets.client import connect
-        from .gsheets.create import create_new, fill_existing
-
-        made = new_plan(template, release, lang=lang, country=country, region=region,
-                        title=title, artist=artist)
-        api = connect(credentials, create=bool(gsheet_new))
-        if gsheet_new:
-            created = create_new(made, now, gsheet_new, api=api, share_with=share)
-        else:
-            assert key is not None
-            created = fill_existing(made, now, key, api=api)
-    except RetrosheetError as exc:
-        raise _fail(exc) from exc
-    say_new(made, created.url, release, now, lang)
-    if gsheet_new and not share and api.identity.service_account:
-        click.echo(_say(lang, "Attention : la feuille appartient au compte de service "
-                              f"{api.identity.email} ; ajoutez --share VOTRE_EMAIL pour la voir",
-                        "Warning: the sheet belongs to the service account "
-                        f"{api.identity.email}; add --share YOUR_EMAIL to see it"), err=True)
+    return new_target(key, "sheet", credentials=credentials)
 
 
 def reanchor(src: Path, dest: Path, release: dt.date, macro: bool = False,

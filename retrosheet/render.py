@@ -9,7 +9,7 @@ from collections.abc import Callable
 from enum import Enum
 from typing import Any
 
-from .report import Report, Result, TaskLine
+from .report import ChaseLine, Report, Result, TaskLine
 from .values import one_line
 from .words import formats as fmt
 from .words import t
@@ -38,6 +38,16 @@ def task_text(x: TaskLine, lang: str) -> str:
 
 RESULT_COLUMNS = ("kpi", "objective", "result", "reached", "budget", "spent", "cost_unit",
                   "verdict")
+
+
+def followup_texts(rep: Report) -> list[tuple[str, list[tuple[ChaseLine, str]]]]:
+    """Each follow-up due as its task's text (with how long it has waited), and its
+    contacts to chase with who they are ("name, e-mail")."""
+    lang = rep.lang
+    return [(task_text(f.line, lang) + ("" if f.waiting is None else
+                                          f" — {t('report.waiting', lang, n=f.waiting)}"),
+             [(c, ", ".join(x for x in (c.name, c.email) if x)) for c in f.chase])
+            for f in rep.followups_due]
 
 
 def result_cells(r: Result, lang: str) -> list[str]:
@@ -128,11 +138,9 @@ def to_text(rep: Report, style: Style = _plain, width: int | None = None) -> str
             f"  {t('report.nothing', lang)}")
         out.append("")
     fl: list[str] = []
-    for f in rep.followups_due:
-        waiting = "" if f.waiting is None else f" — {t('report.waiting', lang, n=f.waiting)}"
-        fl.append(f"{task_text(f.line, lang)}{waiting}")
-        for c in f.chase:
-            who = ", ".join(x for x in (c.name, c.email) if x)
+    for line, chase in followup_texts(rep):
+        fl.append(line)
+        for c, who in chase:
             fl.append(f"  {t('report.chase', lang)}{fmt.colon(lang)} {c.outlet}"
                       f"{' (' + who + ')' if who else ''} — "
                       f"{t('report.sent', lang)} {fmt.date(c.sent, lang)}, "
@@ -158,7 +166,7 @@ def to_text(rep: Report, style: Style = _plain, width: int | None = None) -> str
             cells = [f"{t(f'report.{c}', lang)} {v}" for c, v in zip(RESULT_COLUMNS,
                                                                          result_cells(r, lang),
                                                           strict=True) if v != "—"]
-            line = f"{r.label}: " + " · ".join(cells)
+            line = fmt.labelled(r.label, " · ".join(cells), lang)
             # The verdict is the last phrase: coloured like the HTML report's badges.
             role = VERDICT_ROLE.get(r.verdict.name, "")
             verdict = f"{t('report.verdict', lang)} {r.verdict.label(lang)}"
@@ -172,7 +180,7 @@ def to_text(rep: Report, style: Style = _plain, width: int | None = None) -> str
             section(iw("indicators", lang), text_lines(rep, style),
                     count=len(rep.results_by_indicator))
     section(t("report.replies", lang), [
-        f"{r.axis}: {t('report.replied', lang, r=r.replied, n=r.contacts)} "
+        f"{r.axis}{fmt.colon(lang)} {t('report.replied', lang, r=r.replied, n=r.contacts)} "
         f"({fmt.percent(r.rate, lang)}), "
         f"{t('report.yes_no', lang, y=r.yes, n=r.no)}" for r in rep.replies])
     section(t("report.findings", lang), [style(str(f), FINDING_ROLE.get(f.severity.name, ""))
@@ -263,11 +271,9 @@ def to_markdown(rep: Report) -> str:
             out += [f"**{owner}**", "", *tasks(xs), ""]
         out.append("")
     out += [f"## {t('report.followups', lang)} ({len(rep.followups_due)})", ""]
-    for f in rep.followups_due:
-        waiting = "" if f.waiting is None else f" — {t('report.waiting', lang, n=f.waiting)}"
-        out.append(f"- {task_text(f.line, lang)}{waiting}")
-        for c in f.chase:
-            who = ", ".join(x for x in (c.name, c.email) if x)
+    for line, chase in followup_texts(rep):
+        out.append(f"- {line}")
+        for c, who in chase:
             out.append(f"  - {c.outlet}{' (' + who + ')' if who else ''} — "
                        f"{t('report.round', lang, n=c.round)} {fmt.date(c.followup, lang)}")
     if not rep.followups_due:

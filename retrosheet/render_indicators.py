@@ -82,7 +82,7 @@ def _change(c: IndicatorCells) -> str:
 
 
 def text_lines(rep: Report, style: Callable[[str, str], str]) -> list[str]:
-    """Each axis on a line, its indicators below it: `KPI: Objective … · Verdict …`."""
+    """Each axis on a line, its indicators below it: `KPI : Objectif … · Verdict …`."""
     lang = rep.lang
     out: list[str] = []
     for axis, results in by_axis(rep):
@@ -96,8 +96,8 @@ def text_lines(rep: Report, style: Callable[[str, str], str]) -> list[str]:
             role = VERDICT_ROLE.get(r.verdict.name, "")
             shown = [p for p in parts if not p.endswith(" —")
                      or p.startswith(iw("change", lang))]
-            out.append(f"  {c.kpi}: " + " · ".join(
-                [*shown, style(verdict, role) if role else verdict]))
+            out.append("  " + fmt.labelled(c.kpi, " · ".join(
+                [*shown, style(verdict, role) if role else verdict]), lang))
     return out
 
 

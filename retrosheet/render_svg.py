@@ -92,6 +92,7 @@ def _label_width(labels: Sequence[str]) -> int:
 
 def progress_chart(rep: Report) -> str:
     lang = rep.lang
+    colon = fmt.colon(lang)
     rows = rep.progress
     label_w = _label_width([p.axis for p in rows])
     value_w = 96
@@ -109,7 +110,7 @@ def progress_chart(rep: Report) -> str:
         y = top + i * row_h
         share = p.share_done
         counted = p.total - p.cancelled
-        tip = (f"{p.axis}: {t('report.done_of', lang, done=p.done, total=counted)} "
+        tip = (f"{p.axis}{colon} {t('report.done_of', lang, done=p.done, total=counted)} "
                f"({fmt.percent(share, lang)})")
         out.append(_text(label_w - 8, y + 17, _clip(p.axis, LABEL_CHARS), anchor="end"))
         out.append(_rect(label_w, y + 6, bar_w, 14, GREY_BG, rx=3))
@@ -142,6 +143,7 @@ def _legend(items: Sequence[tuple[str, str]], x: float, y: float, *, size: float
 
 def budget_chart(rep: Report) -> str | None:
     lang = rep.lang
+    colon = fmt.colon(lang)
     rows = [r for r in rep.results_by_axis if r.budget is not None or r.spent is not None]
     if not rows:
         return None
@@ -169,16 +171,18 @@ def budget_chart(rep: Report) -> str | None:
             text = fmt.money(value, lang)
             if value is not None:
                 out.append(_rect(label_w, by, bar_w * value / top_value, bar_h, colour,
-                                 title=f"{r.label} — {t(f'report.{key}', lang)}: {text}"))
+                                 title=f"{r.label} — {t(f'report.{key}', lang)}{colon} {text}"))
             out.append(_text(label_w + bar_w + 8, by + bar_h - 1, text, size=12,
                              fill=RED if over and key == "spent" else INK))
     label = f"{word('budget_vs_spent', lang)} — " + ", ".join(
-        f"{r.label}: {fmt.money(r.budget, lang)} / {fmt.money(r.spent, lang)}" for r in rows)
+        f"{r.label}{colon} {fmt.money(r.budget, lang)} / {fmt.money(r.spent, lang)}"
+        for r in rows)
     return _svg(CHART_W, height, label, "".join(out))
 
 
 def reached_chart(rep: Report) -> str | None:
     lang = rep.lang
+    colon = fmt.colon(lang)
     rows = [r for r in rep.results_by_axis if r.objective]
     if not rows:
         return None
@@ -199,7 +203,7 @@ def reached_chart(rep: Report) -> str | None:
         out.append(_text(label_w - 8, y + 17, _clip(r.label, LABEL_CHARS), anchor="end"))
         out.append(_rect(label_w, y + 6, bar_w, 14, "#f5f7f9", rx=3))
         fg, _, bar = VERDICT_COLOURS[r.verdict]
-        tip = (f"{r.label}: {t('report.result', lang)} {result_cells(r, lang)[2]} / "
+        tip = (f"{r.label}{colon} {t('report.result', lang)} {result_cells(r, lang)[2]} / "
                f"{t('report.objective', lang)} {result_cells(r, lang)[1]} "
                f"{r.kpi} — {fmt.percent(r.reached, lang)} — {r.verdict.label(lang)}")
         if r.reached is not None:
@@ -213,7 +217,8 @@ def reached_chart(rep: Report) -> str | None:
     out.append(_text(hundred, bottom + 16, fmt.percent(1.0, lang), anchor="middle", size=11,
                      fill=MUTED))
     label = f"{word('objective_vs_result', lang)} — " + ", ".join(
-        f"{r.label}: {fmt.percent(r.reached, lang)} ({r.verdict.label(lang)})" for r in rows)
+        f"{r.label}{colon} {fmt.percent(r.reached, lang)} ({r.verdict.label(lang)})"
+        for r in rows)
     return _svg(CHART_W, bottom + 20, label, "".join(out))
 
 
@@ -318,7 +323,7 @@ def timeline_chart(rep: Report, narrow: bool = False) -> str | None:
                    f'stroke="{colour}" stroke-width="2"{dash}/>')
         out.append(_text(lx, y_label, label, anchor=anchor, fill=colour, size=13,
                          weight="700"))
-    label = (f"{t('report.html.chart_timeline', lang)}: {fmt.date(d0, lang)} → "
+    label = (f"{t('report.html.chart_timeline', lang)}{fmt.colon(lang)} {fmt.date(d0, lang)} → "
              f"{fmt.date(d1 - dt.timedelta(days=1), lang)}; J {fmt.date(rep.release, lang)}; "
              f"{today} {fmt.date(rep.as_of, lang)}")
     return _svg(width, height, label, "".join(out),

@@ -19,11 +19,15 @@ import datetime as dt
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal, Protocol
+from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 from .updates import CellUpdate
 from .words import t
 from .words.formats import labelled
+
+if TYPE_CHECKING:
+    from .design import Workbook
+    from .model import Plan
 
 Kind = Literal["text", "number", "date"]
 
@@ -154,6 +158,21 @@ class PlanStore(Protocol):
         """Make what was applied durable; nothing is written before when the store is a
         file or a remote sheet (a refused plan leaves it untouched)."""
         ...
+
+
+@dataclass(frozen=True)
+class Written:
+    """Where `new` put a plan."""
+
+    where: str  # the file's path or the sheet's URL, as messages show it
+    only_owner: str | None = None  # a new Google Sheet only this service account can open
+
+
+class NewTarget(Protocol):
+    """Where `new` writes a plan: a file, a Google Sheet. Each renders the workbook design
+    (`design.build_workbook`, backend-neutral) its own way; nothing is there before."""
+
+    def create(self, design: Workbook, plan: Plan) -> Written: ...
 
 
 # ---- the one rule for "is this cell already right" -------------------------------------

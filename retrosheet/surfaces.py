@@ -9,8 +9,12 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING, Literal
 
-from .store import PlanStore
+from .store import NewTarget, PlanStore
+
+if TYPE_CHECKING:
+    from .gsheets.client import Sheets
 
 
 def open_store(plan: str, credentials: str | Path | None = None) -> PlanStore:
@@ -27,6 +31,28 @@ def open_store(plan: str, credentials: str | Path | None = None) -> PlanStore:
     from .xlsx.store import XlsxStore
 
     return XlsxStore(Path(plan))
+
+
+def new_target(dest: str, kind: Literal["file", "sheet", "new sheet"] = "file", *,
+               credentials: str | Path | None = None, share: str | None = None,
+               macro: bool = False, lite: bool = False,
+               lite_requirement: str | None = None) -> NewTarget:
+    """Where `new` writes: the file at path `dest` (`macro`/`lite`: with the Excel or
+    xlwings Lite buttons), the empty Google Sheet whose key is `dest`, or a new Google
+    Sheet titled `dest` (shared with `share`). Nothing is opened before the plan is made."""
+    if kind == "file":
+        from .xlsx.create import NewFile
+
+        return NewFile(Path(dest), macro, lite, lite_requirement)
+    from .gsheets.client import connect
+    from .gsheets.create import NewSheet
+
+    def sign_in() -> Sheets:
+        return connect(credentials, create=kind == "new sheet")
+
+    if kind == "new sheet":
+        return NewSheet(sign_in, title=dest, share_with=share)
+    return NewSheet(sign_in, key=dest)
 
 
 @contextlib.contextmanager

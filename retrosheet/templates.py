@@ -8,9 +8,9 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
-from .errors import TemplateError, in_language, msg
+from .errors import TemplateError, WorkbookError, in_language, msg
 from .grid import find_table, parse_tasks
-from .labels import TaskType, axis_label, platform_label
+from .labels import TaskType, axis_label, platform_label, sheet_key
 from .model import Task
 from .words import formats, t
 
@@ -59,6 +59,20 @@ def from_csv_text(text: str, sheet: str, lang: str) -> list[Task]:
     return parse_tasks(grid, find_table(grid, sheet, lang), lang=lang)
 
 
+def _workbook_tasks(path: Path, lang: str) -> list[Task]:
+    """A past plan's Planning rows, read through its plan store (surfaces picks the
+    adapter for the file)."""
+    from .surfaces import open_store
+
+    store = open_store(str(path))
+    names = store.sheet_names()
+    sheet = next((n for n in names if sheet_key(n) == "planning"), names[0] if names else None)
+    if sheet is None:
+        raise WorkbookError(msg("err.read.no_sheet", name=path.name))
+    grid = [list(r) for r in store.rows(sheet)]
+    return parse_tasks(grid, find_table(grid, sheet, lang), store.date1904, lang=lang)
+
+
 def load(spec: str, lang: str) -> Template:
     """A built-in name, a CSV path or a workbook path, as tasks in `lang`.
 
@@ -82,10 +96,7 @@ def load(spec: str, lang: str) -> Template:
                 text = path.read_text(encoding="cp1252")
             tasks = from_csv_text(text, path.name, lang)
         elif path.suffix.lower() in WORKBOOK_SUFFIXES:
-            from .xlsx.read import read_planning_grid
-
-            grid, sheet, date1904 = read_planning_grid(path)
-            tasks = parse_tasks(grid, find_table(grid, sheet, lang), date1904, lang=lang)
+            tasks = _workbook_tasks(path, lang)
         else:
             raise TemplateError(msg("err.read.template_kind", spec=repr(spec)), lang=lang)
     if not tasks:

@@ -35,31 +35,15 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from . import __version__
-from .cellbook import Cell, CellBook, Looks, Value
+from .cellbook import Cell, Looks, Value
 from .excel import Outcome
 from .excel import recompute as _recompute
 from .excel import report as _report
-from .xlwings_store import _apply_look, _areas, blocks, excel_text
+from .xlwings_store import XlwingsLike, _apply_look, _areas, blocks, excel_text, grow_tables
 
 BLOCK_ROWS = 500  # rows read at a time; reading stops after an empty block
 FIRST_WIDTH = 64  # columns read at first; doubled while the right half holds something
 MAX_COLUMNS = 16384
-
-#: What public xlwings Lite workbooks record, which the format was matched against.
-ADDIN_VERSION = "1.0.0.0-35"
-PYODIDE_VERSION = "0.27.5"
-#: The xlwings version xlwings Lite installs by default since add-in 1.0.0.0-24 (sheet buttons
-#: need 0.33.14 or later); the add-in marks these requirement lines "# required".
-XLWINGS_VERSION = "0.33.20"
-REQUIRED = (f"xlwings=={XLWINGS_VERSION}", "python-dotenv==1.0.1", "pyodide-http", "black")
-
-#: Button shape name and script name (fr, en) of each entry point.
-SCRIPTS: Mapping[str, tuple[str, tuple[str, str]]] = {
-    "recompute": ("RetrosheetRecompute", ("recalculer", "recompute")),
-    "report": ("RetrosheetReport", ("rapport", "report")),
-}
-MAIN_MARK = "# retrosheet-xlwings-lite"  # first line of the main.py retrosheet writes
 
 
 def recompute(book: Any, *, today: dt.date | None = None) -> Outcome:
@@ -71,41 +55,6 @@ def report(book: Any, *, today: dt.date | None = None) -> Outcome:
     """The "Rapport"/"Report" button: `retrosheet report --write-sheet`, then the Report
     sheet is shown."""
     return _report(LiteBook(book), today=today)
-
-
-# ---- what the workbook carries ----------------------------------------------------------
-
-def main_py(buttons: Mapping[str, str], lang: str) -> str:
-    """The workbook's main.py: one `@script` per button, bound to its shape and cell
-    (`buttons`: entry point → "Sheet!A1")."""
-    k = 0 if lang == "fr" else 1
-    head = (
-        f"{MAIN_MARK} {__version__}\n"
-        '"""Recalculer / Rapport (Recompute / Report): retrosheet\'s buttons on Planning.\n\n'
-        "Written by `retrosheet new --xlwings-lite`; requirements.txt installs retrosheet.\n"
-        "Each button is a shape whose link selects the cell named in `button`; xlwings Lite\n"
-        "then runs the script. Same code as `retrosheet recompute` and\n"
-        '`retrosheet report --write-sheet`."""\n\n'
-        "import xlwings as xw\n"
-        "from xlwings import script\n\n"
-        "from retrosheet import xlwings_lite\n"
-    )
-    parts = [head]
-    for entry, cell in buttons.items():
-        shape, names = SCRIPTS[entry]
-        parts.append(
-            f'\n\n@script(button="[{shape}]{cell}", show_taskpane=True)\n'
-            f"def {names[k]}(book: xw.Book):\n"
-            f"    xlwings_lite.{entry}(book)\n")
-    return "".join(parts)
-
-
-def requirements_txt(requirement: str | None = None) -> str:
-    """requirements.txt: the add-in's own lines, then retrosheet (this version from PyPI
-    unless `requirement` says otherwise, e.g. the URL of a wheel a team hosts)."""
-    lines = [f"{r}  # required" for r in REQUIRED]
-    lines.append(requirement or f"retrosheet=={__version__}")
-    return "\n".join(lines) + "\n"
 
 
 # ---- the adapter ------------------------------------------------------------------------
@@ -121,26 +70,16 @@ def _width(row: Sequence[Any]) -> int:
     return 0
 
 
-class LiteBook(CellBook):
+class LiteBook(XlwingsLike):
     """The book an xlwings Lite script receives, as a plan store with a window."""
 
     def __init__(self, book: Any) -> None:
-        self.book = book
+        super().__init__(book)
         self.printed: list[str] = []
-
-    @property
-    def name(self) -> str:
-        return str(self.book.name)
 
     @property
     def date1904(self) -> bool:
         return False  # not exposed to scripts; Excel's default date system
-
-    def _sheet(self, name: str) -> Any:
-        return self.book.sheets[name]
-
-    def sheet_names(self) -> list[str]:
-        return [str(s.name) for s in self.book.sheets]
 
     def _block(self, sh: Any, top: int, width: int) -> list[list[Any]]:
         data = sh.range((top, 1), (top + BLOCK_ROWS - 1, width)).options(ndim=2).value
@@ -210,25 +149,10 @@ class LiteBook(CellBook):
         """Column widths cannot be set from xlwings Lite: they stay as they are."""
 
     def grow(self, sheet: str, old_last: int, new_last: int) -> list[str]:
-        sh = self._sheet(sheet)
-        problems: list[str] = []
-        try:
-            for table in sh.tables:
-                rng = table.range
-                end = rng.last_cell
-                if end.row == old_last:
-                    table.resize(sh.range((rng.row, rng.column), (new_last, end.column)))
-        except Exception as exc:  # an add-in without table resizing
-            problems.append(f"{type(exc).__name__}: {exc}")
+        problems = grow_tables(self._sheet(sheet), old_last, new_last)
         problems.append("xlwings Lite cannot extend conditional formats and dropdowns "
                         f"(rows {old_last + 1}–{new_last})")
         return problems
-
-    def activate(self, sheet: str) -> None:
-        self._sheet(sheet).activate()
-
-    def alert(self, message: str, title: str, error: bool) -> None:
-        self.book.app.alert(message, title=title, mode="critical" if error else "info")
 
     def status(self, message: str) -> None:
         self.printed.append(message)

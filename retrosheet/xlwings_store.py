@@ -72,13 +72,9 @@ def blocks(cells: Sequence[Cell]) -> Iterator[list[list[Cell]]]:
                    for r in range(top, bottom + 1)]
 
 
-class XlwingsBook(CellBook):
-    """A workbook open in Excel (an xlwings Book), behind the Sheets interface.
-
-    A cell the engine owns gets a formula through `Range.formula` and a value through
-    `Range.value` (dates as dates, text kept as text); writes go by rectangles of cells, so
-    a click costs a handful of round trips to Excel, not one per cell.
-    """
+class XlwingsLike(CellBook):
+    """What an xlwings Book and the book an xlwings Lite script receives share: sheets by
+    name, the book's name, activating a sheet and the app's alert dialog."""
 
     def __init__(self, book: Any) -> None:
         self.book = book
@@ -86,6 +82,27 @@ class XlwingsBook(CellBook):
     @property
     def name(self) -> str:
         return str(self.book.name)
+
+    def _sheet(self, name: str) -> Any:
+        return self.book.sheets[name]
+
+    def sheet_names(self) -> list[str]:
+        return [str(s.name) for s in self.book.sheets]
+
+    def activate(self, sheet: str) -> None:
+        self._sheet(sheet).activate()
+
+    def alert(self, message: str, title: str, error: bool) -> None:
+        self.book.app.alert(message, title=title, mode="critical" if error else "info")
+
+
+class XlwingsBook(XlwingsLike):
+    """A workbook open in Excel (an xlwings Book), behind the Sheets interface.
+
+    A cell the engine owns gets a formula through `Range.formula` and a value through
+    `Range.value` (dates as dates, text kept as text); writes go by rectangles of cells, so
+    a click costs a handful of round trips to Excel, not one per cell.
+    """
 
     @property
     def date1904(self) -> bool:
@@ -96,12 +113,6 @@ class XlwingsBook(CellBook):
                 return bool(self.book.api.date_1904.get())  # macOS
             except Exception:
                 return False
-
-    def _sheet(self, name: str) -> Any:
-        return self.book.sheets[name]
-
-    def sheet_names(self) -> list[str]:
-        return [str(s.name) for s in self.book.sheets]
 
     def _used(self, sheet: str) -> Any:
         sh = self._sheet(sheet)
@@ -202,15 +213,7 @@ class XlwingsBook(CellBook):
 
     def grow(self, sheet: str, old_last: int, new_last: int) -> list[str]:
         sh = self._sheet(sheet)
-        problems = []
-        try:
-            for table in sh.tables:
-                rng = table.range
-                end = rng.last_cell
-                if end.row == old_last:
-                    table.resize(sh.range((rng.row, rng.column), (new_last, end.column)))
-        except Exception as exc:
-            problems.append(f"{type(exc).__name__}: {exc}")
+        problems = grow_tables(sh, old_last, new_last)
         if sys.platform.startswith("win"):
             # Conditional formats that end on the table's last row follow it (COM only:
             # on macOS the new rows lack the colours until the formats are extended).
@@ -226,14 +229,22 @@ class XlwingsBook(CellBook):
                 problems.append(f"{type(exc).__name__}: {exc}")
         return problems
 
-    def activate(self, sheet: str) -> None:
-        self._sheet(sheet).activate()
-
-    def alert(self, message: str, title: str, error: bool) -> None:
-        self.book.app.alert(message, title=title, mode="critical" if error else "info")
-
     def status(self, message: str) -> None:
         self.book.app.status_bar = message[:250]
+
+
+def grow_tables(sh: Any, old_last: int, new_last: int) -> list[str]:
+    """Extend every table of `sh` that ends on `old_last` down to `new_last`; what failed
+    (an add-in without table resizing), said as a problem."""
+    try:
+        for table in sh.tables:
+            rng = table.range
+            end = rng.last_cell
+            if end.row == old_last:
+                table.resize(sh.range((rng.row, rng.column), (new_last, end.column)))
+    except Exception as exc:
+        return [f"{type(exc).__name__}: {exc}"]
+    return []
 
 
 def _areas(cells: Sequence[tuple[int, int]], limit: int = 240) -> Iterator[str]:

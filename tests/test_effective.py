@@ -19,7 +19,7 @@ from typing import Any
 
 import openpyxl
 import pytest
-from clirun import invoke
+from clirun import invoke, made_file
 from conftest import SINGLE
 from icalendar import Calendar
 from sheets_standin import StandIn, Store
@@ -64,8 +64,8 @@ def rule_column(headers: list[Any]) -> int:
 
 
 def file_with_typed_rule(tmp_path: Path) -> Path:
-    path = tmp_path / "plan.xlsx"
-    ok("new", SINGLE, "--release", "2027-05-14", "-o", path, "--today", TODAY)
+    path = made_file(tmp_path / "plan.xlsx", SINGLE, "--release", "2027-05-14", "--today",
+                     TODAY)
     wb = openpyxl.load_workbook(path)
     ws = wb["Planning"]
     col = rule_column([c.value for c in ws[1]])

@@ -18,6 +18,7 @@ from typing import Any
 import openpyxl
 import pytest
 from click.testing import CliRunner
+from clirun import made_file
 from conftest import SINGLE
 from python_calamine import CalamineWorkbook
 
@@ -38,10 +39,8 @@ def run(*args: str | Path) -> tuple[int, str]:
 
 
 def new(path: Path, *extra: str) -> Path:
-    code, out = run("new", SINGLE, "--release", RELEASE, "-o", path, "--today",
-                    TODAY.isoformat(), "--title", "Nuit blanche", "--macro", *extra)
-    assert code == 0, out
-    return path
+    return made_file(path, SINGLE, "--release", RELEASE, "--today", TODAY.isoformat(),
+                     "--title", "Nuit blanche", "--macro", *extra)
 
 
 def edit_like_a_team(path: Path) -> None:

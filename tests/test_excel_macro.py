@@ -18,6 +18,7 @@ from pathlib import Path
 import olefile
 import pytest
 from click.testing import CliRunner
+from clirun import made_file
 from conftest import SINGLE
 from oletools.olevba import VBA_Parser
 
@@ -44,10 +45,8 @@ def run(*args: str | Path) -> tuple[int, str]:
 
 
 def new(path: Path, *extra: str) -> Path:
-    code, out = run("new", SINGLE, "--release", RELEASE, "-o", path, "--today", TODAY,
-                    "--title", "Nuit blanche", *extra)
-    assert code == 0, out
-    return path
+    return made_file(path, SINGLE, "--release", RELEASE, "--today", TODAY, "--title",
+                     "Nuit blanche", *extra)
 
 
 def parts(path: Path) -> dict[str, bytes]:

@@ -81,6 +81,18 @@ def test_new_gsheet_new_says_where_the_plan_is(store: Store) -> None:
     assert store.book(key).properties["title"] == "Nuit blanche"
 
 
+def test_a_sheet_only_the_service_account_sees_is_said(store: Store, tmp_path: Path) -> None:
+    creds = tmp_path / "sa.json"
+    creds.write_text(json.dumps({"type": "service_account", "client_email": SA_EMAIL}))
+    new = ("new", SINGLE, "--release", "2027-05-14", "--today", "2027-03-01",
+           "--credentials", creds, "--gsheet-new", "Nuit blanche")
+    code, _, err = run(*new)
+    assert (code, err) == (0, f"Attention : la feuille appartient au compte de service "
+                              f"{SA_EMAIL} ; ajoutez --share VOTRE_EMAIL pour la voir\n")
+    code, _, err = run(*new, "--share", "lea@example.com")
+    assert (code, err) == (0, "")
+
+
 def test_new_gsheet_fills_a_shared_spreadsheet(store: Store) -> None:
     key = store.add_spreadsheet("Promo", locale="en_US")
     store.reset_log()

@@ -15,6 +15,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 from click.testing import CliRunner
+from clirun import made_file
 from icalendar import Calendar
 from markdown_it import MarkdownIt
 from strict import make_strict
@@ -44,11 +45,8 @@ def one_error_line(text: str) -> str:
 
 @pytest.fixture
 def plan(tmp_path: Path, small_csv: Path) -> Path:
-    path = tmp_path / "plan.xlsx"
-    code, out, err = run("new", str(small_csv), "--release", "2027-05-14", "-o", str(path),
-                         "--title", "Nuit blanche", "--today", "2027-01-04")
-    assert code == 0, out + err
-    return path
+    return made_file(tmp_path / "plan.xlsx", small_csv, "--release", "2027-05-14",
+                     "--title", "Nuit blanche", "--today", "2027-01-04")
 
 
 def edit(path: Path, sheet: str, cells: dict[str, object]) -> Path:

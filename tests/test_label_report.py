@@ -177,7 +177,7 @@ def test_an_unreadable_plan_does_not_stop_the_others(folder: Path) -> None:
     code, out, err = run("report", str(folder), "--format", "md")
     assert code == 2
     assert "## Plans illisibles (1)" in out
-    assert ("- cassé.xlsx: cassé.xlsx n'est pas un classeur .xlsx/.xlsm (ce n'est pas un "
+    assert ("- cassé.xlsx : cassé.xlsx n'est pas un classeur .xlsx/.xlsm (ce n'est pas un "
             "fichier zip)") in out
     assert "| Aube — Corail | 14/05/2027 |" in out
     assert err == ("Illisible : cassé.xlsx : cassé.xlsx n'est pas un classeur .xlsx/.xlsm "

@@ -27,6 +27,9 @@ from test_excel_entry import edit_like_a_team, run
 from retrosheet.libreoffice.oxt import COMPONENT, PYTHONPATH
 
 HERE = Path(__file__).parent
+# Builds the extension and runs an interpreter per LibreOffice version.
+pytestmark = pytest.mark.slow
+
 BUNDLED = {"25.8": "3.11", "26.2": "3.12", "26.8": "3.13"}
 TOO_OLD = {"24.2": "3.8", "24.8": "3.9", "25.2": "3.10"}
 FIRST_LOADED = ("retrosheet/__init__.py", "retrosheet/libreoffice/__init__.py",

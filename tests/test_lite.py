@@ -23,11 +23,13 @@ from typing import Any
 import lite_double
 import openpyxl
 import pytest
+from clirun import made_file
 from conftest import SINGLE
 from libreoffice import recalc, requires_soffice
 from test_excel_entry import AS_OF, RELEASE, TABLE_COLS, TODAY, edit_like_a_team, norm, run
 
 from retrosheet import __version__
+from retrosheet.lite_scripts import MAIN_MARK, XLWINGS_VERSION
 from retrosheet.xlsx.lite import (
     REL_TASKPANES,
     REL_WEBEXTENSION,
@@ -36,16 +38,13 @@ from retrosheet.xlsx.lite import (
     WEBEXTENSION,
     properties,
 )
-from retrosheet.xlwings_lite import MAIN_MARK, XLWINGS_VERSION
 
 ADDIN_PARTS = (WEBEXTENSION, TASKPANES, "xl/webextensions/_rels/taskpanes.xml.rels")
 
 
 def new_lite(path: Path, *extra: str) -> Path:
-    code, out = run("new", SINGLE, "--release", RELEASE, "-o", path, "--today",
-                    TODAY.isoformat(), "--title", "Nuit blanche", "--xlwings-lite", *extra)
-    assert code == 0, out
-    return path
+    return made_file(path, SINGLE, "--release", RELEASE, "--today", TODAY.isoformat(),
+                     "--title", "Nuit blanche", "--xlwings-lite", *extra)
 
 
 def parts(path: Path) -> dict[str, bytes]:
@@ -125,10 +124,8 @@ def test_the_file_carries_the_addin_its_scripts_and_the_buttons(tmp_path: Path) 
 
 
 def run_new_plain(path: Path) -> Path:
-    code, out = run("new", SINGLE, "--release", RELEASE, "-o", path, "--today",
-                    TODAY.isoformat(), "--title", "Nuit blanche")
-    assert code == 0, out
-    return path
+    return made_file(path, SINGLE, "--release", RELEASE, "--today", TODAY.isoformat(),
+                     "--title", "Nuit blanche")
 
 
 def test_english_buttons_and_a_self_hosted_wheel(tmp_path: Path) -> None:

@@ -23,6 +23,7 @@ from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP as SMTPServer
 from aiosmtpd.smtp import AuthResult, Envelope, LoginPassword, Session
 from click.testing import CliRunner
+from clirun import made_file
 from conftest import SINGLE
 
 from retrosheet.cli import cli
@@ -378,11 +379,8 @@ def test_refused_connection_is_one_line() -> None:
 
 def workbook(tmp_path: Path) -> Path:
     """A generated plan whose team table gives e-mails to three members."""
-    path = tmp_path / "plan.xlsx"
-    result = CliRunner().invoke(cli, ["new", SINGLE, "--release", "2027-05-14", "-o",
-                                      str(path), "--title", "Nuit blanche",
-                                      "--today", "2027-02-01"])
-    assert result.exit_code == 0, result.output
+    path = made_file(tmp_path / "plan.xlsx", SINGLE, "--release", "2027-05-14", "--title",
+                     "Nuit blanche", "--today", "2027-02-01")
     wb = openpyxl.load_workbook(path)
     ws = wb["Paramètres"]
     head = next(c.row for c in ws["A"] if c.value == "Équipe")

@@ -22,6 +22,8 @@ from retrosheet.labels import header, sheet_name, word
 from retrosheet.new import new_plan
 from retrosheet.xlsx.create import write_new
 
+pytestmark = pytest.mark.libreoffice  # every test prints through LibreOffice
+
 RELEASE = dt.date(2027, 5, 14)
 TODAY = dt.date(2027, 3, 1)
 A4 = (595.3, 841.9)

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from clirun import made_file
 from conftest import SINGLE
 from libreoffice import recalc, soffice
 from python_calamine import CalamineWorkbook
@@ -52,11 +53,8 @@ def exported(path: Path) -> dict[str, tuple[dt.date, dt.date]]:
 
 @pytest.fixture
 def plan(tmp_path: Path) -> Path:
-    out = tmp_path / "plan.xlsx"
-    code, _, _ = run("new", SINGLE, "--release", "2027-05-14", "-o", str(out),
+    return made_file(tmp_path / "plan.xlsx", SINGLE, "--release", "2027-05-14",
                      "--today", "2027-03-01")
-    assert code == 0
-    return out
 
 
 def test_a_fresh_plan_is_already_up_to_date(plan: Path) -> None:

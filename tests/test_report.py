@@ -151,8 +151,8 @@ def test_text_report_fr_exact_lines() -> None:
     assert "À faire cette semaine (du 26/04 au 02/05)" in lines
     assert ("    à relancer : Radio Nova (Bob, bob@nova.example) — envoyé le 23/04/2027, "
             "relance 1 le 30/04/2027") in lines
-    assert any(x.startswith("  Mailing radios: ") and "a marché" in x for x in lines)
-    assert "  Radio: 1/3 réponses (33\u202f%), 1 oui, 0 non" in lines
+    assert any(x.startswith("  Mailing radios : ") and "a marché" in x for x in lines)
+    assert "  Radio : 1/3 réponses (33\u202f%), 1 oui, 0 non" in lines
 
 
 def test_text_report_en_exact_lines() -> None:

@@ -19,6 +19,8 @@ from test_report_html import _chromium, report, requires_chromium
 from retrosheet.render_html import to_html
 from retrosheet.report import Report
 
+pytestmark = pytest.mark.chromium  # every test lays the page out in Chromium
+
 MEASURE = """<script>
 addEventListener('load', () => {
   const vw = document.documentElement.clientWidth;

@@ -12,6 +12,7 @@ from typing import Any
 import openpyxl
 import pytest
 from click.testing import CliRunner
+from clirun import made_file
 from conftest import SINGLE
 from libreoffice import recalc_many, requires_soffice
 from python_calamine import CalamineWorkbook
@@ -36,10 +37,8 @@ def run(*args: str | Path) -> tuple[int, str]:
 
 
 def new_plan(path: Path, *extra: str) -> Path:
-    code, out = run("new", SINGLE, "--release", "2027-05-14", "-o", path,
-                    "--today", "2027-03-01", "--title", "Nuit blanche", *extra)
-    assert code == 0, out
-    return path
+    return made_file(path, SINGLE, "--release", "2027-05-14", "--today", "2027-03-01",
+                     "--title", "Nuit blanche", *extra)
 
 
 def set_progress(path: Path) -> None:

@@ -18,6 +18,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 from click.testing import CliRunner
+from clirun import made_file
 
 from retrosheet.cli import cli
 from retrosheet.xlsx.safe import writer_lock
@@ -51,11 +52,8 @@ def one_error_line(output: str) -> str:
 
 @pytest.fixture
 def plan(tmp_path: Path, small_csv: Path) -> Path:
-    path = tmp_path / "plan.xlsx"
-    code, out = run("new", str(small_csv), "--release", "2027-05-14", "-o", str(path),
-                    "--today", "2027-01-04")
-    assert code == 0, out
-    return path
+    return made_file(tmp_path / "plan.xlsx", small_csv, "--release", "2027-05-14",
+                     "--today", "2027-01-04")
 
 
 def resaved(src: Path, dest: Path) -> Path:
@@ -221,6 +219,7 @@ def test_up_to_date_plan_open_in_a_spreadsheet_says_so(plan: Path, lock: str,
 
 # ---- 5. two writers: retrosheet's own lock -----------------------------------------------
 
+@pytest.mark.slow  # a 3,000-task plan written three times by two processes
 def test_two_real_writers_at_once_lose_nothing(big_stale: Path, tmp_path: Path) -> None:
     """A weekly `report --write-sheet` and a teammate's `recompute`, started together:
     both succeed, and the file has both writes."""
@@ -274,6 +273,7 @@ def test_second_writer_refuses_in_one_line_when_the_first_lasts(stale: Path) -> 
 
 # ---- 9. a signal during a write leaves no temporary file ---------------------------------
 
+@pytest.mark.slow  # a 3,000-task plan, long enough to be caught mid-write
 @pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT])
 def test_signal_during_a_write_removes_the_temporary_file(big_stale: Path, tmp_path: Path,
                                                           signum: int) -> None:

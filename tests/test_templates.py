@@ -452,3 +452,20 @@ def test_french_typography_in_findings_and_reports() -> None:
         "0 contact sans réponse", "1 contact sans réponse", "3 contacts sans réponse"]
     assert [t("report.waiting", "en", n=n) for n in (0, 1, 3)] == [
         "0 contacts without reply", "1 contact without reply", "3 contacts without reply"]
+
+
+def test_a_past_plans_workbook_is_a_template_of_its_tasks(tmp_path: Path) -> None:
+    """`new PAST.xlsx` as a library call: the past plan is read through its plan store
+    (no backend imported by templates) and gives back the tasks it was written with
+    (the sheet lists them by date)."""
+    from retrosheet.xlsx.create import write_new
+
+    past = made("single")
+    path = tmp_path / "past.xlsx"
+    write_new(past.plan, past.dates, path, FRIDAY - dt.timedelta(days=90))
+
+    def shape(ts: list[Task]) -> list[tuple[object, ...]]:
+        return sorted((t.id, t.type.name, t.anchors, t.offset, t.unit.name, t.duration,
+                       t.action, t.owner) for t in ts)
+
+    assert shape(load(str(path), "fr").tasks) == shape(past.plan.tasks)

@@ -265,7 +265,7 @@ def indicator_lines(text: str) -> dict[str, str]:
     out, axis = {}, ""
     for line in part.splitlines()[1:]:
         if line.startswith("    "):
-            kpi, rest = line.strip().split(": ", 1)
+            kpi, rest = line.strip().split(" : ", 1)
             if axis == "Admin":
                 out[kpi] = rest
         else:
@@ -323,15 +323,16 @@ def test_text_md_and_html_show_the_json_figures(lang: str, second: bool) -> None
         # the page: verdict badge after the KPI, the date last, "since" under the change
         assert html[(axis, kpi)] == [axis, kpi, verdict, objective, result, reached,
                                      change.replace(" (", "").rstrip(")"), measured]
-        # the terminal: the axis, then `KPI: Objective … · Verdict …` below it, the
+        # the terminal: the axis, then `KPI : Objectif … · Verdict …` below it, the
         # figures the JSON has not left out, the change always
         while lines[at].strip() != axis:
             at += 1
-        line = next(x.strip() for x in lines[at:] if x.startswith(f"    {kpi}: "))
+        colon = " : " if lang == "fr" else ": "
+        line = next(x.strip() for x in lines[at:] if x.startswith(f"    {kpi}{colon}"))
         shown = [f"{k} {v}" for k, v in zip(words, (objective, result, measured, reached,
                                                      change, verdict), strict=True)
                  if v != "—" or k == words[4]]
-        assert line == f"{kpi}: " + " · ".join(shown)
+        assert line == f"{kpi}{colon}" + " · ".join(shown)
 
 
 # ---- the same on a Google Sheet (the local stand-in) -------------------------------------

@@ -17,12 +17,14 @@ Sheets computes the formulas itself, so no cached values are sent (unlike the .x
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from ..design import Chart, SheetDesign, build_workbook
+from ..design import Chart, SheetDesign, Workbook, build_workbook
 from ..labels import sheet_name
+from ..model import Plan
 from ..new import NewPlan
+from ..store import Written
 from ..values import column_letter
 from . import sheet_url, style
 from .cells import Json, grid_range, localize, update_cells
@@ -87,8 +89,8 @@ class _Builder:
     """The design's sheets as batchUpdate requests (Sheets has no page setup: the
     design's print settings live in the .xlsx only)."""
 
-    def __init__(self, made: NewPlan, today: dt.date, ids: dict[str, int], locale: str) -> None:
-        self.design = build_workbook(made.plan, made.dates, today)
+    def __init__(self, design: Workbook, ids: dict[str, int], locale: str) -> None:
+        self.design = design
         self.locale = locale
         self.formats = {k: style.cell_format(v) for k, v in self.design.looks.items()}
         self.sheets = {
@@ -218,10 +220,9 @@ class _Builder:
         return self.out
 
 
-def plan_requests(made: NewPlan, today: dt.date, ids: dict[str, int],
-                  locale: str) -> PlanRequests:
+def plan_requests(design: Workbook, ids: dict[str, int], locale: str) -> PlanRequests:
     """The six sheets of a new plan (with those sheet ids) and the requests that fill them."""
-    b = _Builder(made, today, ids, locale)
+    b = _Builder(design, ids, locale)
     requests = b.build()
     return PlanRequests([b.sheets[k] for k in SHEET_KEYS], requests)
 
@@ -240,16 +241,50 @@ def _fixed_ids(taken: Iterable[int] = ()) -> dict[str, int]:
     return out
 
 
+@dataclass
+class NewSheet:
+    """`new --gsheet-new TITLE` (a spreadsheet made, filled, and shared with `share_with`)
+    or `new --gsheet KEY` (the plan's sheets added to an empty spreadsheet): the workbook
+    design as batchUpdate requests. `connect` signs in when the plan is written, so what
+    is wrong with the template is said first."""
+
+    connect: Callable[[], Sheets]
+    key: str | None = None  # None: a new spreadsheet called `title`
+    title: str = ""
+    share_with: str | None = None
+    created: Created | None = None  # once written: where, and how many requests it took
+
+    def create(self, design: Workbook, plan: Plan) -> Written:
+        api = self.connect()
+        if self.key is None:
+            self.created = _create_new(design, plan, self.title, api, self.share_with)
+        else:
+            self.created = _fill_existing(design, self.key, api)
+        me = api.identity
+        hidden = self.key is None and not self.share_with and me.service_account
+        return Written(self.created.url, (me.email or "") if hidden else None)
+
+
 def create_new(made: NewPlan, today: dt.date, title: str, *, api: Sheets,
                share_with: str | None = None) -> Created:
-    """`new --gsheet-new TITLE`: a new spreadsheet, filled, and shared with `share_with`."""
-    lang = made.plan.settings.lang
+    """`new --gsheet-new TITLE` for a plan made already (the library's way in)."""
+    return _create_new(build_workbook(made.plan, made.dates, today), made.plan, title, api,
+                       share_with)
+
+
+def fill_existing(made: NewPlan, today: dt.date, key: str, *, api: Sheets) -> Created:
+    """`new --gsheet KEY` for a plan made already (the library's way in)."""
+    return _fill_existing(build_workbook(made.plan, made.dates, today), key, api)
+
+
+def _create_new(design: Workbook, plan: Plan, title: str, api: Sheets,
+                share_with: str | None) -> Created:
     sent = len(api.traffic.requests)
     ids = _fixed_ids()
-    locale = LOCALES.get(lang, "en_US")
-    pr = plan_requests(made, today, ids, locale)
+    locale = LOCALES.get(design.lang, "en_US")
+    pr = plan_requests(design, ids, locale)
     props: Json = {"title": title, "locale": locale}
-    tz = TIME_ZONES.get(made.plan.settings.country.upper())
+    tz = TIME_ZONES.get(plan.settings.country.upper())
     if tz:
         props["timeZone"] = tz
     answer = api.create({"properties": props,
@@ -265,13 +300,13 @@ def create_new(made: NewPlan, today: dt.date, title: str, *, api: Sheets,
                    len(api.traffic.requests) - sent)
 
 
-def fill_existing(made: NewPlan, today: dt.date, key: str, *, api: Sheets) -> Created:
-    """`new --gsheet KEY`: the plan's sheets added to a spreadsheet shared with us.
+def _fill_existing(design: Workbook, key: str, api: Sheets) -> Created:
+    """The plan's sheets added to a spreadsheet shared with us.
 
     A spreadsheet that already has sheets with the plan's names is refused (nothing is
     written); a lone empty sheet (a fresh spreadsheet's "Sheet1") is removed.
     """
-    lang = made.plan.settings.lang
+    lang = design.lang
     sent = len(api.traffic.requests)
     book = book_of(key, api.get(key, fields=PROBE_FIELDS, include_grid_data=True))
     wanted = {sheet_name(k, lang) for k in SHEET_KEYS}
@@ -285,7 +320,7 @@ def fill_existing(made: NewPlan, today: dt.date, key: str, *, api: Sheets) -> Cr
             "retrosheet new fills an empty spreadsheet (use recompute on an existing plan, or "
             "--gsheet-new TITLE for a new spreadsheet)")
     ids = _fixed_ids(s.id for s in book.sheets)
-    pr = plan_requests(made, today, ids, book.locale)
+    pr = plan_requests(design, ids, book.locale)
     requests: list[Json] = [{"addSheet": {"properties": s.properties(i)}}
                             for i, s in enumerate(pr.sheets)]
     if len(book.sheets) == 1 and book.sheets[0].used_rows() == 0:

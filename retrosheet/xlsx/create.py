@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +23,7 @@ from .. import layout as L
 from ..design import Chart, Look, SheetDesign, Workbook, build_workbook
 from ..labels import sheet_name
 from ..model import Plan, Scheduled
+from ..store import Written
 from ..values import column_letter
 from .safe import atomic_path
 
@@ -208,32 +210,46 @@ def write_new(plan: Plan, dates: dict[str, Scheduled], path: Path, today: dt.dat
     for xlwings Lite, with their scripts in the workbook (see xlsx/lite.py);
     `lite_requirement` replaces `retrosheet==VERSION` in its requirements.txt.
     """
-    design = build_workbook(plan, dates, today)
-    with atomic_path(path) as tmp:
-        # Built in memory, written by us: XlsxWriter's own file would leak on a full disk.
-        buf = io.BytesIO()
-        wb = xlsxwriter.Workbook(buf, {
-            "strings_to_numbers": False, "strings_to_formulas": False,
-            "strings_to_urls": False,
-        })
-        st = plan.settings
-        wb.set_properties({"title": st.title or "Rétroplanning", "author": st.artist,
-                           "comments": "retrosheet"})
-        wb.set_calc_mode("auto")
-        r = _Renderer(wb, design)
-        for sh in design.sheets:
-            r.sheet(sh)
-        wb.close()
-        tmp.write_bytes(buf.getvalue())  # an OSError here (full disk) is one line
-        if macro:
-            from .macro import Place, add_macros
+    NewFile(path, macro, lite, lite_requirement).create(build_workbook(plan, dates, today),
+                                                        plan)
 
-            lang = plan.settings.lang
-            add_macros(tmp, tmp, Place(sheet_name("planning", lang), 0, L.COL["action"], lang))
-        if lite:
-            from .lite import add_lite
-            from .macro import Place
 
-            lang = plan.settings.lang
-            add_lite(tmp, tmp, Place(sheet_name("planning", lang), 0, L.COL["action"], lang),
-                     lite_requirement)
+@dataclass(frozen=True)
+class NewFile:
+    """`new -o PATH`: the plan's workbook design rendered by XlsxWriter into a file (see
+    `write_new` for the buttons)."""
+
+    path: Path
+    macro: bool = False
+    lite: bool = False
+    lite_requirement: str | None = None
+
+    def create(self, design: Workbook, plan: Plan) -> Written:
+        with atomic_path(self.path) as tmp:
+            # Built in memory, written by us: XlsxWriter's own file would leak on a full
+            # disk.
+            buf = io.BytesIO()
+            wb = xlsxwriter.Workbook(buf, {
+                "strings_to_numbers": False, "strings_to_formulas": False,
+                "strings_to_urls": False,
+            })
+            st = plan.settings
+            wb.set_properties({"title": st.title or "Rétroplanning", "author": st.artist,
+                               "comments": "retrosheet"})
+            wb.set_calc_mode("auto")
+            r = _Renderer(wb, design)
+            for sh in design.sheets:
+                r.sheet(sh)
+            wb.close()
+            tmp.write_bytes(buf.getvalue())  # an OSError here (full disk) is one line
+            if self.macro or self.lite:  # the buttons, on the Action column's header
+                from .lite import add_lite
+                from .macro import Place, add_macros
+
+                lang = plan.settings.lang
+                place = Place(sheet_name("planning", lang), 0, L.COL["action"], lang)
+                if self.macro:
+                    add_macros(tmp, tmp, place)
+                if self.lite:
+                    add_lite(tmp, tmp, place, self.lite_requirement)
+        return Written(str(self.path))

@@ -16,7 +16,7 @@ workbook gets, every other part copied byte for byte:
 
 The container is Microsoft's documented format; the property names and their encoding are
 xlwings Lite's own, matched against public workbooks of the add-in version in
-`xlwings_lite.ADDIN_VERSION` (docs/excel.md). A real Excel is not available here: what is
+`lite_scripts.ADDIN_VERSION` (docs/excel.md). A real Excel is not available here: what is
 checked and what is not is listed there.
 """
 
@@ -34,7 +34,7 @@ from typing import TYPE_CHECKING
 from xml.sax.saxutils import escape
 
 from ..errors import WorkbookError
-from ..xlwings_lite import (
+from ..lite_scripts import (
     ADDIN_VERSION,
     MAIN_MARK,
     PYODIDE_VERSION,
@@ -53,9 +53,10 @@ from .macro import (
     _rels_part,
     find_place,
     reanchor_then,
+    sheet_ref_rid,
     with_sheet_ref,
 )
-from .package import NS_REL, Package, Writer, save_with_parts
+from .package import NS_REL, Package, PartEdits, save_with_parts
 
 if TYPE_CHECKING:
     from .edit import Edited
@@ -229,13 +230,8 @@ def add_lite(src: Path, dest: Path, place: Place | None = None,
     cells = _cells(place)
     buttons = {k: _cell_ref(place.sheet, r, c) for k, (r, c) in cells.items()}
     code = main_py(buttons, place.lang)
-    replaced: dict[str, bytes | Writer] = {}
-    added: dict[str, bytes] = {}
-
-    def text(part: str) -> str:
-        data = replaced.get(part)
-        return data.decode("utf-8") if isinstance(data, bytes) else \
-            pkg.read(part).decode("utf-8")
+    edits = PartEdits(pkg)
+    replaced, added, text = edits.replaced, edits.added, edits.text
 
     # The add-in and its task pane.
     refreshed = pkg.has(TASKPANES)
@@ -266,7 +262,7 @@ def add_lite(src: Path, dest: Path, place: Place | None = None,
     sheet_bytes = pkg.read(planning)
     geo = _Geometry(sheet_bytes, place.row + 1)
     boxes = _buttons(geo, place)
-    rid = _drawing_rid(sheet_bytes)
+    rid = sheet_ref_rid(sheet_bytes, "drawing")
     drawing = None
     if rid is not None:
         kind, drawing = pkg.rels(planning).get(rid, ("", ""))
@@ -322,16 +318,6 @@ def _own_requirement(text: str) -> str | None:
              if ln.strip() and not ln.strip().startswith("#") and "# required" not in ln]
     last = lines[-1] if lines else ""
     return None if not last or re.match(r"retrosheet\s*==", last) else last
-
-
-def _drawing_rid(data: bytes) -> str | None:
-    end = data.rfind(b"sheetData>")
-    m = re.search(rb"<(?:[\w.-]+:)?drawing\b[^>]*>", data[max(end, 0):])
-    if m is None:
-        return None
-    text = m.group(0).decode("utf-8", "replace")
-    return next((v for k, v in re.findall(r'\s([\w.:-]+)="([^"]*)"', text)
-                 if k.endswith(":id")), None)
 
 
 def _with_anchors(body: str, anchors: str) -> str:

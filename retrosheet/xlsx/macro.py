@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING
 from xml.sax.saxutils import escape
 
 from ..errors import WorkbookError
-from .package import NS_REL, Package, Writer, save_with_parts
+from .package import NS_REL, Package, PartEdits, save_with_parts
 from .vba import (
     CAPTIONS,
     ENTRY_POINTS,
@@ -414,9 +414,10 @@ def with_sheet_ref(data: bytes, tag: str, rid: str, after: Sequence[str]) -> byt
     return data[:tail_at] + tail[:at] + element + tail[at:]
 
 
-def _legacy_drawing(data: bytes) -> str | None:
+def sheet_ref_rid(data: bytes, tag: str) -> str | None:
+    """The r:id of a worksheet part's `<tag r:id=…/>` after sheetData (any prefix)."""
     end = data.rfind(b"sheetData>")
-    m = re.search(rb"<(?:[\w.-]+:)?legacyDrawing\b[^>]*>", data[max(end, 0):])
+    m = re.search(rb"<(?:[\w.-]+:)?" + tag.encode() + rb"\b[^>]*>", data[max(end, 0):])
     if m is None:
         return None
     text = m.group(0).decode("utf-8", "replace")
@@ -475,13 +476,8 @@ def add_macros(src: Path, dest: Path, place: Place | None = None) -> Macros:
                 "buttons into them (save a copy as .xlsx and use that)")
         refreshed = True
 
-    replaced: dict[str, bytes | Writer] = {}
-    added: dict[str, bytes] = {}
-
-    def text(part: str) -> str:
-        data = replaced.get(part)
-        return data.decode("utf-8") if isinstance(data, bytes) else \
-            pkg.read(part).decode("utf-8")
+    edits = PartEdits(pkg)
+    replaced, added, text = edits.replaced, edits.added, edits.text
 
     # Code names: the workbook's and each sheet's (added where missing).
     book_code, wb_xml = _book_code_name(pkg.read("xl/workbook.xml").decode("utf-8"))
@@ -535,7 +531,7 @@ def add_macros(src: Path, dest: Path, place: Place | None = None) -> Macros:
     sheet_bytes = pdata if isinstance(pdata, bytes) else pkg.read(planning)
     geo = _Geometry(sheet_bytes, place.row + 1)
     buttons = _buttons(geo, place)
-    rid = _legacy_drawing(sheet_bytes)
+    rid = sheet_ref_rid(sheet_bytes, "legacyDrawing")
     srels_part = _rels_part(planning)
     vml_part = None
     if rid is not None:

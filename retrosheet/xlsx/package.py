@@ -161,6 +161,21 @@ class Package:
                         new(stream)
 
 
+class PartEdits:
+    """The parts a conversion replaces or adds (for `save_with_parts`), and the text of a
+    part as the conversion has made it so far."""
+
+    def __init__(self, pkg: Package) -> None:
+        self.pkg = pkg
+        self.replaced: dict[str, bytes | Writer] = {}
+        self.added: dict[str, bytes] = {}
+
+    def text(self, part: str) -> str:
+        data = self.replaced.get(part)
+        return data.decode("utf-8") if isinstance(data, bytes) else \
+            self.pkg.read(part).decode("utf-8")
+
+
 def save_with_parts(pkg: Package, replaced: dict[str, bytes | Writer],
                     added: dict[str, bytes], dest: Path | None = None) -> None:
     """Package.save, plus parts the package did not have (appended at the end); a file

@@ -111,16 +111,6 @@ def sheet_rows(wb: Any, path: Path, sheet: str, pkg: Package | None = None) -> G
     return rows
 
 
-def read_planning_grid(path: Path) -> tuple[Grid, str, bool]:
-    """The Planning sheet's values, its name, and whether the workbook uses 1904 dates."""
-    wb, _ = open_book(path)
-    names: list[str] = list(wb.sheet_names)
-    sheet = next((n for n in names if sheet_key(n) == "planning"), names[0] if names else None)
-    if sheet is None:
-        raise WorkbookError(msg("err.read.no_sheet", name=path.name))
-    return sheet_rows(wb, path, sheet), sheet, is_1904(path)
-
-
 def load_plan(path: Path, pkg: Package | None = None) -> LoadedPlan:
     wb, pkg = open_book(path, pkg)
 

@@ -14,9 +14,9 @@ from __future__ import annotations
 
 import contextlib
 import os
+import secrets
 import signal
 import sys
-import tempfile
 import threading
 import time
 from collections.abc import Iterable, Iterator, Sequence
@@ -132,10 +132,14 @@ def atomic_path(path: Path) -> Iterator[Path]:
     tmp: Path | None = None
     with _signals_raise() as got:
         try:
-            fd, name = tempfile.mkstemp(prefix=f".{real.stem}.", suffix=real.suffix,
-                                        dir=folder)
-            os.close(fd)
-            tmp = Path(name)
+            # Named before it is made (mkstemp makes the file, then hands back its name):
+            # whenever a signal arrives, `finally` knows what to remove.
+            tmp = folder / f".{real.stem}.{secrets.token_hex(8)}{real.suffix}"
+            try:
+                os.close(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+            except OSError:
+                tmp = None  # not ours to remove
+                raise
             yield tmp
             with tmp.open("rb+") as f:
                 os.fsync(f.fileno())  # the bytes are on disk before the name points at them
