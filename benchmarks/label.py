@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import subprocess
 import sys
@@ -40,9 +41,17 @@ from pathlib import Path
 t0 = time.perf_counter()
 from click.testing import CliRunner
 from retrosheet.cli import cli
-CliRunner().invoke(cli, ["report", sys.argv[1], "--as-of", "2027-04-29", "--format", "json"])
+# To a file, as a label's 130 MB JSON goes (on a terminal it is written in pieces too);
+# CliRunner would keep a copy of stdout in memory.
+CliRunner().invoke(cli, ["report", sys.argv[1], "--as-of", "2027-04-29", "--format", "json",
+                         "-o", sys.argv[2]])
 print(time.perf_counter() - t0, PEAK())
 """
+
+
+def _load() -> str:
+    """The machine's load (1-minute average) beside each figure: a busy machine slows it."""
+    return f"  (load {os.getloadavg()[0]:.1f})"
 
 
 def _new(csv_path: Path, out: Path) -> None:
@@ -61,8 +70,8 @@ def label_vs_one(d: Path, rep: int) -> None:
     one = median_time(run_cli("report", str(folder / "plan00.xlsx"), "--as-of",
                               "2027-04-29"), rep)
     many = median_time(run_cli("report", str(folder), "--as-of", "2027-04-29"), rep)
-    print(f"{'report, one plan of ~50 tasks (wall)':<48} {one:8.3f} s")
-    print(f"{f'report, {PLANS} plans of ~50 tasks (wall)':<48} {many:8.3f} s")
+    print(f"{'report, one plan of ~50 tasks (wall)':<48} {one:8.3f} s{_load()}")
+    print(f"{f'report, {PLANS} plans of ~50 tasks (wall)':<48} {many:8.3f} s{_load()}")
     ratio = many / one
     print(f"{'  ratio (target ≤ 6)':<48} {ratio:8.2f}     {'ok' if ratio <= 6 else 'OVER'}")
 
@@ -74,11 +83,11 @@ def big_vs_calamine(d: Path, rep: int) -> None:
     base = [_measure(_CALAMINE, str(plan)) for _ in range(rep)]
     t_base, m_base = statistics.median(x[0] for x in base), max(x[1] for x in base)
     print(f"{'python-calamine read of its Planning sheet':<48} {t_base:8.3f} s   "
-          f"{m_base:6.1f} MB peak")
-    for name, code in (("report --format json", _REPORT), ("check", _CHECK)):
-        ours = [_measure(code, str(plan)) for _ in range(rep)]
+          f"{m_base:6.1f} MB peak{_load()}")
+    for name, code in (("report --format json -o FILE", _REPORT), ("check", _CHECK)):
+        ours = [_measure(code, str(plan), str(d / "report.json")) for _ in range(rep)]
         t, m = statistics.median(x[0] for x in ours), max(x[1] for x in ours)
-        print(f"{name + ', 100,100-row plan':<48} {t:8.3f} s   {m:6.1f} MB peak")
+        print(f"{name + ', 100,100-row plan':<48} {t:8.3f} s   {m:6.1f} MB peak{_load()}")
         ok = "ok" if t <= 2 * t_base else "OVER"
         print(f"{'  ratio (target ≤ 2)':<48} {t / t_base:8.2f}     {ok}; memory ratio "
               f"{m / m_base:.2f} ({'ok' if m <= m_base else 'OVER'})")

@@ -37,6 +37,7 @@ from .model import Plan, Settings
 from .schedule import check_tasks
 
 Rows = Callable[[str], Iterable[Sequence[Any]]]
+_REPEATED = frozenset({"type", "unit", "status", "axis", "owner", "platform", "kpi"})
 
 
 @dataclass
@@ -60,7 +61,15 @@ def _planning(rows: Iterable[Sequence[Any]], sheet: str, lang: str) -> tuple[Gri
     table = find_table(head, sheet, lang)
     width = max([*table.columns.values(), *table.extra.values()]) + 1
     grid: list[Sequence[Any]] = [row[:width] for row in head]
-    grid.extend(list(row[:width]) for row in it)
+    # Dropdown and name columns repeat a few texts down 100,000 rows: one object each.
+    shared = [c for k, c in table.columns.items() if k in _REPEATED]
+    texts: dict[str, str] = {}
+    for row in it:
+        cut = list(row[:width])
+        for c in shared:
+            if c < len(cut) and type(cut[c]) is str:
+                cut[c] = texts.setdefault(cut[c], cut[c])
+        grid.append(cut)
     return grid, table
 
 

@@ -505,6 +505,7 @@ def report_cmd(plans: tuple[str, ...], as_of: str | None, fmt: str, output: str 
                                 f"{sent} message(s) sent"), err=True)
     except RetrosheetError as exc:
         raise _fail(exc) from exc
+    del p, eff  # a 100,000-task plan is not needed to write its report: memory back
     _write_text(_render(rep, fmt, output), output, [plan])
 
 

@@ -288,6 +288,7 @@ WORDS: dict[str, str] = {
     "err.read.no_workbook_part": "{name} is not an .xlsx/.xlsm workbook (no xl/workbook.xml)",
     "err.read.strict": "{name} is saved as Strict Open XML, which retrosheet does not read: save it as a normal workbook (Excel: Save As > Excel Workbook (.xlsx); LibreOffice: Excel 2007-365) and try again",
     "err.read.bad_part": "{name}: part {part} cannot be read: {reason}",
+    "err.read.changed_meanwhile": "{name} changed while retrosheet was reading it: run the command again",
     "err.read.cannot_write": "{name} cannot be written: {reason}",
     "err.read.keeps_type": "{dest}: a plan made from {src} keeps its type; name it *{suffix}",
     "err.read.sheet_of": "{name}: sheet {sheet}",

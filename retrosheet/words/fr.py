@@ -292,6 +292,7 @@ WORDS: dict[str, str] = {
     "err.read.no_workbook_part": "{name} n'est pas un classeur .xlsx/.xlsm (pas de xl/workbook.xml)",
     "err.read.strict": "{name} est enregistré en Strict Open XML, que retrosheet ne lit pas : enregistrez-le comme un classeur normal (Excel : Enregistrer sous > Classeur Excel (.xlsx) ; LibreOffice : Excel 2007-365) et réessayez",
     "err.read.bad_part": "{name} : la partie {part} ne peut pas être lue : {reason}",
+    "err.read.changed_meanwhile": "{name} a changé pendant que retrosheet le lisait : relancez la commande",
     "err.read.cannot_write": "{name} ne peut pas être écrit : {reason}",
     "err.read.keeps_type": "{dest} : un plan fait à partir de {src} garde son type ; nommez-le *{suffix}",
     "err.read.sheet_of": "{name} : la feuille {sheet}",

@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 import posixpath
 import zipfile
+import zlib
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import IO, TYPE_CHECKING
@@ -55,22 +56,38 @@ class Package:
         self.sheets = self._sheet_parts()
         self.shared_strings = next((p for t, p in self.rels("xl/workbook.xml").values()
                                     if t == REL_SHARED_STRINGS and p in self._names), None)
-        self._usual: dict[str, bytes] = {}
+        self._usual: dict[str, bytes] = {}  # respelled parts: the file does not hold them
+        self._plain: set[str] = set()  # parts found in the usual spelling: read again
         self.respelled: set[str] = set()  # parts read in another XML spelling
         self._facts: dict[tuple[str, str], bool] = {}
 
     def usual(self, part: str) -> bytes:
         """A sheet or shared-strings part in the usual XML spelling (respelled when it is
-        written otherwise), read once."""
-        if part not in self._usual:
-            names = {p: n for n, p in self.sheets.items()}
-            what = (msg("err.read.sheet_of", name=self.path.name, sheet=repr(names[part]))
-                    if part in names else f"{self.path.name}: {part}")
-            data, respelled = usual(self.read(part), what)
-            if respelled:
-                self.respelled.add(part)
+        written otherwise). A part already in that spelling is not kept: it is read again
+        from the file when asked again (a 100,000-row sheet is 120 MB of XML, which would
+        otherwise sit beside calamine's own copy of its cells)."""
+        if part in self._usual:
+            return self._usual[part]
+        if part in self._plain:
+            return self._read_again(part)
+        names = {p: n for n, p in self.sheets.items()}
+        what = (msg("err.read.sheet_of", name=self.path.name, sheet=repr(names[part]))
+                if part in names else f"{self.path.name}: {part}")
+        data, respelled = usual(self.read(part), what)
+        if respelled:
+            self.respelled.add(part)
             self._usual[part] = data
-        return self._usual[part]
+        else:
+            self._plain.add(part)
+        return data
+
+    def _read_again(self, part: str) -> bytes:
+        """A part read again: the same bytes as when the file was opened, or a refusal."""
+        data = self.read(part)
+        crc = next((i.CRC for i in self.infos if i.filename == part), None)
+        if crc is not None and zlib.crc32(data) != crc:
+            raise WorkbookError(msg("err.read.changed_meanwhile", name=self.path.name))
+        return data
 
     def fact(self, part: str, name: str, compute: Callable[[], bool]) -> bool:
         """Something learnt once about a part (whether it is sparse)."""

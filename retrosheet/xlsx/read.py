@@ -5,7 +5,8 @@ from __future__ import annotations
 import io
 import re
 import zipfile
-from collections.abc import Iterable, Sequence
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -57,8 +58,12 @@ def open_book(path: Path, pkg: Package | None = None) -> tuple[Any, Package]:
     from python_calamine import CalamineWorkbook
 
     pkg = pkg or open_package(path)
+    sheet_parts = set(pkg.sheets.values())
     for part in plan_parts(pkg):
-        pkg.usual(part)
+        if part in sheet_parts:  # learnt now: the part is not kept (Package.usual)
+            _facts(pkg, part, pkg.usual(part))
+        else:
+            pkg.usual(part)
     try:
         if pkg.respelled:
             return CalamineWorkbook.from_filelike(io.BytesIO(pkg.respelled_copy())), pkg
@@ -87,35 +92,76 @@ _ERROR_CELL = re.compile(rb'<(?:[\w.-]+:)?c r="([A-Z]+)([0-9]+)"[^>]*? t="e"[^>]
                          rb"(?:(?!</(?:[\w.-]+:)?c>).)*?<(?:[\w.-]+:)?v>([^<]*)<", re.DOTALL)
 
 
+def _facts(pkg: Package, part: str, data: bytes | None = None) -> tuple[bool, bool]:
+    """Whether a sheet part is too sparse for calamine, and whether it has error cells
+    (the part read at most once to learn them)."""
+    held = [data] if data is not None else []
+
+    def part_data() -> bytes:
+        if not held:
+            held.append(pkg.usual(part))
+        return held[0]
+
+    return (pkg.fact(part, "sparse", lambda: too_sparse(part_data())),
+            pkg.fact(part, "errors", lambda: b' t="e"' in part_data()))
+
+
 def sheet_rows(wb: Any, path: Path, sheet: str, pkg: Package | None = None) -> Grid:
     """A sheet's values from A1: calamine leaves out empty leading rows and columns
     unless asked, and a margin column must not move every column one to the left.
     A cell showing an error (#N/A) holds its error's text, as in Google Sheets (calamine
     reads it as empty: a task would silently move to J)."""
+    return list(sheet_row_iter(wb, path, sheet, pkg))
+
+
+def sheet_row_iter(wb: Any, path: Path, sheet: str,
+                   pkg: Package | None = None) -> Iterator[list[Any]]:
+    """`sheet_rows` a row at a time: a reader keeping some columns (Planning's table) cuts
+    each row as it comes, and calamine's full-width rows are never all held at once."""
     part = pkg.sheets.get(sheet) if pkg is not None else None
-    data = pkg.usual(part) if pkg is not None and part is not None and pkg.has(part) else None
-    if pkg is not None and part is not None and data is not None and pkg.fact(
-            part, "sparse", lambda: too_sparse(data)):
+    sparse = errors = False
+    if pkg is not None and part is not None and pkg.has(part):
+        sparse, errors = _facts(pkg, part)
+    if pkg is not None and part is not None and sparse:
         strings = shared_strings(pkg.usual(pkg.shared_strings) if pkg.shared_strings else None)
-        return sparse_rows(data, strings)
+        return iter(sparse_rows(pkg.usual(part), strings))
     try:
-        rows: list[list[Any]] = wb.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
+        values = wb.get_sheet_by_name(sheet)
     except Exception as exc:
         raise WorkbookError(msg("err.read.bad_sheet", name=path.name, sheet=repr(sheet),
                                 reason=str(exc))) from exc
-    if data is not None and b' t="e"' in data:
-        for m in _ERROR_CELL.finditer(data):
-            r, c = int(m.group(2)) - 1, col_index(m.group(1).decode())
-            if r < len(rows) and c < len(rows[r]) and rows[r][c] in ("", None):
-                rows[r][c] = m.group(3).decode("utf-8", "replace")
-    return rows
+    shown: dict[int, list[tuple[int, str]]] = defaultdict(list)
+    if pkg is not None and part is not None and errors:
+        for m in _ERROR_CELL.finditer(pkg.usual(part)):
+            shown[int(m.group(2)) - 1].append((col_index(m.group(1).decode()),
+                                               m.group(3).decode("utf-8", "replace")))
+    return _rows_from_a1(values, path, sheet, shown)
+
+
+def _rows_from_a1(values: Any, path: Path, sheet: str,
+                  shown: dict[int, list[tuple[int, str]]]) -> Iterator[list[Any]]:
+    """calamine's rows padded on the left to start at column A, as its `to_python` with
+    `skip_empty_area=False` lays them out (its rows already start at row 1), error
+    cells holding their text."""
+    pad = [""] * (values.start[1] if values.start else 0)
+    try:
+        for r, row in enumerate(values.iter_rows()):
+            if pad:
+                row = pad + row
+            for c, text in shown.get(r, ()):
+                if c < len(row) and row[c] in ("", None):
+                    row[c] = text
+            yield row
+    except Exception as exc:  # calamine's own errors while iterating rows
+        raise WorkbookError(msg("err.read.bad_sheet", name=path.name, sheet=repr(sheet),
+                                reason=str(exc))) from exc
 
 
 def load_plan(path: Path, pkg: Package | None = None) -> LoadedPlan:
     wb, pkg = open_book(path, pkg)
 
     def rows_of(sheet: str) -> Iterable[Sequence[Any]]:
-        return sheet_rows(wb, path, sheet, pkg)
+        return sheet_row_iter(wb, path, sheet, pkg)
 
     try:
         return load_from_sheets(list(wb.sheet_names), rows_of, date1904=is_1904(path),

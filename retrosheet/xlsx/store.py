@@ -8,7 +8,7 @@ every other byte of the file as it was. Nothing is written before `save`.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +18,7 @@ from ..labels import contact_key, planning_key, sheet_key
 from ..store import DAYS_1900_TO_1904, Growth, Saved, SheetSpec
 from ..updates import CellUpdate
 from .package import Writer, save_with_parts
-from .read import is_1904, open_book, open_package, sheet_rows
+from .read import is_1904, open_book, open_package, sheet_row_iter
 from .report_sheet import write_specs
 from .sheetxml import SheetXml, grow_table
 
@@ -59,10 +59,20 @@ class XlsxStore:
         return list(self._wb.sheet_names)
 
     def rows(self, sheet: str) -> Iterable[Sequence[Any]]:
-        grid = sheet_rows(self._wb, self.path, sheet, self.pkg)
-        if sheet not in self._headers:  # while it is here: reading it again costs seconds
-            self._headers[sheet] = self._header_in(sheet, grid)
-        return grid
+        rows = sheet_row_iter(self._wb, self.path, sheet, self.pkg)
+        return rows if sheet in self._headers else self._noting_header(sheet, rows)
+
+    def _noting_header(self, sheet: str, rows: Iterator[list[Any]]) -> Iterator[list[Any]]:
+        """The rows, the header row learnt on the way (reading them again costs seconds)."""
+        head: list[list[Any]] = []
+        for row in rows:
+            if len(head) < HEADER_SCAN_ROWS:
+                head.append(list(row))
+                if len(head) == HEADER_SCAN_ROWS:
+                    self._headers[sheet] = self._header_in(sheet, head)
+            yield row
+        if sheet not in self._headers:
+            self._headers[sheet] = self._header_in(sheet, head)
 
     def sheet(self, name: str) -> SheetXml:
         """The sheet part's XML, read once."""
@@ -79,7 +89,9 @@ class XlsxStore:
         """The 1-based header row of a Planning or Contacts table (0: none): new cells
         take the style of the data cell above them, never the header's."""
         if sheet not in self._headers:
-            self.rows(sheet)
+            for _ in self.rows(sheet):  # the header is learnt within the first rows
+                if sheet in self._headers:
+                    break
         return self._headers[sheet]
 
     @staticmethod
