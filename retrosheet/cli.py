@@ -57,7 +57,7 @@ def _fail(exc: RetrosheetError) -> UserError:
 
 
 def _parse_date(value: str | None, option: str) -> dt.date | None:
-    from .values import check_day
+    from .values import BadValue, check_day
 
     if value is None:
         return None
@@ -73,8 +73,8 @@ def _parse_date(value: str | None, option: str) -> dt.date | None:
             ) from None
     try:
         return check_day(day)
-    except ValueError as exc:
-        raise UserError(f"{option}: {exc}") from None
+    except BadValue as exc:  # no plan yet: the user's language
+        raise UserError(f"{option}: {exc.said.text(user_lang())}") from None
 
 
 def _today(value: str | None) -> dt.date:

@@ -95,6 +95,10 @@ def test_report_far_in_the_future_is_one_line(plan: Path) -> None:
     assert code == 2
     line = one_error_line(err)
     assert "--as-of" in line and "(du 1901-01-01 au 9998-12-31)" in line
+    code, _out, err = run("report", str(plan), "--as-of", "9999-12-20",
+                          env={"RETROSHEET_LANG": "en"})
+    assert one_error_line(err) == ("Error: --as-of: 9999-12-20 is outside the dates retrosheet "
+                                   "accepts (1901-01-01 to 9998-12-31)")
     code, _out, err = run("report", str(plan), "--as-of", "9998-12-31")
     assert code == 0, err
 
