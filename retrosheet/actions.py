@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from .book import LoadedPlan, load_from_sheets, mark_typed_dates
 from .errors import PlanError
+from .history import PastMeasure
 from .recompute import Recomputed, recompute
 from .report import Report
 from .store import (
@@ -132,9 +133,20 @@ def recompute_store(store: PlanStore, *, dry_run: bool = False) -> Recomputation
                          saved.problems, len(respelled))
 
 
+def history_of(store: PlanStore, lang: str) -> list[PastMeasure]:
+    """The indicators' measures recorded on the plan's History sheet (none without one):
+    what a report compares this week's measures with."""
+    from .history import past_measures
+    from .report_cells import pick_sheet
+
+    name = pick_sheet(store.sheet_names(), "history", lang)
+    return [] if name is None else past_measures([list(r) for r in store.rows(name)],
+                                                 store.date1904)
+
+
 def write_report(store: PlanStore, rep: Report) -> Saved:
-    """`report --write-sheet`: the Report sheet replaced by `rep`, one row per axis
-    appended to History; sheets the plan lacks are added."""
+    """`report --write-sheet`: the Report sheet replaced by `rep`, one row per axis and
+    one per indicator appended to History; sheets the plan lacks are added."""
     from .report_cells import history_spec, pick_sheet, report_spec
 
     hname = pick_sheet(store.sheet_names(), "history", rep.lang)

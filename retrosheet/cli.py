@@ -429,7 +429,7 @@ def report_cmd(plans: tuple[str, ...], as_of: str | None, fmt: str, output: str 
         retrosheet report "Nuit blanche.xlsx" --as-of 2027-04-19 --format html -o semaine.html
         retrosheet report plans/ --owner Léa
     """
-    from .actions import load_store, write_report
+    from .actions import history_of, load_store, write_report
     from .effective import effective
     from .owners import owner_tasks
     from .report import build_report
@@ -452,9 +452,10 @@ def report_cmd(plans: tuple[str, ...], as_of: str | None, fmt: str, output: str 
             if owner is not None:
                 owner_tasks(p, owner)  # a typo is refused with the closest names, as in ics
             eff = effective(p)
-            rep = build_report(eff, day, owner=owner)
+            past = history_of(store, p.settings.lang)  # each indicator's week-on-week change
+            rep = build_report(eff, day, owner=owner, history=past)
             if write_sheet:  # a Google Sheet: one more request
-                write_report(store, build_report(eff, day) if owner else rep)
+                write_report(store, build_report(eff, day, history=past) if owner else rep)
         if mail:
             from .mail import SmtpConfig, plan_mailing, send, write_eml
 
@@ -463,7 +464,7 @@ def report_cmd(plans: tuple[str, ...], as_of: str | None, fmt: str, output: str 
             config = None if dry_run else SmtpConfig.from_env(os.environ)
             sender = config.sender if config else os.environ.get("RETROSHEET_SMTP_FROM")
             mailing = plan_mailing(eff, day, (sender or "").strip() or None,
-                                   now=dt.datetime.now(dt.UTC))
+                                   now=dt.datetime.now(dt.UTC), history=past)
             if mailing.skipped:
                 click.echo(t("cli.mail.no_email", lang, names=", ".join(mailing.skipped)),
                            err=True)

@@ -122,18 +122,19 @@ def _recompute(book: Book, today: dt.date) -> Outcome:
 
 
 def _report(book: Book, today: dt.date) -> Outcome:
-    from .actions import load_store, write_report
+    from .actions import history_of, load_store, write_report
     from .report import build_report
-    from .report_cells import pick_sheet
+    from .report_cells import history_rows, pick_sheet
 
-    rep = build_report(load_store(book).plan, today)
+    plan = load_store(book).plan
+    rep = build_report(plan, today, history=history_of(book, plan.settings.lang))
     lang = rep.lang
     write_report(book, rep)
     names = book.sheet_names()
     rname = pick_sheet(names, "report", lang) or ""
     hname = pick_sheet(names, "history", lang) or ""
     book.activate(rname)
-    n = len(rep.progress)
+    n = len(history_rows(rep))
     message = t("err.surface.report_written", lang, date=formats.date(today, lang), sheet=rname,
                 n=n, history=hname)
     return Outcome(True, message, n, lang=lang)

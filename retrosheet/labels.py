@@ -258,8 +258,9 @@ def word(key: str, lang: str) -> str:
     return t(f"word.{key}", lang)
 
 
-# History sheet: one row per report run and axis (headers: catalogue ids `history.*`).
-HISTORY_COLUMNS: Final = ("date", "axis", "tasks", "done", "late", "budget", "spent",
+# History sheet: one row per report run and axis, and one per indicator (retrosheet/history.py;
+# headers: catalogue ids `history.*`).
+HISTORY_COLUMNS: Final = ("date", "axis", "kpi", "tasks", "done", "late", "budget", "spent",
                           "objective", "result")
 
 

@@ -22,6 +22,7 @@ from pathlib import Path
 from .checks import Finding, check_plan
 from .effective import EffectivePlan, effective_of
 from .errors import Msg, RetrosheetError, msg
+from .history import PastMeasure
 from .ics import find_member, plan_owner
 from .labels import sheet_name, word
 from .model import Member, Plan
@@ -157,11 +158,13 @@ def plan_mailing(
     sender: str | None = None,
     *,
     now: dt.datetime,
+    history: Sequence[PastMeasure] = (),
 ) -> Mailing:
     """One message per member with an e-mail who owns tasks, the whole report to the
     plan's owner; the owners without an e-mail in `skipped`.
 
-    `sender` defaults to retrosheet@localhost; `now` dates the messages.
+    `sender` defaults to retrosheet@localhost; `now` dates the messages; `history` gives
+    each indicator its week-on-week change (report.build_report).
     """
     eff = effective_of(source)
     plan = eff.plan
@@ -174,7 +177,7 @@ def plan_mailing(
     skipped: list[str] = []
     if boss is not None:
         if boss.email.strip():
-            rep = build_report(eff, as_of, findings=findings)
+            rep = build_report(eff, as_of, findings=findings, history=history)
             messages.append(_message(rep, boss, _check_address(plan, boss), sender, stamp))
         else:
             skipped.append(_display(boss))
@@ -189,7 +192,8 @@ def plan_mailing(
             continue
         mine = set(ids)
         rep = build_report(replace(eff, plan=_member_plan(plan, member, mine)), as_of,
-                           owner=_display(member), findings=_findings_for(findings, mine))
+                           owner=_display(member), findings=_findings_for(findings, mine),
+                           history=history)
         messages.append(_message(rep, member, _check_address(plan, member), sender, stamp))
     # Owners the team table does not list: nobody to write to.
     strangers = {t.owner.strip() for t in plan.tasks

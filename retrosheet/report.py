@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from .checks import Finding, check_plan
 from .effective import EffectivePlan, effective_of
+from .history import PastMeasure, week_before
 from .labels import Axis, Labeled, Status, TaskType, axis_label
 from .model import Contact, Plan, Scheduled, Task
 from .monday import Monday, build_monday
@@ -102,6 +104,16 @@ class Result:
     verdict: Verdict
     measured_on: dt.date | None = None  # a cumulative indicator: the measure counted
     cumulative: bool = False
+    # An indicator: its measure on History nearest to 7 days before (retrosheet/history.py)
+    previous: float | None = None
+    previous_on: dt.date | None = None
+
+    @property
+    def change(self) -> float | None:
+        """Week on week: this measure less the previous one (None: either is missing)."""
+        if self.result is None or self.previous is None:
+            return None
+        return self.result - self.previous
 
     @property
     def reached(self) -> float | None:
@@ -198,9 +210,12 @@ def build_report(
     owner: str | None = None,
     thresholds: VerdictThresholds | None = None,
     findings: list[Finding] | None = None,
+    history: Sequence[PastMeasure] = (),
 ) -> Report:
     """The report of a plan as of `as_of`, for everyone or for one owner: the effective
-    plan's tasks (follow-up rows its rules ask for included) and dates."""
+    plan's tasks (follow-up rows its rules ask for included) and dates. `history`: the
+    indicators' measures recorded on History (history.past_measures), for each indicator's
+    change since the week before."""
     th = thresholds or VerdictThresholds()
     eff = effective_of(source)
     plan, dates = eff.plan, eff.dates
@@ -242,6 +257,8 @@ def build_report(
     rep.progress = _progress(mine, lines, lang)
     (rep.results_by_action, rep.results_by_axis, rep.results_by_platform,
      rep.results_by_indicator) = _results(mine, lang, th, dates, st.release, as_of)
+    rep.results_by_indicator = [_with_previous(r, history, as_of)
+                                for r in rep.results_by_indicator]
     rep.replies = _replies(plan, lang)
     rep.monday = build_monday(plan, dates, lines, as_of, sunday)
     rep.findings = findings if findings is not None else check_plan(eff, as_of)
@@ -354,6 +371,11 @@ def _results(tasks: list[Task], lang: str, th: VerdictThresholds,
                                      _verdict(m.objective, m.result, m.done, th, m.closed),
                                      m.measured_on, m.cumulative))
     return actions, by_axis, group(lambda t: t.platform.strip()), indicators
+
+
+def _with_previous(r: Result, history: Sequence[PastMeasure], as_of: dt.date) -> Result:
+    past = week_before(history, r.key, r.kpi, as_of)
+    return r if past is None else replace(r, previous=past.value, previous_on=past.day)
 
 
 def _replies(plan: Plan, lang: str) -> list[ReplyRate]:

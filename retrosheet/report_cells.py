@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .checks import Finding
+from .history import HistoryLayout, history_layout
 from .labels import (
     HISTORY_COLUMNS,
     Reply,
@@ -23,7 +24,6 @@ from .labels import (
     contact_header,
     header,
     history_header,
-    normalize,
     sheet_key,
     sheet_name,
     word,
@@ -33,7 +33,7 @@ from .report import AxisProgress, Report, Result, TaskLine
 from .store import DAYS_1900_TO_1904, Kind, Row, SheetSpec, Val
 from .updates import CellUpdate
 from .values import from_serial, to_serial
-from .words import every, t
+from .words import t
 
 MAX_TEXT = 32767  # characters Excel keeps in one cell
 
@@ -228,14 +228,18 @@ class _Layout:
             self.nothing()
             self.blank()
             return
+        from .render_indicators import iw
+
+        # then its change since the History measure nearest to a week before, and its date
         self.heads(t("report.axis", lang), t("report.kpi", lang), t("report.objective", lang),
                    t("report.result", lang), t("report.reached", lang),
                    t("report.sheet.measured_on", lang), t("report.verdict", lang),
-                   numbers=range(2, 6))
+                   iw("change", lang), iw("since_head", lang), numbers=(2, 3, 4, 5, 7, 8))
         for r in rs:
             self.line(self.t(r.label), self.t(r.kpi), self.n(r.objective, self.st.int),
                       self.n(r.result, self.st.int), self.pct(r.reached), self.d(r.measured_on),
-                      self.t(r.verdict.label(lang)))
+                      self.t(r.verdict.label(lang)), self.n(r.change, self.st.int),
+                      self.d(r.previous_on if r.change is not None else None))
         self.blank()
 
     def replies(self) -> None:
@@ -314,19 +318,25 @@ def report_rows(rep: Report, styles: Styles = ROLES) -> list[Row]:
 
 
 def history_rows(rep: Report) -> list[dict[str, Val | None]]:
-    """One History row per axis of the report's progress, by HISTORY_COLUMNS key."""
+    """This run's History rows, by HISTORY_COLUMNS key: one per axis of the report's
+    progress, then one per indicator (its axis, KPI, objective and result: the measure the
+    next weeks' reports compare with, retrosheet/history.py)."""
     by_axis = {r.key: r for r in rep.results_by_axis}
-    out = []
-    for p in rep.progress:
-        r = by_axis.get(p.axis)
-        out.append(_history_row(rep.as_of, p, r))
+    out = [_history_row(rep.as_of, p, by_axis.get(p.axis)) for p in rep.progress]
+    for r in rep.results_by_indicator:
+        if r.kpi and (r.objective is not None or r.result is not None):
+            out.append({"date": Val("date", rep.as_of), "axis": Val("text", r.key) if r.key
+                        else None, "kpi": Val("text", r.kpi), "objective": _number(r.objective),
+                        "result": _number(r.result)})
     return out
 
 
-def _history_row(as_of: dt.date, p: AxisProgress, r: Result | None) -> dict[str, Val | None]:
-    def n(x: float | None) -> Val | None:
-        return None if x is None or not math.isfinite(x) else Val("number", x)
+def _number(x: float | None) -> Val | None:
+    return None if x is None or not math.isfinite(x) else Val("number", x)
 
+
+def _history_row(as_of: dt.date, p: AxisProgress, r: Result | None) -> dict[str, Val | None]:
+    n = _number
     return {
         "date": Val("date", as_of), "axis": Val("text", p.axis) if p.axis else None,
         "tasks": n(p.total - p.cancelled), "done": n(p.done), "late": n(p.late),
@@ -339,45 +349,7 @@ REPORT_WIDTHS = (60.7109375, 16.7109375)  # column A (labels, actions), then eac
 
 # ---- History ----------------------------------------------------------------------------
 
-_HISTORY_KEYS = list(HISTORY_COLUMNS)
-_HISTORY_NAMES = {normalize(v): k for k in HISTORY_COLUMNS for v in every(f"history.{k}")}
-
-
-@dataclass
-class _HistoryLayout:
-    header_row: int | None  # None: the sheet is empty, the header is to write
-    last_row: int  # last used row (0: none)
-    columns: dict[str, int]  # key → 0-based column
-    missing: list[str]  # keys with no column yet: given one after the last header
-
-
-def history_layout(grid: Sequence[Sequence[Any]]) -> _HistoryLayout:
-    """Where this run's History rows go in a sheet whose values are `grid` (row by row)."""
-    def blank(v: Any) -> bool:
-        return v is None or (isinstance(v, str) and not v.strip())
-
-    used = [i for i, row in enumerate(grid) if not all(blank(v) for v in row)]
-    if not used:
-        return _HistoryLayout(None, 0, {k: i for i, k in enumerate(_HISTORY_KEYS)}, [])
-    last = used[-1] + 1
-    for r in used[:10]:
-        found: dict[str, int] = {}
-        for c, v in enumerate(grid[r]):
-            key = _HISTORY_NAMES.get(normalize(v)) if isinstance(v, str) else None
-            if key and key not in found:
-                found[key] = c
-        if len(found) >= 3:
-            missing = [k for k in _HISTORY_KEYS if k not in found]
-            right = max(c for c, v in enumerate(grid[r]) if not blank(v))
-            for i, k in enumerate(missing, start=1):
-                found[k] = right + i
-            return _HistoryLayout(r + 1, last, found, missing)
-    # A sheet with other content and no header of ours: our columns, below what is there.
-    return _HistoryLayout(None, last, {k: i for i, k in enumerate(_HISTORY_KEYS)}, [])
-
-
-
-def history_updates(sheet: str, layout: _HistoryLayout, rep: Report, lang: str,
+def history_updates(sheet: str, layout: HistoryLayout, rep: Report, lang: str,
                     date1904: bool) -> list[CellUpdate]:
     """The cells one run appends to History (and its header, when there is none yet)."""
     out: list[CellUpdate] = []
@@ -422,7 +394,7 @@ def pick_sheet(names: Iterable[str], key: str, lang: str) -> str | None:
 
 # ---- the sheets as backend-neutral descriptions ----------------------------------------
 
-HISTORY_WIDTHS = (14.7109375, 11.7109375)  # date and axis, then the numbers
+HISTORY_WIDTHS = (14.7109375, 11.7109375)  # date, axis and indicator, then the numbers
 
 
 def report_spec(rep: Report) -> SheetSpec:
@@ -461,7 +433,8 @@ def history_spec(name: str | None, grid: Sequence[Sequence[Any]], rep: Report) -
         kind: Kind = "text" if u.kind == "text" else "date" if u.kind == "date" else "number"
         rows[u.row - first][u.col] = Val(kind, value, role)
     widths = {} if name is not None else {
-        c: HISTORY_WIDTHS[0] if c < 2 else HISTORY_WIDTHS[1] for c in range(len(layout.columns))}
+        c: HISTORY_WIDTHS[0] if k in ("date", "axis", "kpi") else HISTORY_WIDTHS[1]
+        for k, c in layout.columns.items()}
     return SheetSpec("history", sheet, lang, rows, first_row=first, replace=False,
                      widths=widths, frozen_rows=1 if name is None else 0,
                      header_row=header_row)

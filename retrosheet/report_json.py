@@ -41,6 +41,9 @@ def result_dict(r: Result, lang: str) -> dict[str, Any]:
         "verdict_label": r.verdict.label(lang),
         "measured_on": r.measured_on.isoformat() if r.measured_on else None,
         "cumulative": r.cumulative,
+        "previous": r.previous,
+        "previous_on": r.previous_on.isoformat() if r.previous_on else None,
+        "change": r.change,
     }
 
 

@@ -17,10 +17,13 @@ import openpyxl
 import pytest
 from libreoffice import recalc, soffice
 
+from retrosheet.actions import write_report
+from retrosheet.history import past_measures
 from retrosheet.labels import Status, sheet_name, word
 from retrosheet.model import Plan
 from retrosheet.new import new_plan
 from retrosheet.report import build_report
+from retrosheet.surfaces import open_store
 from retrosheet.values import from_serial
 from retrosheet.xlsx.create import write_new
 
@@ -111,3 +114,36 @@ def test_dashboard_figures_are_the_reports(tmp_path: Path, lang: str) -> None:
     deadlines = [from_serial(r[2]) if not isinstance(r[2], dt.datetime) else r[2].date()
                  for r in listed if r[4]]
     assert deadlines == sorted(deadlines)
+
+
+def test_dashboard_week_on_week_is_the_reports(tmp_path: Path) -> None:
+    """History holds runs 9 and 7 days ago (two that day: the later counts) and one
+    today (not last week's): the Dashboard's change per indicator, recalculated by
+    LibreOffice, is the report's, for the same plan, History and day."""
+    soffice()
+    lang, today = "fr", dt.date.today()
+    plan = campaign(lang, today)
+    made = new_plan("single", plan.settings.release, lang=lang)  # same dates
+    path = tmp_path / "plan.xlsx"
+    write_new(plan, made.dates, path, today)
+    store = open_store(str(path))
+    for days, figures in ((9, {"T250": 5000, "T480": 2000}), (7, {"T250": 5500, "T480": 2400}),
+                          (7, {"T250": 5800, "T480": 2500}), (0, {"T250": 1, "T480": 1})):
+        then = campaign(lang, today)
+        for tid, result in figures.items():
+            then.by_id()[tid].result = result
+        write_report(store, build_report(then, today - dt.timedelta(days=days)))
+        store = open_store(str(path))
+    out = recalc(path, tmp_path / "lo")
+    if dt.date.today() != today:
+        pytest.skip("the day changed while LibreOffice recalculated")
+    history = rows_of(openpyxl.load_workbook(path, data_only=True)[sheet_name("history", lang)])
+    rep = build_report(plan, today, history=past_measures(history))
+    ws = openpyxl.load_workbook(out, data_only=True)[sheet_name("dashboard", lang)]
+    indicators = table(rows_of(ws), "Résultats par indicateur", 7)
+    want = [(r.key, r.kpi, r.change) for r in rep.results_by_indicator]
+    got = [(a, k, number(change)) for a, k, *_, change in indicators]
+    assert got == want
+    changes = {(a, k): c for a, k, c in want}
+    assert changes[("Réseaux sociaux", "vues")] == 6200 + 3400 - (5800 + 3400)
+    assert changes[("Admin", "streams")] == 2800 - 2500

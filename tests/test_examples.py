@@ -71,7 +71,9 @@ def test_the_example_is_a_campaign_halfway_through(made: Path) -> None:
     report = grid(book, "Rapport")
     assert "J-15" in report[0][0]
     history = grid(book, "Historique")
-    assert len(history) == 1 + len(rep["progress"])
+    indicators = [r for r in rep["results"]["by_indicator"] if r["kpi"] and (
+        r["objective"] is not None or r["result"] is not None)]
+    assert len(history) == 1 + len(rep["progress"]) + len(indicators)  # axes, indicators
 
 
 def test_report_json_follows_its_schema(made: Path) -> None:

@@ -291,7 +291,7 @@ def test_report_adds_its_sheets_when_missing(tmp_path: Path) -> None:
     book.save()
     assert book.sheet_names()[-2:] == ["Rapport", "Historique"]
     history = grid(path, "Historique")
-    assert history[0][:3] == ["Date", "Axe", "Tâches"] and history[1][0] == AS_OF
+    assert history[0][:4] == ["Date", "Axe", "Indicateur", "Tâches"] and history[1][0] == AS_OF
     assert openpyxl.load_workbook(path)["Rapport"].column_dimensions["A"].width > 60
 
 

@@ -32,6 +32,7 @@ from retrosheet.gsheets.create import create_new, fill_existing
 from retrosheet.model import Plan
 from retrosheet.new import new_plan
 from retrosheet.report import build_report
+from retrosheet.report_cells import history_rows
 from retrosheet.schedule import compute
 from retrosheet.values import EXCEL_EPOCH, to_serial
 from retrosheet.xlsx.create import write_new
@@ -601,12 +602,13 @@ def test_report_reads_once_and_write_sheet_writes_once(api: Sheets, store: Store
     assert date == {"type": "DATE", "pattern": "dd/mm/yyyy"}
     history = store.values(key, "Historique")
     axes = [p.axis for p in rep.progress]
-    assert [r[1] for r in history[1:]] == axes
+    n = len(history_rows(rep))  # a row per axis, then one per indicator
+    assert [r[1] for r in history[1:len(axes) + 1]] == axes and len(history) == 1 + n
     assert all(r[0] == to_serial(AS_OF) for r in history[1:])
     # a second run replaces the report and appends to History
     sp.write_report(build_report(sp.plan, AS_OF + dt.timedelta(days=7)))
     history = store.values(key, "Historique")
-    assert len(history) == 1 + 2 * len(axes)
+    assert len(history) == 1 + 2 * n
     assert history[-1][0] == to_serial(AS_OF + dt.timedelta(days=7))
     assert store.values(key, "Rapport")[1][1] == to_serial(AS_OF + dt.timedelta(days=7))
 
@@ -622,8 +624,8 @@ def test_write_sheet_adds_missing_report_and_history_in_the_same_request(
     sp.write_report(build_report(sp.plan, AS_OF))
     assert store.kinds() == ["spreadsheets.get", "spreadsheets.batchUpdate"]
     history = store.values(key, "Historique")
-    assert history[0] == ["Date", "Axe", "Tâches", "Faites", "En retard", "Budget", "Dépensé",
-                          "Objectif", "Résultat"]
+    assert history[0] == ["Date", "Axe", "Indicateur", "Tâches", "Faites", "En retard",
+                          "Budget", "Dépensé", "Objectif", "Résultat"]
     assert cell(store, key, "Historique", "A1")["userEnteredFormat"]["textFormat"]["bold"]
 
 

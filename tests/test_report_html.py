@@ -186,7 +186,7 @@ def test_progress_table_and_chart(rep: Report, page: str) -> None:
 def test_results_charts_tables_and_verdicts(rep: Report, page: str) -> None:
     part = _section(page, "results")
     assert part.count("<svg") == 2  # budget vs spent; % of the objective reached
-    assert part.count("<table") == 3  # by axis, platform, action
+    assert part.count("<table") == 4  # by axis, indicator, platform, action
     labels = {"fr": ("a marché", "à améliorer", "n&#x27;a pas marché", "en attente"),
               "en": ("worked", "to improve", "did not work", "pending")}[rep.lang]
     for v, label in zip(Verdict, labels, strict=True):

@@ -137,25 +137,33 @@ def test_report_sheet_holds_the_report_and_only_two_parts_change(plan: Path) -> 
     assert wb["Rapport"]["A1"].font.b
 
 
-def test_history_gets_one_row_per_axis(plan: Path) -> None:
+def test_history_gets_one_row_per_axis_then_one_per_indicator(plan: Path) -> None:
     write(plan)
     rep = build_report(read_plan(plan), dt.date(2027, 4, 29))
     rows = rows_of(plan, "Historique")
     assert rows[0] == [history_header(k, "fr") for k in HISTORY_COLUMNS]
-    assert len(rows) == 1 + len(rep.progress)
-    assert [r[1] for r in rows[1:]] == [p.axis for p in rep.progress]
+    axes = [p.axis for p in rep.progress]
+    indicators = [r for r in rep.results_by_indicator if r.kpi]
+    assert len(rows) == 1 + len(axes) + len(indicators)
+    assert [r[1] for r in rows[1:len(axes) + 1]] == axes
     assert {r[0] for r in rows[1:]} == {dt.date(2027, 4, 29)}
     press = next(r for r in rows if r[1] == "Presse")
     # Press mixes articles and interviews: no objective and no result add up.
-    assert press[2:] == [5, 5, 0, 800, 800, "", ""]  # tasks, done, late, budget, spent
+    assert press[2:] == ["", 5, 5, 0, 800, 800, "", ""]  # tasks, done, late, budget, spent
     social = next(r for r in rows if r[1] == "Réseaux sociaux")
-    assert social[7:] == [5000, 6000]
+    assert social[8:] == [5000, 6000]
+    # Each indicator on a row of its own: its axis, KPI, objective and result.
+    kept = [(r[1], r[2], r[8], r[9]) for r in rows[len(axes) + 1:]]
+    assert kept == [(r.key, r.kpi, r.objective if r.objective is not None else "",
+                     r.result if r.result is not None else "") for r in indicators]
+    assert ("Presse", "articles", 5, 2) in kept and all(r[3:8] == [""] * 5
+                                                        for r in rows[len(axes) + 1:])
     # New cells look like the column they are in, not like the header above them.
     ws = openpyxl.load_workbook(plan)["Historique"]
     assert ws["A1"].font.b and ws["A1"].fill.fgColor.rgb == "FF1F3864"  # header as it was
-    r = 2 + [p.axis for p in rep.progress].index("Presse")
+    r = 2 + axes.index("Presse")
     assert ws[f"A{r}"].number_format == "dd/mm/yyyy" and not ws[f"A{r}"].font.b
-    assert "€" in ws[f"F{r}"].number_format and ws[f"F{r}"].fill.fgColor.rgb != "FF1F3864"
+    assert "€" in ws[f"G{r}"].number_format and ws[f"G{r}"].fill.fgColor.rgb != "FF1F3864"
 
 
 def test_second_run_replaces_report_and_appends_history(plan: Path, tmp_path: Path) -> None:
@@ -172,10 +180,19 @@ def test_second_run_replaces_report_and_appends_history(plan: Path, tmp_path: Pa
     rows = rows_of(plan, "Rapport")
     assert "J-8" in rows[0][0] and "06/05/2027" in rows[0][0]
     assert not any("J-15" in str(v) for r in rows for v in r)
-    # Nothing of the first report is left: the part is what one run at NEXT writes.
+    # Nothing of the first report is left: the sheet is what one run at NEXT writes, but
+    # for the week-on-week change the first run's History rows give each indicator.
     write(pristine, NEXT)
-    assert parts(pristine)[report_part] == second[report_part]
-    assert len(rows) == len(rows_of(pristine, "Rapport"))
+    fresh = rows_of(pristine, "Rapport")
+    assert len(rows) == len(fresh)
+    differ = {(i, j) for i, (a, b) in enumerate(zip(rows, fresh, strict=True))
+              for j, (x, y) in enumerate(zip(a, b, strict=True)) if x != y}
+    start = next(i for i, r in enumerate(rows) if str(r[0]).startswith("Résultats par ind"))
+    assert rows[start + 1][7:9] == ["Sur 7 jours", "Depuis le"]
+    assert differ and {j for _, j in differ} == {7, 8}  # the change and its date
+    assert all(start < i <= start + len(section(rows, "Résultats par ind")) for i, _ in differ)
+    assert {rows[i][8] for i, j in differ if j == 8} == {dt.date(2027, 4, 29)}
+    assert all(fresh[i][j] == "" for i, j in differ)  # no History before: no change
 
     history2 = rows_of(plan, "Historique")
     n = len(history1) - 1
@@ -183,7 +200,7 @@ def test_second_run_replaces_report_and_appends_history(plan: Path, tmp_path: Pa
     assert history2[: n + 1] == history1
     assert {r[0] for r in history2[n + 1:]} == {dt.date(2027, 5, 6)}
     dimension = re.search(rb'<dimension ref="([^"]+)"', second[history_part])
-    assert dimension is not None and dimension.group(1) == f"A1:I{1 + 2 * n}".encode()
+    assert dimension is not None and dimension.group(1) == f"A1:J{1 + 2 * n}".encode()
 
 
 def test_english_plan(tmp_path: Path) -> None:
@@ -227,7 +244,7 @@ def test_user_columns_on_history_are_kept(plan: Path) -> None:
     write(plan)
     rows = rows_of(plan, "Historique")
     head = rows[0]
-    assert head[:4] == ["Date", "Axe", "Commentaire", "Tâches"]
+    assert head[:5] == ["Date", "Axe", "Commentaire", "Indicateur", "Tâches"]
     assert rows[1][:3] == [dt.date(2027, 4, 1), "Radio", "à la main"]
     records = [dict(zip(head, r, strict=True)) for r in rows[2:]]
     press = next(r for r in records if r["Axe"] == "Presse")

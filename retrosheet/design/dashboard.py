@@ -2,7 +2,8 @@
 
 Counts, budget and spend per axis, results per indicator (retrosheet/results.py: an
 indicator is a KPI within an axis, never added to another; a cumulative one counts its
-latest measure) and the list of what is due this week. Each figure is a formula, so it
+latest measure; its change since the week before is read from History, as the report does)
+and the list of what is due this week. Each figure is a formula, so it
 follows the Planning as it is edited; the engine's values are cached for readers that do
 not calculate. A LibreOffice test holds the computed figures to the report's JSON.
 """
@@ -11,11 +12,11 @@ from __future__ import annotations
 
 from .. import layout as L
 from ..effective import EffectivePlan
-from ..labels import Status, axis_label, header, sheet_name, word
+from ..labels import HISTORY_COLUMNS, Status, axis_label, header, sheet_name, word
 from ..report import Report, Result, build_report
 from ..results import by_indicator, counted, is_cumulative
 from ..schedule import calendar_for
-from ..values import to_serial
+from ..values import column_letter, to_serial
 from ..words import t
 from .context import DONE_OR_CANCELLED, VALIDATION_EXTRA_ROWS, Context
 from .model import Chart, Page, Rule, Series, SheetDesign
@@ -113,7 +114,8 @@ def dashboard(cx: Context) -> SheetDesign:
     top3 = max(axis_last, first_axis) + 2
     sh.put(top3, 0, ws["indicators"], "section")
     ind_heads = (word("axis", lang), ws["indicator"], word("objective", lang),
-                 word("result", lang), word("reached", lang), ws["measured_on"])
+                 word("result", lang), word("reached", lang), ws["measured_on"],
+                 t("report.indicator.change", lang))
     for c, h in enumerate(ind_heads):
         sh.put(top3 + 1, c, h, "header")
     figures = {(x.key, x.kpi.casefold()): x for x in rep.results_by_indicator}
@@ -124,6 +126,7 @@ def dashboard(cx: Context) -> SheetDesign:
             kpi = group[0].kpi.strip()
             x = figures.get((axis, kpi.casefold()))
             _indicator_row(sh, r, axis, kpi, col, live, x)
+            _week_change(sh, r, lang, x)
             r += 1
     ind_last = r - 1
     if ind_last >= first_ind:
@@ -179,6 +182,42 @@ def _indicator_row(sh: SheetDesign, r: int, axis: str, kpi: str, col: dict[str, 
     sh.put(r, 4, None, "pct", formula=f'=IF(AND(ISNUMBER(C{row}),ISNUMBER(D{row})),'
                                       f'IF(C{row}>0,D{row}/C{row},""),"")',
            cached=reached if reached is not None else "")
+
+
+HISTORY_ROWS = 10000  # History rows the week-on-week lookup reads (a weekly run adds ~30)
+
+
+def _week_change(sh: SheetDesign, r: int, lang: str, res: Result | None) -> None:
+    """G: the change since History's measure of this axis and indicator nearest to 7 days
+    before today, the report's rule (retrosheet/history.py: days before today only, of two
+    as near the older, of two rows that day the later); H (hidden, as the due list's
+    helper): that day, 0 for none."""
+    row = r + 1
+    h = L.quote_sheet(sheet_name("history", lang))
+    at = {k: column_letter(i) for i, k in enumerate(HISTORY_COLUMNS)}
+
+    def whole(k: str) -> str:
+        return f"{h}!${at[k]}:${at[k]}"
+
+    def rows(k: str) -> str:
+        return f"{h}!${at[k]}$2:${at[k]}${HISTORY_ROWS}"
+
+    day, week = whole("date"), "(TODAY()-7)"
+    key = f'{whole("axis")},$A{row},{whole("kpi")},$B{row},{whole("result")},"<>"'
+    before = f'MAXIFS({day},{key},{day},"<="&{week})'
+    after = f'MINIFS({day},{key},{day},">"&{week},{day},"<"&TODAY())'
+    sh.put(r, 7, None, formula=f"=IF({before}=0,{after},IF({after}=0,{before},"
+                                f"IF({after}-{week}<{week}-{before},{after},{before})))",
+           cached=to_serial(res.previous_on) if res and res.previous_on else 0)
+    # The last History row of that day, axis and indicator: the highest row number that
+    # matches (LOOKUP(2,1/…) is not reliable in LibreOffice: it returned 0 in a test).
+    match = (f'({rows("date")}=$H{row})*({rows("axis")}=$A{row})*({rows("kpi")}=$B{row})'
+             f'*({rows("result")}<>"")')
+    last = f'INDEX({whole("result")},MAX(IF({match},ROW({rows("result")}))))'
+    change = res.change if res else None
+    sh.put(r, 6, None, "int", formula=f'=IF(OR($H{row}=0,NOT(ISNUMBER($D{row}))),"",'
+                                      f'$D{row}-{last})',
+           cached="" if change is None else change, array=True)
 
 
 def _due_list(cx: Context, sh: SheetDesign, top: int, col: dict[str, str], k: str,

@@ -131,7 +131,8 @@ def history(cx: Context) -> SheetDesign:
     for c, key in enumerate(HISTORY_COLUMNS):
         sh.put(0, c, history_header(key, lang), "header",
                note=word("history_hint", lang) if c == 0 else None)
-        look = "date" if c == 0 else ("money" if c in (5, 6) else "int")
-        sh.width(c, c, 14 if c < 2 else 11, look)
+        look = {"date": "date", "axis": None, "kpi": None, "budget": "money",
+                "spent": "money"}.get(key, "int")
+        sh.width(c, c, 14 if key in ("date", "axis", "kpi") else 11, look)
     sh.page = Page(cx.paper, landscape=True, repeat_rows=(0, 0))
     return sh

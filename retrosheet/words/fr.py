@@ -162,7 +162,7 @@ WORDS: dict[str, str] = {
     "word.objective_vs_result": "Objectif atteint par axe",
     "word.reached": "% atteint",
     "word.report_hint": "Cette feuille est écrite par « retrosheet report PLAN --write-sheet ».",
-    "word.history_hint": "Une ligne par axe à chaque « retrosheet report --write-sheet ».",
+    "word.history_hint": "Une ligne par axe et une par indicateur à chaque « retrosheet report --write-sheet ».",
     "word.followup_of": "Relance {n} : {action}",
     "word.followup_note": "Relance générée par la règle {rule} de {id}",
     "verdict.worked": "a marché",
@@ -191,6 +191,7 @@ WORDS: dict[str, str] = {
     "why.due": "à rendre cette semaine",
     "history.date": "Date",
     "history.axis": "Axe",
+    "history.kpi": "Indicateur",
     "history.tasks": "Tâches",
     "history.done": "Faites",
     "history.late": "En retard",
@@ -611,6 +612,10 @@ WORDS: dict[str, str] = {
     "report.label.close_releases": "« {a} » ({when}) et « {b} » ({when_b}) sortent à {n} jour{s} d'écart avec la même équipe ({who})",
     "report.label.person_overloaded": "{name} a {total} tâches la semaine du {monday} sur {n} sorties : {parts} (au-delà de {limit})",
     "report.label.same_outlet_week": "{outlet} est contacté pour {n} sorties la semaine du {monday} : {parts} ; espacez les envois",
+    # results per indicator (render_indicators.py, the Report sheet)
+    "report.indicator.change": "Sur 7 jours",
+    "report.indicator.since": "depuis le {d}",
+    "report.indicator.since_head": "Depuis le",
     # --- end of report.
 
     # --- ics and mail — "ics.…"
