@@ -22,6 +22,7 @@ from retrosheet.history import past_measures
 from retrosheet.labels import Status, sheet_name, word
 from retrosheet.model import Plan
 from retrosheet.new import new_plan
+from retrosheet.render_indicators import iw
 from retrosheet.report import build_report
 from retrosheet.surfaces import open_store
 from retrosheet.values import from_serial
@@ -147,3 +148,26 @@ def test_dashboard_week_on_week_is_the_reports(tmp_path: Path) -> None:
     changes = {(a, k): c for a, k, c in want}
     assert changes[("Réseaux sociaux", "vues")] == 6200 + 3400 - (5800 + 3400)
     assert changes[("Admin", "streams")] == 2800 - 2500
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_dashboard_writes_a_change_with_its_sign_and_an_indicator_on_one_line(
+        tmp_path: Path, lang: str) -> None:
+    """"Sur 7 jours" reads +56 as the report writes it (it read 56); the indicator column
+    holds « auditeurs mensuels » on one line (it wrapped over the next row in LibreOffice)."""
+    today = dt.date.today()
+    plan = campaign(lang, today)
+    made = new_plan("single", plan.settings.release, lang=lang)
+    path = tmp_path / "plan.xlsx"
+    write_new(plan, made.dates, path, today)
+    ws = openpyxl.load_workbook(path)[sheet_name("dashboard", lang)]
+    head = next(r for r in ws.iter_rows() if r[6].value == iw("change", lang))
+    below = ws.cell(row=head[6].row + 1, column=7)
+    assert below.number_format.startswith("+"), below.number_format
+    r, names = head[6].row + 1, []
+    while ws.cell(row=r, column=1).value:  # the indicators' table
+        names.append(str(ws.cell(row=r, column=2).value))
+        r += 1
+    longest = max(map(len, names))
+    assert longest >= 17  # « auditeurs mensuels », "monthly listeners"
+    assert (ws.column_dimensions["B"].width or 0) >= longest

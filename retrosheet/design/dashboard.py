@@ -139,7 +139,7 @@ def dashboard(cx: Context) -> SheetDesign:
     _due_list(cx, sh, top4, col, k, ws, rep)
 
     sh.width(0, 0, 20, "wrap")
-    sh.width(1, 1, 13, "wrap")
+    sh.width(1, 1, 19, "wrap")  # an indicator's name on one line (« auditeurs mensuels »)
     sh.width(2, 6, 10)
     sh.width(7, 7, 0)  # the due list's row numbers (a helper)
     sh.width(8, 8, 2)
@@ -215,7 +215,7 @@ def _week_change(sh: SheetDesign, r: int, lang: str, res: Result | None) -> None
              f'*({rows("result")}<>"")')
     last = f'INDEX({whole("result")},MAX(IF({match},ROW({rows("result")}))))'
     change = res.change if res else None
-    sh.put(r, 6, None, "int", formula=f'=IF(OR($H{row}=0,NOT(ISNUMBER($D{row}))),"",'
+    sh.put(r, 6, None, "change", formula=f'=IF(OR($H{row}=0,NOT(ISNUMBER($D{row}))),"",'
                                       f'$D{row}-{last})',
            cached="" if change is None else change, array=True)
 
