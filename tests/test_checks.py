@@ -515,10 +515,11 @@ def test_duplicates_ignore_case_accents_and_spacing_but_not_dates() -> None:
 
 
 def test_over_budget_decimals_in_french() -> None:
+    # 12.5 % rounds half up, as a spreadsheet shows it
     tasks = [Task("T1", "Pub", owner="A", offset=-3, budget=100, spent=112.5)]
     found = check_plan(plan_of(tasks, created=None), J)
     assert [f.message for f in found] == [
-        "dépensé 112,50\u202f€ pour un budget de 100\u202f€ : 12,50\u202f€ de plus (+12\u202f%)"]
+        "dépensé 112,50\u202f€ pour un budget de 100\u202f€ : 12,50\u202f€ de plus (+13\u202f%)"]
     tasks[0].budget = 0
     assert check_plan(plan_of(tasks, "en", created=None), J)[0].message == (
         "spent €112.50 against a budget of €0: €112.50 over")
