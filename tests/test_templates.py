@@ -447,7 +447,7 @@ def test_french_typography_in_findings_and_reports() -> None:
     plan.plan.tasks[0].budget, plan.plan.tasks[0].spent = 400, 450
     over = [f.message for f in check_plan(plan.plan, FRIDAY) if f.code == "over_budget"]
     assert over == [
-        "dépensé 450\u202f€ pour un budget de 400\u202f€ : 50\u202f€ de plus (+12\u202f%)"]
+        "dépensé 450\u202f€ pour un budget de 400\u202f€ : 50\u202f€ de plus (+13\u202f%)"]
     assert [t("report.waiting", "fr", n=n) for n in (0, 1, 3)] == [
         "0 contact sans réponse", "1 contact sans réponse", "3 contacts sans réponse"]
     assert [t("report.waiting", "en", n=n) for n in (0, 1, 3)] == [

@@ -81,6 +81,8 @@ WORDS: dict[str, str] = {
     "platform.tv_shows": "TV shows",
     "platform.local_press": "Local press",
     "platform.national_press": "National press",
+    "platform.community_campus_radio": "Community and campus radio",
+    "platform.local_tv": "Local TV",
     "col.id": "ID",
     "col.type": "Type",
     "col.axis": "Axis",

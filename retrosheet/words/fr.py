@@ -85,6 +85,8 @@ WORDS: dict[str, str] = {
     "platform.tv_shows": "Émissions TV",
     "platform.local_press": "Presse locale",
     "platform.national_press": "Presse nationale",
+    "platform.community_campus_radio": "Radios associatives et campus",
+    "platform.local_tv": "TV locales",
     "col.id": "ID",
     "col.type": "Type",
     "col.axis": "Axe",
