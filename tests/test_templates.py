@@ -425,8 +425,17 @@ CALQUES: list[tuple[str, Callable[[str], bool]]] = [
     for pattern in (r"Teaser le single", r"Pitcher les magazines", r"pub Meta Ads",
                     r"Pousser une pub", r"\bReposter\b", r"\bstores\b",
                     r"Remercier les playlists", r"\bles premières\b",
-                    r"dates bookées", r"Le meilleur clip sort")
+                    r"dates bookées", r"Le meilleur clip sort", r"respell")
 ]
+
+
+def test_the_french_catalogue_has_no_calques() -> None:
+    """`recompute` said « formules respellées » (issue 11's "formulas respelled")."""
+    from retrosheet.words import catalogue
+
+    french = " | ".join(catalogue("fr").values())
+    for pattern, found in CALQUES:
+        assert not found(french), pattern
 
 
 @pytest.mark.parametrize("name", list(BUILTIN))
