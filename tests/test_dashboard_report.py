@@ -108,6 +108,15 @@ def test_dashboard_figures_are_the_reports(tmp_path: Path, lang: str) -> None:
            for a, k, o, res, pct, _ in indicators]
     assert got == [(a, k, o, r, None if x is None else round(x, 6)) for a, k, o, r, x in want]
     assert any(r for *_, r, _ in want) and len({k for _, k, *_ in want}) > 3
+    # The measure counted is dated as the report dates it: T480's streams, typed before
+    # its J+7 deadline, are today's (the Dashboard said a day to come).
+    measured = [(a, k, m.date() if isinstance(m, dt.datetime) else
+                 from_serial(m) if isinstance(m, int | float) else None)
+                for a, k, *_, m in indicators]
+    assert measured == [(r["key"], r["kpi"], r["measured_on"] and
+                         dt.date.fromisoformat(r["measured_on"]))
+                        for r in rep["results"]["by_indicator"]]
+    assert today in [m for *_, m in measured]
 
     listed = table(rows, "À faire cette semaine" if lang == "fr" else "Due this week", 5)
     ids = [r[4] for r in listed if r[4]]
