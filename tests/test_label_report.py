@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+import shutil
 from importlib import resources
 from pathlib import Path
 
@@ -77,15 +78,21 @@ def _type_contacts(path: Path, contacts: list[Contact]) -> None:
     wb.save(path)
 
 
-@pytest.fixture
-def folder(tmp_path: Path) -> Path:
-    d = tmp_path / "label"
-    d.mkdir()
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The three plans, written once for the module."""
+    d = tmp_path_factory.mktemp("label")
     for name, p in plans().items():
         write_new(p, compute(p), d / name, dt.date(2027, 3, 1))
         if p.contacts:
             _type_contacts(d / name, p.contacts)
     return d
+
+
+@pytest.fixture
+def folder(built: Path, tmp_path: Path) -> Path:
+    """A copy of the plans of its own for each test (some add files or write sheets)."""
+    return Path(shutil.copytree(built, tmp_path / "label"))
 
 
 def run(*args: str) -> tuple[int, str, str]:
