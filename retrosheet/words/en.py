@@ -374,7 +374,7 @@ WORDS: dict[str, str] = {
     "check.reserved_id.message": "ID J is reserved for release day",
     "check.duplicate_id.looks_at": "Planning: ID",
     "check.duplicate_id.condition": "two rows share an ID",
-    "check.duplicate_id.message": "duplicate ID {id}{also}",
+    "check.duplicate_id.message": "duplicate ID {id}{also}{case}",
     "check.bad_duration.looks_at": "Planning: Duration",
     "check.bad_duration.condition": "duration < 1 (not a milestone)",
     "check.bad_duration.message": "duration {n} is below 1 working day",

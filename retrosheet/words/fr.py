@@ -378,7 +378,7 @@ WORDS: dict[str, str] = {
     "check.reserved_id.message": "l'ID J est réservé au jour de sortie",
     "check.duplicate_id.looks_at": "Planning : ID",
     "check.duplicate_id.condition": "deux lignes ont le même ID",
-    "check.duplicate_id.message": "ID {id} en double{also}",
+    "check.duplicate_id.message": "ID {id} en double{also}{case}",
     "check.bad_duration.looks_at": "Planning : Durée",
     "check.bad_duration.condition": "durée < 1 (hors jalon)",
     "check.bad_duration.message": "durée {n} : au moins 1 jour ouvré",
