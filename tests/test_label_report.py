@@ -191,6 +191,21 @@ def test_an_unreadable_plan_does_not_stop_the_others(folder: Path) -> None:
                    "(ce n'est pas un fichier zip)\n")
 
 
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_an_unreadable_plan_is_said_in_the_reports_language(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, lang: str) -> None:
+    """No plan read, so the user's language decides: the error too (not always French)."""
+    monkeypatch.setenv("RETROSHEET_LANG", lang)
+    (tmp_path / "cassé.xlsx").write_text("not a workbook", encoding="utf-8")
+    code, out, err = run("report", str(tmp_path), "--format", "json")
+    assert code == 2
+    said = ("cassé.xlsx n'est pas un classeur .xlsx/.xlsm (ce n'est pas un fichier zip)"
+            if lang == "fr" else "cassé.xlsx is not an .xlsx/.xlsm workbook (not a zip file)")
+    assert json.loads(out)["unreadable"] == [{"name": "cassé.xlsx", "error": said}]
+    head = "Illisible : cassé.xlsx : " if lang == "fr" else "Unreadable: cassé.xlsx: "
+    assert err == head + said + "\n"
+
+
 def test_html_page(folder: Path) -> None:
     code, out, err = run("report", str(folder), "--format", "html")
     assert code == 0, err

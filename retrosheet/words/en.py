@@ -340,6 +340,7 @@ WORDS: dict[str, str] = {
     "err.surface.sheets.sheet_gone": "the {sheet} sheet was renamed or deleted while retrosheet was recomputing: nothing was written; run recompute again",
     "err.surface.sheets.header_moved": "the {sheet} header row changed while retrosheet was recomputing (columns or rows moved above the table?): nothing was written; run recompute again",
     "err.surface.sheets.not_created": "Google Sheets created no spreadsheet (no spreadsheetId in its answer)",
+    "err.surface.sheets.the_sheet": "the Google Sheet {title}",
     "err.surface.sheets.not_empty": "the Google Sheet {title} already has a {sheet} sheet: retrosheet new fills an empty spreadsheet (use recompute on an existing plan, or --gsheet-new TITLE for a new spreadsheet)",
     "err.surface.xl.no_root": "a sheet part has no root element",
     "err.surface.xl.no_workbook": "xl/workbook.xml has no workbook element",

@@ -344,6 +344,7 @@ WORDS: dict[str, str] = {
     "err.surface.sheets.sheet_gone": "la feuille {sheet} a été renommée ou supprimée pendant le recalcul : rien n'est écrit ; relancez recompute",
     "err.surface.sheets.header_moved": "la ligne d'en-tête de {sheet} a changé pendant le recalcul (colonnes ou lignes déplacées au-dessus du tableau ?) : rien n'est écrit ; relancez recompute",
     "err.surface.sheets.not_created": "Google Sheets n'a créé aucune feuille (pas de spreadsheetId dans sa réponse)",
+    "err.surface.sheets.the_sheet": "la Google Sheet {title}",
     "err.surface.sheets.not_empty": "la Google Sheet {title} a déjà une feuille {sheet} : retrosheet new remplit un classeur vide (recompute pour un plan existant, ou --gsheet-new TITRE pour un nouveau classeur)",
     "err.surface.xl.no_root": "une partie de feuille n'a pas d'élément racine",
     "err.surface.xl.no_workbook": "xl/workbook.xml n'a pas d'élément workbook",
