@@ -22,10 +22,10 @@ from retrosheet.history import past_measures
 from retrosheet.labels import Status, sheet_name, word
 from retrosheet.model import Plan
 from retrosheet.new import new_plan
-from retrosheet.render_indicators import iw
 from retrosheet.report import build_report
 from retrosheet.surfaces import open_store
 from retrosheet.values import from_serial
+from retrosheet.words import t as words_t
 from retrosheet.xlsx.create import write_new
 
 # Every test recalculates the workbook in a real LibreOffice: slow (`-m "not slow"`).
@@ -173,7 +173,7 @@ def test_dashboard_writes_a_change_with_its_sign_and_an_indicator_on_one_line(
     path = tmp_path / "plan.xlsx"
     write_new(plan, made.dates, path, today)
     ws = openpyxl.load_workbook(path)[sheet_name("dashboard", lang)]
-    head = next(r for r in ws.iter_rows() if r[6].value == iw("change", lang))
+    head = next(r for r in ws.iter_rows() if r[6].value == words_t("report.indicator.change", lang))
     below = ws.cell(row=head[6].row + 1, column=7)
     assert below.number_format.startswith("+"), below.number_format
     r, names = head[6].row + 1, []

@@ -553,7 +553,7 @@ WORDS: dict[str, str] = {
     "report.monday.summary": "Monday summary",
     "report.monday.budget_line": "{total} planned, {spent} spent ({share}), {left} left",
     "report.monday.over": "{over} over",
-    "report.monday.unbudgeted": "of which {x} on rows with no budget",
+    "report.monday.unbudgeted": "{x} spent on rows with no budget",
     "report.monday.no_budget": "no budget entered",
     "report.monday.risks": "Risks",
     "report.monday.waits": "{n} task waits for it: {ids}",

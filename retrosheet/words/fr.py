@@ -557,7 +557,7 @@ WORDS: dict[str, str] = {
     "report.monday.summary": "Le point du lundi",
     "report.monday.budget_line": "{total} prévus, {spent} dépensés ({share}), reste {left}",
     "report.monday.over": "dépassement de {over}",
-    "report.monday.unbudgeted": "dont {x} sur des lignes sans budget",
+    "report.monday.unbudgeted": "{x} dépensés sur des lignes sans budget",
     "report.monday.no_budget": "aucun budget saisi",
     "report.monday.risks": "Risques",
     "report.monday.waits": "{n} tâche en attend : {ids}",
