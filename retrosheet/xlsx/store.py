@@ -17,6 +17,8 @@ from ..grid import HEADER_SCAN_ROWS, find_table
 from ..labels import contact_key, planning_key, sheet_key
 from ..store import DAYS_1900_TO_1904, Growth, Saved, SheetSpec
 from ..updates import CellUpdate
+from .formulas import Formulas
+from .formulas import read as read_formulas
 from .package import Writer, save_with_parts
 from .read import is_1904, open_book, open_package, sheet_row_iter
 from .report_sheet import write_specs
@@ -46,6 +48,7 @@ class XlsxStore:
         self._growth: list[Growth] = []
         self._specs: list[SheetSpec] = []
         self._headers: dict[str, int] = {}  # header rows found while the sheets were read
+        self._formulas: dict[str, Formulas | None] = {}  # sheets only read, not edited
 
     @property
     def name(self) -> str:
@@ -106,8 +109,18 @@ class XlsxStore:
             return 0
 
     def formula(self, sheet: str, row: int, col: int) -> str | None:
-        f = self.sheet(sheet).formula(row, col)
+        read = self._read_only(sheet)
+        f = self.sheet(sheet).formula(row, col) if read is None else read.get(row, col)
         return None if f is None else "=" + f
+
+    def _read_only(self, sheet: str) -> Formulas | None:
+        """The sheet's formulas read in one pass, while its part is not being edited
+        (None: read them from `sheet`, which a write needs anyway)."""
+        if sheet in self._sheets or sheet not in self.pkg.sheets:
+            return None
+        if sheet not in self._formulas:
+            self._formulas[sheet] = read_formulas(self.pkg.usual(self.pkg.sheets[sheet]))
+        return self._formulas[sheet]
 
     def apply(self, updates: Sequence[CellUpdate], growth: Growth | None = None) -> None:
         by_sheet: dict[str, list[CellUpdate]] = {}

@@ -1,0 +1,96 @@
+"""A sheet part's formulas read in one pass, for a command that only reads them (check,
+the comparison before a recompute writes).
+
+`SheetXml` keeps every row of the part to edit it: 120 MB for a 100,000-row plan, and a
+search per row. Reading formulas needs neither: one regular expression over the part
+finds each formula cell, and a formula is kept once per shape (its text with its own row
+number taken out: the rows of a plan's column differ by that number only), so 300,000
+formulas cost a few MB. A part this pass cannot read exactly as `SheetXml` does (a row
+out of order, a formula tag not first in its cell) is left to `SheetXml` (`read` gives
+None).
+"""
+
+from __future__ import annotations
+
+import re
+
+from .sheetxml import _SHEET_DATA_B, _unescape, col_index
+
+_MARK = b"\x00"  # never in XML text: stands for the row's number in a shape
+_PATTERNS: dict[bytes, re.Pattern[bytes]] = {}
+
+
+def _pattern(prefix: bytes) -> re.Pattern[bytes]:
+    """A row's start (its number) or a formula cell with its formula first (reference,
+    row number, the formula's text; None for `<f …/>`), in the usual spelling."""
+    if prefix not in _PATTERNS:
+        p = re.escape(prefix)
+        _PATTERNS[prefix] = re.compile(
+            b"<" + p + rb'row r="([0-9]+)"|<' + p + rb'c r="([A-Z]+)([0-9]+)"[^>]*>(?:<' + p
+            + rb"f(?:\s[^>]*)?/>|<" + p + rb"f(?:\s[^>]*)?>([^<]*)</" + p + rb"f>)")
+    return _PATTERNS[prefix]
+
+
+class Formulas:
+    """Column → formula (without "="; "" for a shared formula's other cells) by row."""
+
+    def __init__(self, shapes: dict[int, bytes | str]) -> None:
+        self._shapes = shapes  # row << 14 | column → the formula's shape (str: as is)
+        self._texts: dict[bytes, str] = {}  # a shape's text, unescaped once
+
+    def get(self, row: int, col: int) -> str | None:
+        shape = self._shapes.get(row << 14 | col)
+        if shape is None or isinstance(shape, str):
+            return shape
+        text = self._texts.get(shape)
+        if text is None:
+            text = self._texts[shape] = _unescape(shape.decode("utf-8"))
+        return text.replace("\x00", str(row)) if "\x00" in text else text
+
+
+def read(data: bytes) -> Formulas | None:
+    """The formulas of a sheet part in the usual spelling, or None when this pass cannot
+    vouch for them (the caller reads the part with `SheetXml`)."""
+    m = _SHEET_DATA_B.search(data)
+    if m is None or m.group(2):
+        return None if m is None else Formulas({})
+    prefix = m.group(1)
+    begin = m.end()
+    close = data.find(b"</" + prefix + b"sheetData>", begin)
+    if close < 0:
+        return None
+    shapes: dict[int, bytes | str] = {}
+    seen: dict[bytes, bytes] = {}
+    columns: dict[bytes, int] = {}
+    rows = tags = 0
+    row, number = 0, b""
+    for found in _pattern(prefix).finditer(data, begin, close):
+        given, letters, cell_row, raw = found.groups()
+        if given is not None:
+            rows += 1
+            new = int(given)
+            if new <= row:  # out of order or repeated: SheetXml's rule (the last wins)
+                return None
+            row, number = new, str(new).encode()
+            continue
+        tags += 1
+        if cell_row != number:
+            continue  # a cell outside its row: SheetXml does not read it either
+        col = columns.get(letters)
+        if col is None:
+            col = columns[letters] = col_index(letters.decode())
+        key = row << 14 | col
+        if key in shapes:
+            continue  # the first of two cells with one reference
+        if not raw:
+            shapes[key] = ""
+        elif b"&#" in raw:  # a character reference may hold the row's digits: kept whole
+            shapes[key] = _unescape(raw.decode("utf-8"))
+        else:
+            shape = raw.replace(number, _MARK) if number in raw else raw
+            shapes[key] = seen.setdefault(shape, shape)
+    # Every row and formula tag read above, or the part is left to SheetXml.
+    if rows != data.count(b"<" + prefix + b"row", begin, close) or \
+            tags != data.count(b"<" + prefix + b"f", begin, close):
+        return None
+    return Formulas(shapes)
