@@ -67,6 +67,16 @@ def test_long_text_wraps_in_rows_tall_enough(template: str, lang: str) -> None:
     assert L.DAYS_OFF_COL > 2
 
 
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_dashboard_indicator_headers_have_room_for_two_lines(lang: str) -> None:
+    """"Measured on" and "Week on week" wrapped in bold and were cut in LibreOffice."""
+    made = new_plan("single", RELEASE, lang=lang)
+    dash = build_workbook(made.plan, made.dates, TODAY).sheet("dashboard")
+    head = next(r for (r, c), cell in dash.cells.items()
+                if c == 6 and cell.value == t("report.indicator.change", lang))
+    assert dash.heights.get(head, LINE_POINTS) >= 2 * LINE_POINTS
+
+
 # Names, the same in every language
 BRANDS = {"Bandcamp", "Bandsintown", "Deezer", "Facebook", "France Inter, FIP, Nova", "Groover",
           "Instagram", "Musixmatch", "Smart link", "Spotify", "SubmitHub", "TikTok", "YouTube"}

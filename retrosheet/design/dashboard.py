@@ -20,6 +20,7 @@ from ..values import column_letter, to_serial
 from ..words import t
 from .context import DONE_OR_CANCELLED, VALIDATION_EXTRA_ROWS, Context
 from .model import Chart, Page, Rule, Series, SheetDesign
+from .planning import LINE_POINTS
 from .sheets import GRID_COLS, GRID_ROWS
 
 DUE_ROWS = 12  # tasks listed under "due this week"; more are counted below the list
@@ -118,6 +119,9 @@ def dashboard(cx: Context) -> SheetDesign:
                  t("report.indicator.change", lang))
     for c, h in enumerate(ind_heads):
         sh.put(top3 + 1, c, h, "header")
+    # Two lines: "Measured on", "Week on week" wrap in bold at these widths, and
+    # LibreOffice does not grow a row to its wrapped text when it opens a file.
+    sh.heights[top3 + 1] = 2 * LINE_POINTS
     figures = {(x.key, x.kpi.casefold()): x for x in rep.results_by_indicator}
     first_ind = r = top3 + 2
     for axis in axes:
