@@ -112,13 +112,23 @@ def _check_room(store: PlanStore, loaded: LoadedPlan, result: Recomputed) -> Non
                 f"for {last - first + 1} new follow-up row(s)", sheet=sheet, cell=f"A{r}")
 
 
-def recompute_store(store: PlanStore, *, dry_run: bool = False) -> Recomputation:
-    """Recompute the plan a store holds; write only the owned cells that change."""
+def planned(store: PlanStore, *, cells: bool = False) -> tuple[LoadedPlan, Recomputed]:
+    """The plan a store holds as recompute would leave it: hand-typed dates marked, the
+    missing follow-up rows added (and room for them checked). With `cells`, the cells
+    recompute owns too (`recompute_store` compares them); `check` needs none."""
     loaded = load_store(store)
     psheet = loaded.planning.sheet
     mark_typed_dates(loaded, lambda r, c: store.formula(psheet, r, c) is not None)
-    result = recompute(loaded.plan, loaded.planning, loaded.contacts, loaded.settings_sheet)
+    result = recompute(loaded.plan, loaded.planning, loaded.contacts, loaded.settings_sheet,
+                       cells=cells)
     _check_room(store, loaded, result)
+    return loaded, result
+
+
+def recompute_store(store: PlanStore, *, dry_run: bool = False) -> Recomputation:
+    """Recompute the plan a store holds; write only the owned cells that change."""
+    loaded, result = planned(store, cells=True)
+    psheet = loaded.planning.sheet
     respelled: list[CellUpdate] = []
     changes = pending(store, loaded, result.updates, respelled)
     if dry_run or not changes:
