@@ -135,10 +135,15 @@ def mark_typed_dates(loaded: LoadedPlan, has_formula: Callable[[int, int], bool]
     """Dates the user typed over the formulas (`has_formula(row, col)` is False): the
     checks report them, recompute replaces them."""
     cols = loaded.planning.columns
+    keys = [(key, cols[key]) for key in ("start", "deadline") if key in cols]
+    shared: dict[tuple[str, ...], frozenset[str]] = {}  # one set each: 100,000 tasks share 4
     for t in loaded.plan.tasks:
         if t.source is None:
             continue
-        t.typed = frozenset(
-            key for key in ("start", "deadline")
-            if key in cols and getattr(t, key) is not None
-            and not has_formula(t.source.row, cols[key]))
+        row = t.source.row
+        typed = tuple(key for key, col in keys
+                      if getattr(t, key) is not None and not has_formula(row, col))
+        found = shared.get(typed)
+        if found is None:
+            found = shared[typed] = frozenset(typed)
+        t.typed = found

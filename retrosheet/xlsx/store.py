@@ -119,7 +119,8 @@ class XlsxStore:
         if sheet in self._sheets or sheet not in self.pkg.sheets:
             return None
         if sheet not in self._formulas:
-            self._formulas[sheet] = read_formulas(self.pkg.usual(self.pkg.sheets[sheet]))
+            self._formulas[sheet] = read_formulas(
+                self.pkg.usual_pieces(self.pkg.sheets[sheet]))
         return self._formulas[sheet]
 
     def apply(self, updates: Sequence[CellUpdate], growth: Growth | None = None) -> None:
