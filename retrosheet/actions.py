@@ -37,10 +37,11 @@ if TYPE_CHECKING:
     from .new import NewPlan
 
 
-def load_store(store: PlanStore) -> LoadedPlan:
-    """The plan a store holds, with where its tables sit."""
+def load_store(store: PlanStore, *, grid: bool = False) -> LoadedPlan:
+    """The plan a store holds, with where its tables sit (`grid`: and Planning's cells,
+    which recompute compares with what it would write)."""
     return load_from_sheets(store.sheet_names(), store.rows, date1904=store.date1904,
-                            book=store.name)
+                            book=store.name, grid=grid)
 
 
 @dataclass
@@ -63,7 +64,7 @@ class _Grids:
     def __init__(self, store: PlanStore, loaded: LoadedPlan) -> None:
         self.store = store
         self.grids: dict[str, Sequence[Sequence[Any]]] = {
-            loaded.planning.sheet: loaded.planning_grid}
+            loaded.planning.sheet: loaded.planning_grid} if loaded.planning_grid else {}
 
     def value(self, sheet: str, row: int, col: int) -> Any:
         if sheet not in self.grids:
@@ -116,7 +117,7 @@ def planned(store: PlanStore, *, cells: bool = False) -> tuple[LoadedPlan, Recom
     """The plan a store holds as recompute would leave it: hand-typed dates marked, the
     missing follow-up rows added (and room for them checked). With `cells`, the cells
     recompute owns too (`recompute_store` compares them); `check` needs none."""
-    loaded = load_store(store)
+    loaded = load_store(store, grid=cells)
     psheet = loaded.planning.sheet
     mark_typed_dates(loaded, lambda r, c: store.formula(psheet, r, c) is not None)
     result = recompute(loaded.plan, loaded.planning, loaded.contacts, loaded.settings_sheet,
