@@ -35,12 +35,15 @@ def _pattern(prefix: bytes) -> re.Pattern[bytes]:
 class Formulas:
     """Column → formula (without "="; "" for a shared formula's other cells) by row."""
 
-    def __init__(self, shapes: dict[int, bytes | str]) -> None:
-        self._shapes = shapes  # row << 14 | column → the formula's shape (str: as is)
+    def __init__(self, by_column: dict[int, list[bytes | str | None]]) -> None:
+        self._by_column = by_column  # column → by row: the formula's shape (str: as is)
         self._texts: dict[bytes, str] = {}  # a shape's text, unescaped once
 
     def get(self, row: int, col: int) -> str | None:
-        shape = self._shapes.get(row << 14 | col)
+        rows = self._by_column.get(col)
+        if rows is None or not 0 <= row < len(rows):
+            return None
+        shape = rows[row]
         if shape is None or isinstance(shape, str):
             return shape
         text = self._texts.get(shape)
@@ -55,19 +58,19 @@ class _Pass:
     def __init__(self, prefix: bytes) -> None:
         self.prefix = prefix
         self.pattern = _pattern(prefix)
-        self.shapes: dict[int, bytes | str] = {}
+        # A plan's formula columns are a few: a list by row each is a fraction of a dict.
+        self.by_column: dict[int, list[bytes | str | None]] = {}
         self.seen: dict[bytes, bytes] = {}
         self.columns: dict[bytes, int] = {}
         self.row, self.number = 0, b""
 
     def feed(self, data: bytes, begin: int, end: int) -> bool:
         """Read the rows in data[begin:end]; False when SheetXml must read the part."""
-        shapes, seen, columns = self.shapes, self.seen, self.columns
+        by_column, seen, columns = self.by_column, self.seen, self.columns
         rows = tags = 0
         row, number = self.row, self.number
-        for found in self.pattern.finditer(data, begin, end):
-            given, letters, cell_row, raw = found.groups()
-            if given is not None:
+        for given, letters, cell_row, raw in self.pattern.findall(data, begin, end):
+            if given:
                 rows += 1
                 new = int(given)
                 if new <= row:  # out of order or repeated: SheetXml's rule (the last wins)
@@ -80,16 +83,20 @@ class _Pass:
             col = columns.get(letters)
             if col is None:
                 col = columns[letters] = col_index(letters.decode())
-            key = row << 14 | col
-            if key in shapes:
+            slots = by_column.get(col)
+            if slots is None:
+                slots = by_column[col] = []
+            if len(slots) > row:
                 continue  # the first of two cells with one reference
+            if len(slots) < row:
+                slots.extend([None] * (row - len(slots)))
             if not raw:
-                shapes[key] = ""
+                slots.append("")
             elif b"&#" in raw:  # a character reference may hold the row's digits: kept whole
-                shapes[key] = _unescape(raw.decode("utf-8"))
+                slots.append(_unescape(raw.decode("utf-8")))
             else:
                 shape = raw.replace(number, _MARK) if number in raw else raw
-                shapes[key] = seen.setdefault(shape, shape)
+                slots.append(seen.setdefault(shape, shape))
         self.row, self.number = row, number
         # Every row and formula tag read above, or the part is left to SheetXml.
         p = self.prefix
@@ -118,7 +125,7 @@ def read(chunks: Iterable[bytes]) -> Formulas | None:
     while True:
         close = data.find(closing, begin)
         if close >= 0:
-            return Formulas(one.shapes) if one.feed(data, begin, close) else None
+            return Formulas(one.by_column) if one.feed(data, begin, close) else None
         cut = data.rfind(row_end, begin)
         if cut >= 0:
             cut += len(row_end)
