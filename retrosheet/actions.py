@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 from .book import LoadedPlan, load_from_sheets, mark_typed_dates
 from .errors import PlanError
 from .history import PastMeasure
+from .labels import sheet_key
 from .recompute import Recomputed, recompute
 from .report import Report
 from .store import (
@@ -117,6 +118,9 @@ def planned(store: PlanStore, *, cells: bool = False) -> tuple[LoadedPlan, Recom
     """The plan a store holds as recompute would leave it: hand-typed dates marked, the
     missing follow-up rows added (and room for them checked). With `cells`, the cells
     recompute owns too (`recompute_store` compares them); `check` needs none."""
+    ahead = getattr(store, "read_ahead", None)  # a store that can read formulas meanwhile
+    if ahead is not None:
+        ahead(next((n for n in store.sheet_names() if sheet_key(n) == "planning"), ""))
     loaded = load_store(store, grid=cells)
     psheet = loaded.planning.sheet
     mark_typed_dates(loaded, lambda r, c: store.formula(psheet, r, c) is not None)

@@ -69,7 +69,8 @@ class _Pass:
         by_column, seen, columns = self.by_column, self.seen, self.columns
         rows = tags = 0
         row, number = self.row, self.number
-        for given, letters, cell_row, raw in self.pattern.findall(data, begin, end):
+        for found in self.pattern.finditer(data, begin, end):  # one match held at a time
+            given, letters, cell_row, raw = found.groups()
             if given:
                 rows += 1
                 new = int(given)

@@ -81,7 +81,7 @@ class Package:
             self._plain.add(part)
         return data
 
-    def usual_pieces(self, part: str, size: int = 1 << 23) -> Iterator[bytes]:
+    def usual_pieces(self, part: str, size: int = 1 << 20) -> Iterator[bytes]:
         """`usual(part)` in pieces of `size` bytes for a reader that needs no more: a part
         in the usual spelling is streamed from the file (checked to be the same bytes at
         its end), never held whole."""
