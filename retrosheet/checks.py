@@ -19,9 +19,9 @@ from .effective import EffectivePlan, effective_of
 from .errors import PlanError
 from .followups import MAX_FOLLOWUPS, followup_id, parse_rule
 from .labels import Reply, TaskType
-from .model import RELEASE, Plan, Task
+from .model import Plan, Task
 from .rules import Severity
-from .schedule import anchor_order
+from .schedule import structure_of
 from .words import formats, t
 
 __all__ = ["Finding", "Severity", "Thresholds", "check_plan", "has_errors"]
@@ -49,8 +49,7 @@ def check_plan(
     target = eff.plan if eff is not None else plan
     assert isinstance(target, Plan)  # effective_of only fails on a Plan
     c = Checker(target, today, thresholds)
-    # Computed dates prove there is no cycle: no need to look for one.
-    structure(c, look_for_cycles=eff is None)
+    structure(c)
     if not c.found:
         if eff is not None:
             timing(c, eff)
@@ -71,42 +70,17 @@ def failed(c: Checker, exc: PlanError) -> None:
         c.add("schedule_error", c.index.get(exc.task), "offset", detail=exc.text(c.lang))
 
 
-def structure(c: Checker, look_for_cycles: bool = True) -> None:
-    """What makes dates impossible; all of it, not just the first (SPEC §3)."""
-    first: dict[str, Task] = {}
-    for task in c.plan.tasks:
-        if not task.id:
-            c.add("missing_id", task, "id")
-        elif task.id == RELEASE:
-            c.add("reserved_id", task, "id")
-        elif task.id in first:
-            prev = first[task.id].source
-            also = t("check.duplicate_id.also", c.lang, row=prev.row) if prev else ""
-            c.add("duplicate_id", task, "id", id=task.id, also=also)
-        else:
-            first[task.id] = task
-        if not task.is_milestone and task.duration is not None and task.duration < 1:
-            c.add("bad_duration", task, "duration", n=task.duration)
-        if not task.anchors:
-            c.add("missing_anchor", task, "anchor")
-        for a in task.anchors:
-            if a != RELEASE and a not in c.index:
-                c.add("unknown_anchor", task, "anchor", anchor=a)
-        if task.type is not TaskType.FOLLOWUP and task.followup:
-            try:
-                parse_rule(task)
-            except PlanError:
-                c.add("bad_followup_rule", task, "followup", rule=task.followup.strip(),
-                      max=MAX_FOLLOWUPS)
-    if look_for_cycles:
-        cycles(c)
-
-
-def cycles(c: Checker) -> None:
-    """Each cycle of anchors once, named in full, on the row that closes it."""
-    _, found = anchor_order({tid: task.anchors for tid, task in c.index.items()})
-    for cycle in found:
-        c.add("anchor_cycle", c.index[cycle[-2]], "anchor", cycle=" → ".join(cycle))
+def structure(c: Checker) -> None:
+    """What makes dates impossible; all of it, not just the first (SPEC §3): found by the
+    scheduler's own validation (schedule.structure_of), worded as findings."""
+    for p in structure_of(c.plan.tasks).problems:
+        facts = dict(p.facts)
+        if p.kind == "duplicate_id":
+            row, twin = facts.pop("row"), facts.pop("twin")
+            facts["also"] = t("check.duplicate_id.also", c.lang, row=row) if row else ""
+            facts["case"] = ("" if twin == p.task.id
+                             else t("err.read.case_only", c.lang, twin=repr(twin)))
+        c.add(p.kind, p.task, p.key, **facts)
 
 
 def content(c: Checker) -> None:

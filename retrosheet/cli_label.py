@@ -54,7 +54,7 @@ def label_report(specs: list[str], day: dt.date, fmt: str, output: str | None,
     _write_text(_render(rep, fmt, output), output, paths)
     if failed:
         for u in failed:
-            click.echo(t("cli.label.unreadable", lang, name=u.name, error=u.error), err=True)
+            click.echo(t("cli.label.unreadable", lang, name=u.name, error=u.text(lang)), err=True)
         sys.exit(EXIT_BAD_INPUT)
 
 

@@ -17,7 +17,7 @@ from .errors import PlanError, RetrosheetError, in_language
 from .followups import Rule, contact_followups, expand_followups, followup_id, parse_rule
 from .labels import TaskType
 from .model import Contact, Plan, Scheduled, Task
-from .schedule import calendar_for, schedule
+from .schedule import calendar_for, check_tasks, schedule
 from .workdays import WorkCalendar
 
 
@@ -82,6 +82,7 @@ def effective(plan: Plan) -> EffectivePlan:
     """
     lang = plan.settings.lang
     try:
+        check_tasks(plan.tasks)  # every problem at once, a malformed rule with the others
         tasks = expand_followups(list(plan.tasks), lang)
         known = {id(t) for t in plan.tasks}
         added = [t for t in tasks if id(t) not in known]

@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 
 from .checks import Finding, Severity
 from .effective import effective
+from .errors import RetrosheetError
 from .labels import Labeled, Status
 from .model import Plan, Scheduled
 from .report import CLOSED, Report, TaskLine, build_report
@@ -103,7 +104,16 @@ class Unreadable:
     """A plan that could not be read: listed at the end, the others still reported."""
 
     name: str
-    error: str
+    error: RetrosheetError | str  # what another program said (the system) is its own text
+
+    def text(self, lang: str) -> str:
+        """The error's one line in `lang` (the report's), after the plan's name: "x.xlsx: no
+        such file" under the name x.xlsx says "no such file", the name once."""
+        said = self.error.line(lang) if isinstance(self.error, RetrosheetError) else self.error
+        for sep in (": ", " : "):  # English and French punctuation
+            if said.startswith(self.name + sep):
+                return said[len(self.name) + len(sep):]
+        return said
 
 
 @dataclass

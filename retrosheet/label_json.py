@@ -45,5 +45,5 @@ def label_to_dict(rep: LabelReport) -> dict[str, Any]:
         "due_this_week": [_task(t, lang) for t in rep.due_this_week],
         "findings": [finding_dict(f, lang) for f in rep.findings],
         "budget": {"total": rep.budget, "spent": rep.spent, "left": rep.budget - rep.spent},
-        "unreadable": [{"name": u.name, "error": u.error} for u in rep.unreadable],
+        "unreadable": [{"name": u.name, "error": u.text(lang)} for u in rep.unreadable],
     }

@@ -69,14 +69,6 @@ def display_name(spec: str) -> str:
     return os.path.basename(spec.rstrip("/\\")) or spec
 
 
-def _without_name(error: str, name: str) -> str:
-    """"x.xlsx: no such file" under the name x.xlsx says "no such file": the name once."""
-    for sep in (": ", " : "):  # English and French punctuation
-        if error.startswith(name + sep):
-            return error[len(name) + len(sep):]
-    return error
-
-
 def read_all(specs: Sequence[str], open_plan: Callable[[str], Plan], *,
              on_done: Callable[[str], None] | None = None,
              is_sheet: Callable[[str], bool] = lambda spec: False,
@@ -90,13 +82,13 @@ def read_all(specs: Sequence[str], open_plan: Callable[[str], Plan], *,
     if pacer is None and sheets > SHEETS_READS_PER_MINUTE:
         pacer = Pacer(60.0 / SHEETS_READS_PER_MINUTE)
 
-    def one(spec: str) -> tuple[str, Plan | str]:
+    def one(spec: str) -> tuple[str, Plan | RetrosheetError | str]:
         if pacer is not None and is_sheet(spec):
             pacer.wait()
         try:
-            result: Plan | str = open_plan(spec)
+            result: Plan | RetrosheetError | str = open_plan(spec)
         except RetrosheetError as exc:
-            result = str(exc)
+            result = exc  # worded later, in the report's language
         except OSError as exc:  # a file that vanished or cannot be opened
             result = f"{exc.strerror or exc}"
         if on_done is not None:
@@ -109,6 +101,5 @@ def read_all(specs: Sequence[str], open_plan: Callable[[str], Plan], *,
         with ThreadPoolExecutor(max_workers=min(workers, len(specs))) as pool:
             done = list(pool.map(one, specs))
     plans = [(spec, r) for spec, r in done if isinstance(r, Plan)]
-    failed = [Unreadable(display_name(spec), _without_name(r, display_name(spec)))
-              for spec, r in done if isinstance(r, str)]
+    failed = [Unreadable(display_name(spec), r) for spec, r in done if not isinstance(r, Plan)]
     return plans, failed

@@ -175,9 +175,9 @@ def to_text(rep: Report, style: Style = _plain, width: int | None = None) -> str
             rl.append(line)
         section(t(f"report.{key}", lang), rl)
         if key == "results_axis":  # then each indicator within its axis, never added up
-            from .render_indicators import iw, text_lines
+            from .render_indicators import text_lines
 
-            section(iw("indicators", lang), text_lines(rep, style),
+            section(t("report.sheet.indicators", lang), text_lines(rep, style),
                     count=len(rep.results_by_indicator))
     section(t("report.replies", lang), [
         f"{r.axis}{fmt.colon(lang)} {t('report.replied', lang, r=r.replied, n=r.contacts)} "
@@ -293,9 +293,9 @@ def to_markdown(rep: Report) -> str:
                           *(t(f"report.{c}", lang) for c in RESULT_COLUMNS)],
                          [[r.label, *result_cells(r, lang)] for r in results])
         if key == "results_axis":  # then each indicator within its axis, never added up
-            from .render_indicators import iw, md_rows
+            from .render_indicators import md_rows
 
-            out += ["", f"## {iw('indicators', lang)}", "", *_md_table(*md_rows(rep))]
+            out += ["", f"## {t('report.sheet.indicators', lang)}", "", *_md_table(*md_rows(rep))]
     out += ["", f"## {t('report.replies', lang)}", ""]
     out += _md_table([t("report.axis", lang), t("report.replies_word", lang), "%"], [
         [r.axis, f"{r.replied}/{r.contacts}", fmt.percent(r.rate, lang)] for r in rep.replies])

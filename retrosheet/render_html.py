@@ -344,9 +344,9 @@ def _results(rep: Report) -> str:
         parts.append(_results_table(results, first, lang, action=key == "results_action")
                      if results else _nothing(lang))
         if key == "results_axis":  # then each indicator within its axis, never added up
-            from .render_indicators import html_table, iw
+            from .render_indicators import html_table
 
-            parts.append(f'<h3 id="indicators">{_e(iw("indicators", lang))}</h3>')
+            parts.append(f'<h3 id="indicators">{_e(t("report.sheet.indicators", lang))}</h3>')
             parts.append(html_table(rep) if rep.results_by_indicator else _nothing(lang))
     return _section("results", t("report.html.results", lang), "".join(parts))
 

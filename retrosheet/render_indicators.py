@@ -13,21 +13,6 @@ from .report import Report, Result
 from .words import formats as fmt
 from .words import t
 
-# This section's words (catalogue ids); the Report sheet's section says the same.
-KEYS = {"indicators": "report.sheet.indicators", "measured_on": "report.sheet.measured_on",
-        "change": "report.indicator.change", "since": "report.indicator.since",
-        "since_head": "report.indicator.since_head"}
-OWN = ("measured_on", "change")  # columns whose header is one of them
-
-
-def iw(key: str, lang: str, **kw: object) -> str:
-    return t(KEYS[key], lang, **kw)
-
-
-def w(key: str, lang: str) -> str:
-    """A word the other results sections use too (catalogue `report.*`)."""
-    return t(f"report.{key}", lang)
-
 
 def signed(x: float | None, lang: str) -> str:
     """A change with its sign: +1 500, −300 (a minus sign, not a hyphen), 0; — for none."""
@@ -57,16 +42,15 @@ def cells(r: Result, lang: str) -> IndicatorCells:
         r.label, r.kpi or "—", fmt.number(r.objective, lang), fmt.number(r.result, lang),
         fmt.date(r.measured_on, lang) if r.measured_on else "—", fmt.percent(r.reached, lang),
         signed(r.change, lang),
-        iw("since", lang, d=fmt.date(r.previous_on, lang)) if r.change is not None
+        t("report.indicator.since", lang, d=fmt.date(r.previous_on, lang)) if r.change is not None
         and r.previous_on else "", r.verdict.label(lang))
 
 
-# Columns after the axis, in the order every format shows them.
-COLUMNS = ("kpi", "objective", "result", "measured_on", "reached", "change", "verdict")
-
-
 def heads(lang: str) -> list[str]:
-    return [iw(c, lang) if c in OWN else w(c, lang) for c in COLUMNS]
+    """The columns after the axis, in the order every format shows them."""
+    return [t("report.kpi", lang), t("report.objective", lang), t("report.result", lang),
+            t("report.sheet.measured_on", lang), t("report.reached", lang),
+            t("report.indicator.change", lang), t("report.verdict", lang)]
 
 
 def by_axis(rep: Report) -> list[tuple[str, list[Result]]]:
@@ -89,13 +73,14 @@ def text_lines(rep: Report, style: Callable[[str, str], str]) -> list[str]:
         out.append(axis or "—")
         for r in results:
             c = cells(r, lang)
-            parts = [f"{w('objective', lang)} {c.objective}", f"{w('result', lang)} {c.result}",
-                     f"{iw('measured_on', lang)} {c.measured_on}",
-                     f"{w('reached', lang)} {c.reached}", f"{iw('change', lang)} {_change(c)}"]
-            verdict = f"{w('verdict', lang)} {c.verdict}"
+            change = t("report.indicator.change", lang)
+            parts = [f"{t('report.objective', lang)} {c.objective}",
+                     f"{t('report.result', lang)} {c.result}",
+                     f"{t('report.sheet.measured_on', lang)} {c.measured_on}",
+                     f"{t('report.reached', lang)} {c.reached}", f"{change} {_change(c)}"]
+            verdict = f"{t('report.verdict', lang)} {c.verdict}"
             role = VERDICT_ROLE.get(r.verdict.name, "")
-            shown = [p for p in parts if not p.endswith(" —")
-                     or p.startswith(iw("change", lang))]
+            shown = [p for p in parts if not p.endswith(" —") or p.startswith(change)]
             out.append("  " + fmt.labelled(c.kpi, " · ".join(
                 [*shown, style(verdict, role) if role else verdict]), lang))
     return out
@@ -109,7 +94,7 @@ def md_rows(rep: Report) -> tuple[list[str], list[list[str]]]:
         c = cells(r, lang)
         rows.append([c.axis or "—", c.kpi, c.objective, c.result, c.measured_on, c.reached,
                      _change(c), c.verdict])
-    return [w("axis", lang), *heads(lang)], rows
+    return [t("report.axis", lang), *heads(lang)], rows
 
 
 def html_table(rep: Report) -> str:
@@ -126,6 +111,6 @@ def html_table(rep: Report) -> str:
                      verdict_badge(r.verdict, lang), _e(c.objective), _e(c.result),
                      _e(c.reached), _e(c.change) + since, _e(c.measured_on)])
     names = heads(lang)
-    head = [w("axis", lang), names[0], names[-1], *names[1:3], names[4], names[5], names[3]]
+    head = [t("report.axis", lang), names[0], names[-1], *names[1:3], names[4], names[5], names[3]]
     return _table(head, rows, cols=["own", "", "", "n", "n", "n", "n", "d"],
                   kind="indicators cards", labels={i: head[i] for i in range(3, 8)})

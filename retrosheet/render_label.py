@@ -103,7 +103,7 @@ def to_text(rep: LabelReport, style: Style = _plain) -> str:
             "late" if any(f.severity.name == "ERROR" for f in rep.findings) else "due")
     if rep.unreadable:
         section(t("report.label.unreadable", lang),
-                [fmt.labelled(u.name, u.error, lang) for u in rep.unreadable], "late")
+                [fmt.labelled(u.name, u.text(lang), lang) for u in rep.unreadable], "late")
     return "\n".join(out).rstrip() + "\n"
 
 
@@ -130,5 +130,5 @@ def to_markdown(rep: LabelReport) -> str:
     section(t("report.label.findings", lang), [str(f) for f in rep.findings])
     if rep.unreadable:
         section(t("report.label.unreadable", lang),
-                [fmt.labelled(u.name, u.error, lang) for u in rep.unreadable])
+                [fmt.labelled(u.name, u.text(lang), lang) for u in rep.unreadable])
     return "\n".join(out).rstrip() + "\n"

@@ -65,7 +65,7 @@ def to_html(rep: LabelReport) -> str:
                  f'<p class="nothing">{_e(t("report.nothing", lang))}</p>',
                  hot=any(f.severity.name == "ERROR" for f in rep.findings)),
         _section("unreadable", t("report.label.unreadable", lang),
-                 "<ul>" + "".join(f"<li>{_e(fmt.labelled(u.name, u.error, lang))}</li>"
+                 "<ul>" + "".join(f"<li>{_e(fmt.labelled(u.name, u.text(lang), lang))}</li>"
                                   for u in rep.unreadable) + "</ul>", hot=True)
         if rep.unreadable else "",
     ))

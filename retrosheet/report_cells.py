@@ -228,13 +228,12 @@ class _Layout:
             self.nothing()
             self.blank()
             return
-        from .render_indicators import iw
-
         # then its change since the History measure nearest to a week before, and its date
         self.heads(t("report.axis", lang), t("report.kpi", lang), t("report.objective", lang),
                    t("report.result", lang), t("report.reached", lang),
                    t("report.sheet.measured_on", lang), t("report.verdict", lang),
-                   iw("change", lang), iw("since_head", lang), numbers=(2, 3, 4, 5, 7, 8))
+                   t("report.indicator.change", lang), t("report.indicator.since_head", lang),
+                   numbers=(2, 3, 4, 5, 7, 8))
         for r in rs:
             self.line(self.t(r.label), self.t(r.kpi), self.n(r.objective, self.st.int),
                       self.n(r.result, self.st.int), self.pct(r.reached), self.d(r.measured_on),

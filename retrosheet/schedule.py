@@ -4,47 +4,94 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 
-from .errors import RetrosheetError, msg, raise_all
-from .labels import Unit
+from .errors import Msg, PlanError, msg, raise_all
+from .followups import MAX_FOLLOWUPS, parse_rule
+from .labels import TaskType, Unit
 from .model import RELEASE, Plan, Scheduled, Settings, Task
 from .workdays import WorkCalendar
 
 
-def check_tasks(tasks: list[Task]) -> dict[str, Task]:
-    """Index tasks by ID, refusing what no date can be computed for: every such task at
-    once (`PlanErrors`)."""
+@dataclass(frozen=True)
+class Problem:
+    """One structural problem of the tasks, for both who report it: the scheduler raises
+    `error` (its words: err.read.*), `check` words it from its rule `kind` (rules.py) and
+    `facts`."""
+
+    kind: str
+    task: Task
+    key: str  # the field at fault: its cell is named
+    error: PlanError
+    facts: dict[str, object] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Structure:
+    index: dict[str, Task]  # the first task of each usable ID
+    order: list[str]  # the IDs, each after those it names
+    problems: list[Problem]
+
+
+def structure_of(tasks: Sequence[Task]) -> Structure:
+    """Every structural problem of the tasks, each once, all of them (SPEC §3): a missing,
+    reserved or duplicate ID (case apart: the sheet's MATCH ignores it), a duration below
+    1, no anchor or an unknown one, a malformed follow-up rule, each cycle of anchors. The
+    one validation of the tasks: the scheduler raises these, `check` lists them."""
     index: dict[str, Task] = {}
     folded: dict[str, Task] = {}  # MATCH in the sheet does not tell "a1" from "A1"
-    problems: list[RetrosheetError] = []
+    problems: list[Problem] = []
+
+    def add(kind: str, task: Task, key: str, said: Msg | PlanError, **facts: object) -> None:
+        error = said if isinstance(said, PlanError) else task.error(key, said)
+        problems.append(Problem(kind, task, key, error, facts))
+
     for task in tasks:
+        twin = (index.get(task.id) or folded.get(task.id.casefold())) if task.id else None
         if not task.id:
-            problems.append(task.error("id", msg("err.read.no_id_task")))
-            continue
-        if task.id == RELEASE:
-            problems.append(task.error("id", msg("err.read.reserved_id", id=repr(RELEASE))))
-            continue
-        twin = index.get(task.id) or folded.get(task.id.casefold())
-        if twin is not None:
-            first = twin.source
-            where = msg("err.read.also_row", row=first.row) if first else ""
+            add("missing_id", task, "id", msg("err.read.no_id_task"))
+        elif task.id == RELEASE:
+            add("reserved_id", task, "id", msg("err.read.reserved_id", id=repr(RELEASE)))
+        elif twin is not None:
+            row = twin.source.row if twin.source else None
+            where = msg("err.read.also_row", row=row) if row else ""
             case = "" if twin.id == task.id else msg("err.read.case_only", twin=repr(twin.id))
-            problems.append(task.error("id", msg("err.read.duplicate", id=repr(task.id),
-                                                 where=where, case=case)))
-            continue
+            add("duplicate_id", task, "id", msg("err.read.duplicate", id=repr(task.id),
+                                                where=where, case=case),
+                id=task.id, row=row, twin=twin.id)
+        else:
+            index[task.id] = task
+            folded[task.id.casefold()] = task
         if not task.is_milestone and task.duration is not None and task.duration < 1:
-            problems.append(task.error("duration", msg("err.read.duration_low", n=task.duration)))
+            add("bad_duration", task, "duration", msg("err.read.duration_low", n=task.duration),
+                n=task.duration)
         if not task.anchors:
-            problems.append(task.error("anchor", msg("err.read.no_anchor")))
-        index[task.id] = task
-        folded[task.id.casefold()] = task
-    for task in tasks:
+            add("missing_anchor", task, "anchor", msg("err.read.no_anchor"))
+    for task in tasks:  # what needs every ID known
         for a in task.anchors:
             if a != RELEASE and a not in index:
-                problems.append(task.error("anchor",
-                                           msg("err.read.unknown_anchor", anchor=repr(a))))
-    raise_all(problems)
-    return index
+                add("unknown_anchor", task, "anchor",
+                    msg("err.read.unknown_anchor", anchor=repr(a)), anchor=a)
+        if task.type is not TaskType.FOLLOWUP and task.followup:
+            try:
+                parse_rule(task)
+            except PlanError as exc:
+                add("bad_followup_rule", task, "followup", exc, rule=task.followup.strip(),
+                    max=MAX_FOLLOWUPS)
+    order, cycles = anchor_order({tid: t.anchors for tid, t in index.items()})
+    for cycle in cycles:  # on the row that closes it
+        named = " → ".join(cycle)
+        add("anchor_cycle", index[cycle[-2]], "anchor", msg("err.read.cycle", cycle=named),
+            cycle=named)
+    return Structure(index, order, problems)
+
+
+def check_tasks(tasks: Sequence[Task]) -> Structure:
+    """The tasks' structure, or every problem it has at once (`PlanErrors`, the first
+    20 shown)."""
+    found = structure_of(tasks)
+    raise_all([p.error for p in found.problems])
+    return found
 
 
 def anchor_order(anchors: Mapping[str, Sequence[str]]) -> tuple[list[str], list[list[str]]]:
@@ -85,15 +132,6 @@ def anchor_order(anchors: Mapping[str, Sequence[str]]) -> tuple[list[str], list[
     return order, cycles
 
 
-def _order(index: dict[str, Task]) -> list[Task]:
-    """Tasks so that each comes after its anchors; a cycle is named in full."""
-    order, cycles = anchor_order({tid: t.anchors for tid, t in index.items()})
-    if cycles:
-        cycle = cycles[0]
-        raise index[cycle[-2]].error("anchor", msg("err.read.cycle", cycle=" → ".join(cycle)))
-    return [index[tid] for tid in order]
-
-
 def deadline_from(
     anchor_date: dt.date, offset: int, unit: Unit, cal: WorkCalendar, milestone: bool = False
 ) -> dt.date:
@@ -113,10 +151,10 @@ def start_from(deadline: dt.date, duration: int | None, cal: WorkCalendar) -> dt
 
 def schedule(tasks: list[Task], release: dt.date, cal: WorkCalendar) -> dict[str, Scheduled]:
     """Every task's dates, in the order of `tasks`. Raises PlanError naming the cell."""
-    index = check_tasks(tasks)
+    found = check_tasks(tasks)
     out: dict[str, Scheduled] = {}
     try:
-        for task in _order(index):
+        for task in (found.index[tid] for tid in found.order):
             anchor = min(
                 release if a == RELEASE else out[a].deadline for a in task.anchors
             )

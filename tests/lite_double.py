@@ -213,14 +213,13 @@ class Range:
         rng._ndim = ndim
         return rng
 
-    def _cellv(self, r: int, c: int) -> Any:
-        if (r, c) in self.sheet._formulas:
-            return None  # a formula's value: Excel computes it after the script
-        return self.sheet._cells.get((r, c))
-
     @property
     def value(self) -> Any:
-        grid = [[self._cellv(r, c) for c in range(self._c1, self._c2 + 1)]
+        # A formula reads None: Excel computes its value after the script. One expression,
+        # no call a cell: ranges of 100,000 cells are read.
+        cells, formulas = self.sheet._cells, self.sheet._formulas
+        cols = range(self._c1, self._c2 + 1)
+        grid = [[None if (r, c) in formulas else cells.get((r, c)) for c in cols]
                 for r in range(self._r1, self._r2 + 1)]
         if self._ndim == 2:
             return grid

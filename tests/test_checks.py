@@ -522,3 +522,68 @@ def test_over_budget_decimals_in_french() -> None:
     tasks[0].budget = 0
     assert check_plan(plan_of(tasks, "en", created=None), J)[0].message == (
         "spent €112.50 against a budget of €0: €112.50 over")
+
+
+# ---------------------------------------------------------------- one validation
+
+def broken_tasks() -> list[Task]:
+    """Every structural problem at once: IDs missing, reserved, repeated (one only by
+    case), a duration of 0, no anchor, an unknown one, two malformed rules, two cycles."""
+    return located([
+        Task("T1", anchors=("J",), offset=-10),
+        Task("T1", anchors=("J",), offset=-9),  # row 3: duplicate of row 2
+        Task("t1", anchors=("J",), offset=-8),  # row 4: differs only by case
+        Task("", anchors=("J",), offset=-7),  # row 5: no ID
+        Task("J", anchors=("J",), offset=-6),  # row 6: reserved
+        Task("T2", anchors=("J",), duration=0),  # row 7
+        Task("T3", anchors=()),  # row 8: no anchor
+        Task("T4", anchors=("T99",)),  # row 9: unknown anchor
+        Task("T5", anchors=("J",), followup="tous les jours"),  # row 10
+        Task("T6", anchors=("J",), followup="+7 x99"),  # row 11
+        Task("A", anchors=("B",)), Task("B", anchors=("A",)),  # rows 12-13: a cycle
+        Task("C", anchors=("C",)),  # row 14: another
+    ])
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_the_scheduler_and_check_find_the_same_problems(lang: str) -> None:
+    """One validation (schedule.structure_of): the scheduler refuses with every problem,
+    `check` lists each as an error finding at the same cell, and nothing else."""
+    from retrosheet.effective import effective
+    from retrosheet.errors import PlanError, flat
+
+    plan = plan_of(broken_tasks(), lang)
+    with pytest.raises(PlanError) as refused:
+        effective(plan)
+    raised = [(e.cell, e.task or None) for e in flat(refused.value)]
+    findings = check_plan(plan_of(broken_tasks(), lang), CREATED)
+    errors = [f for f in findings if f.severity is Severity.ERROR]
+    assert sorted((f.cell, f.task) for f in errors) == sorted(raised)
+    assert codes(errors) == ["duplicate_id", "duplicate_id", "missing_id", "reserved_id",
+                             "bad_duration", "missing_anchor", "unknown_anchor",
+                             "bad_followup_rule", "bad_followup_rule", "anchor_cycle",
+                             "anchor_cycle"]
+    assert [f.cell for f in errors] == ["A3", "A4", "A5", "A6", "I7", "F8", "F9", "M10",
+                                        "M11", "F13", "F14"]
+    case = next(f for f in errors if f.cell == "A4").message
+    assert case == ("ID t1 en double (déjà ligne 2) : 'T1' ne diffère que par les majuscules, "
+                    "que l'EQUIV de la feuille ignore" if lang == "fr" else
+                    "duplicate ID t1 (also row 2): 'T1' differs only by case, which the "
+                    "sheet's MATCH ignores")
+    # The scheduler's own words, one line each, in the plan's language.
+    lines = refused.value.line().splitlines()
+    assert len(lines) == 11
+    assert ("Planning!F13 (B): les dépendances forment une boucle : A → B → A" if lang == "fr"
+            else "Planning!F13 (B): anchors form a cycle: A → B → A") in lines
+
+
+def test_the_scheduler_shows_twenty_problems_and_counts_the_rest() -> None:
+    from retrosheet.errors import PlanError
+    from retrosheet.schedule import check_tasks
+
+    tasks = located([Task(f"T{i}", anchors=(f"X{i}",)) for i in range(25)])
+    with pytest.raises(PlanError) as refused:
+        check_tasks(tasks)
+    lines = refused.value.line("fr").splitlines()
+    assert len(lines) == 21 and lines[-1] == "+5 autres problèmes"
+    assert lines[0] == "Planning!F2 (T0): dépendance inconnue 'X0' : aucune tâche n'a cet ID"

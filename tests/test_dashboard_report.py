@@ -15,7 +15,7 @@ from typing import Any
 
 import openpyxl
 import pytest
-from libreoffice import recalc, soffice
+from libreoffice import recalc, requires_soffice, soffice
 
 from retrosheet.actions import write_report
 from retrosheet.history import past_measures
@@ -26,6 +26,9 @@ from retrosheet.report import build_report
 from retrosheet.surfaces import open_store
 from retrosheet.values import from_serial
 from retrosheet.xlsx.create import write_new
+
+# Every test recalculates the workbook in a real LibreOffice: slow (`-m "not slow"`).
+pytestmark = [pytest.mark.libreoffice, requires_soffice]
 
 
 def campaign(lang: str, today: dt.date) -> Plan:

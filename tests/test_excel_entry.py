@@ -18,7 +18,7 @@ from typing import Any
 import openpyxl
 import pytest
 from click.testing import CliRunner
-from clirun import made_file
+from clirun import edits_once, made_file
 from conftest import SINGLE
 from python_calamine import CalamineWorkbook
 
@@ -43,6 +43,7 @@ def new(path: Path, *extra: str) -> Path:
                      "--title", "Nuit blanche", "--macro", *extra)
 
 
+@edits_once
 def edit_like_a_team(path: Path) -> None:
     """What people do between two clicks: the release moves a week, radios are added to
     Contacts, tasks are marked done with results, a task gets a follow-up rule."""

@@ -808,6 +808,19 @@ def test_403_when_the_api_is_disabled(api: Sheets, store: Store) -> None:
         "enable it at https://console.cloud.google.com/apis/library/sheets.googleapis.com (403)")
 
 
+def test_a_sheet_without_a_plan_is_named_in_the_users_words(api: Sheets, store: Store) -> None:
+    """The Google Sheet is named from the catalogue: « la Google Sheet 'Notes' n'a pas… »."""
+    from retrosheet.errors import WorkbookError
+
+    key = store.add_spreadsheet("Notes", locale="fr_FR", sheets=["Feuille 1"])
+    with pytest.raises(WorkbookError) as err:
+        open_plan(key, api=api)
+    assert err.value.line("fr") == ("la Google Sheet 'Notes' n'a pas de feuille Planning "
+                                    "(feuilles : Feuille 1)")
+    assert err.value.line("en") == ("the Google Sheet 'Notes' has no Planning sheet "
+                                    "(sheets: Feuille 1)")
+
+
 def test_wrong_token_is_refused(standin: StandIn, store: Store) -> None:
     api = fresh_api(standin, RETROSHEET_SHEETS_TOKEN="wrong")
     with pytest.raises(SheetsError) as err:

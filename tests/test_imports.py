@@ -7,6 +7,7 @@ Read from the source with `ast`, every import counted, those inside functions to
 from __future__ import annotations
 
 import ast
+import functools
 import re
 from pathlib import Path
 
@@ -34,12 +35,17 @@ def modules() -> dict[str, Path]:
     return out
 
 
+@functools.cache  # three tests walk the same ~150 modules: parse each once a run
+def syntax(path: Path) -> ast.Module:
+    return ast.parse(path.read_text(encoding="utf-8"))
+
+
 def imports(mods: dict[str, Path]) -> dict[str, tuple[set[str], set[str]]]:
     """module → (modules it imports at import time, every module it imports)."""
     out = {}
     for name, path in mods.items():
         package = name if path.name == "__init__.py" else name.rpartition(".")[0]
-        tree = ast.parse(path.read_text(encoding="utf-8"))
+        tree = syntax(path)
 
         def targets(node: ast.Import | ast.ImportFrom, package: str = package,
                     me: str = name) -> set[str]:
@@ -69,15 +75,19 @@ def imports(mods: dict[str, Path]) -> dict[str, tuple[set[str], set[str]]]:
     return out
 
 
+@functools.cache
+def graph() -> dict[str, tuple[set[str], set[str]]]:
+    return imports(modules())
+
+
 def backend(name: str) -> str | None:
     return next((b for prefix, b in BACKENDS.items()
                  if name == prefix or name.startswith(prefix + ".")), None)
 
 
 def test_no_backend_imports_another_and_the_core_imports_none() -> None:
-    graph = imports(modules())
     crossings = set()
-    for name, (_, every) in graph.items():
+    for name, (_, every) in graph().items():
         if name in ENTRY:
             continue
         mine = backend(name)
@@ -91,7 +101,7 @@ def test_no_backend_imports_another_and_the_core_imports_none() -> None:
 def test_the_library_never_imports_click() -> None:
     users = []
     for name, path in modules().items():
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        for node in ast.walk(syntax(path)):
             found = ([a.name for a in node.names] if isinstance(node, ast.Import) else
                      [node.module or ""] if isinstance(node, ast.ImportFrom) else [])
             if name not in ENTRY and any(f == "click" or f.startswith("click.") for f in found):
@@ -100,9 +110,9 @@ def test_the_library_never_imports_click() -> None:
 
 
 def test_no_cycle_at_import_time() -> None:
-    graph = {name: at_import for name, (at_import, _) in imports(modules()).items()}
+    at_start = {name: at_import for name, (at_import, _) in graph().items()}
     done: set[str] = set()
-    for root in graph:
+    for root in at_start:
         path: list[str] = []
 
         def visit(name: str, path: list[str] = path) -> None:
@@ -111,7 +121,7 @@ def test_no_cycle_at_import_time() -> None:
             if name in done:
                 return
             path.append(name)
-            for dep in sorted(graph[name]):
+            for dep in sorted(at_start[name]):
                 # a package's own modules import their package: not a cycle through it
                 if not name.startswith(dep + "."):
                     visit(dep)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+import shutil
 from importlib import resources
 from pathlib import Path
 
@@ -77,15 +78,21 @@ def _type_contacts(path: Path, contacts: list[Contact]) -> None:
     wb.save(path)
 
 
-@pytest.fixture
-def folder(tmp_path: Path) -> Path:
-    d = tmp_path / "label"
-    d.mkdir()
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The three plans, written once for the module."""
+    d = tmp_path_factory.mktemp("label")
     for name, p in plans().items():
         write_new(p, compute(p), d / name, dt.date(2027, 3, 1))
         if p.contacts:
             _type_contacts(d / name, p.contacts)
     return d
+
+
+@pytest.fixture
+def folder(built: Path, tmp_path: Path) -> Path:
+    """A copy of the plans of its own for each test (some add files or write sheets)."""
+    return Path(shutil.copytree(built, tmp_path / "label"))
 
 
 def run(*args: str) -> tuple[int, str, str]:
@@ -182,6 +189,21 @@ def test_an_unreadable_plan_does_not_stop_the_others(folder: Path) -> None:
     assert "| Aube — Corail | 14/05/2027 |" in out
     assert err == ("Illisible : cassé.xlsx : cassé.xlsx n'est pas un classeur .xlsx/.xlsm "
                    "(ce n'est pas un fichier zip)\n")
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_an_unreadable_plan_is_said_in_the_reports_language(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, lang: str) -> None:
+    """No plan read, so the user's language decides: the error too (not always French)."""
+    monkeypatch.setenv("RETROSHEET_LANG", lang)
+    (tmp_path / "cassé.xlsx").write_text("not a workbook", encoding="utf-8")
+    code, out, err = run("report", str(tmp_path), "--format", "json")
+    assert code == 2
+    said = ("cassé.xlsx n'est pas un classeur .xlsx/.xlsm (ce n'est pas un fichier zip)"
+            if lang == "fr" else "cassé.xlsx is not an .xlsx/.xlsm workbook (not a zip file)")
+    assert json.loads(out)["unreadable"] == [{"name": "cassé.xlsx", "error": said}]
+    head = "Illisible : cassé.xlsx : " if lang == "fr" else "Unreadable: cassé.xlsx: "
+    assert err == head + said + "\n"
 
 
 def test_html_page(folder: Path) -> None:

@@ -12,7 +12,7 @@ from typing import Any
 import openpyxl
 import pytest
 from click.testing import CliRunner
-from clirun import made_file
+from clirun import edits_once, made_file
 from conftest import SINGLE
 from libreoffice import recalc_many, requires_soffice
 from python_calamine import CalamineWorkbook
@@ -41,6 +41,7 @@ def new_plan(path: Path, *extra: str) -> Path:
                      "--title", "Nuit blanche", *extra)
 
 
+@edits_once
 def set_progress(path: Path) -> None:
     """Statuses, results and spend typed as a team would (openpyxl: fine for a test)."""
     wb = openpyxl.load_workbook(path)

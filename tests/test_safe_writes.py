@@ -18,7 +18,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 from click.testing import CliRunner
-from clirun import made_file
+from clirun import built_once, made_file
 
 from retrosheet.cli import cli
 from retrosheet.xlsx.safe import writer_lock
@@ -59,9 +59,8 @@ def plan(tmp_path: Path, small_csv: Path) -> Path:
 def resaved(src: Path, dest: Path) -> Path:
     """The plan saved by another program (openpyxl): no cached values, so recompute has
     every date to write."""
-    wb = openpyxl.load_workbook(src)
-    wb.save(dest)
-    return dest
+    return built_once(dest, ("resaved", src.read_bytes()),
+                      lambda d: openpyxl.load_workbook(src).save(d))
 
 
 @pytest.fixture

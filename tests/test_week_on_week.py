@@ -18,6 +18,7 @@ from typing import Any
 import openpyxl
 import pytest
 from click.testing import CliRunner
+from clirun import edits_once
 from python_calamine import CalamineWorkbook
 from sheets_standin import Store
 from test_gsheets_cli import URL, row_of, standin, store  # noqa: F401 (fixtures)
@@ -49,6 +50,7 @@ def run(*args: str | Path) -> tuple[int, str]:
     return r.exit_code, r.output
 
 
+@edits_once
 def type_results(path: Path, results: dict[str, float]) -> None:
     """Results and statuses typed as a team would (openpyxl: fine for a test)."""
     wb = openpyxl.load_workbook(path)

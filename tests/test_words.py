@@ -125,6 +125,20 @@ def test_every_literal_id_is_in_the_catalogue() -> None:
     assert missing == set()
 
 
+def test_the_indicators_section_names_its_ids_literally() -> None:
+    """render_indicators.py called t() through wrappers (iw, w) that built the id: the test
+    above could not see them. Every t() there now names its id, so a missing one fails."""
+    import ast
+
+    tree = ast.parse((ROOT / "render_indicators.py").read_text(encoding="utf-8"))
+    calls = [n for n in ast.walk(tree) if isinstance(n, ast.Call)
+             and isinstance(n.func, ast.Name) and n.func.id == "t"]
+    assert len(calls) >= 10
+    assert all(isinstance(c.args[0], ast.Constant) for c in calls)
+    assert {c.args[0].value for c in calls if isinstance(c.args[0], ast.Constant)} <= set(
+        catalogue("fr"))
+
+
 # A word in a module instead of the catalogue: a test of the language, or a (fr, en) table.
 _OWN_WORDS = re.compile(
     r"""lang\s*[!=]=\s*["'](?:fr|en)["']|["']fr["']\s+if\b|\bfr\s+if\s+lang\b"""

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..book import LoadedPlan, load_from_sheets
+from ..errors import msg
 from ..labels import sheet_key as sheet_kind
 from ..labels import sheet_name
 from .cells import cell_value
@@ -146,6 +147,7 @@ def load(book: Book) -> LoadedPlan:
         return book.sheet(title).values
 
     return load_from_sheets(book.names, rows_of, date1904=False,
-                            book=f"the Google Sheet {book.title or book.key!r}")
+                            book=msg("err.surface.sheets.the_sheet",
+                                     title=repr(book.title or book.key)))
 
 
