@@ -372,8 +372,8 @@ def check_cmd(plan: str, credentials: str | None, today: str | None) -> None:
     except RetrosheetError as exc:
         raise _fail(exc) from exc
     try:
-        # A dry run marks hand-typed dates and adds the follow-ups recompute would add,
-        # so the checks see the plan as recompute would leave it.
+        # The plan as recompute would leave it (hand-typed dates marked, the follow-ups
+        # it would add added): what the checks look at.
         loaded, result = planned(store)
     except PlanError as exc:
         # Structural problems (cycles, duplicate IDs) are findings: list them all.
