@@ -7,10 +7,9 @@ Platform rules count from the release a task belongs to: J, or a release inside 
 from __future__ import annotations
 
 import datetime as dt
+from bisect import bisect_left
 from collections import defaultdict
-from collections.abc import Callable
 from itertools import pairwise
-from typing import TypeVar
 
 from .checker import CLOSED, Checker, axis_key
 from .effective import EffectivePlan
@@ -40,7 +39,6 @@ REQUIRES: dict[Kind, tuple[Kind, ...]] = {
     Kind.PITCH: (Kind.S4A, Kind.UPLOAD, Kind.CODES, Kind.MASTERS),
     Kind.PRESAVE: (Kind.UPLOAD, Kind.CODES, Kind.MASTERS),
 }
-V = TypeVar("V")
 _STOP = frozenset({"le", "la", "les", "de", "des", "du", "a", "au", "aux", "et", "the", "to",
                    "of", "and", "for", "on", "in", "un", "une", "en", "sur", "with", "avec",
                    "pour", "d", "l", "s", "an"})
@@ -55,17 +53,20 @@ class Timing:
         self.c = c
         self.dates = dates
         self.cal = cal
+        # Each task's deadline, asked a million times on a 100,000-row plan.
+        self.deadline = {tid: s.deadline for tid, s in dates.items()}
         self.live = [t for t in c.plan.tasks if t.status is not Status.CANCELLED]
-        self.nominal = self._nominal()
-        self.release_of = self._releases()
+        self.nominal, self.release_of = self._walk()
         self.kinds = {t.id: kinds_of(t) for t in self.live}
         # Each hook walks these lists: made once, in plan order, not once a hook.
         self._by_kind: dict[Kind, list[Task]] = defaultdict(list)
         for task in self.live:
             for kind in self.kinds[task.id]:
                 self._by_kind[kind].append(task)
-        self._open = [x for x in self.live if x.status not in CLOSED
-                      and x.type is not TaskType.FOLLOWUP]
+        # The tasks a platform rule may be about: those of some kind, in plan order (a
+        # follow-up has none).
+        self._kinded = [x for x in self.live if self.kinds[x.id]]
+        self._open_kinded = [x for x in self._kinded if x.status not in CLOSED]
 
     def run(self) -> None:
         for hook in (self.duplicates, self.after_release, self.after_event, self.followups,
@@ -75,56 +76,45 @@ class Timing:
             hook()
 
     def d(self, task: Task) -> dt.date:
-        return self.dates[task.id].deadline
+        return self.deadline[task.id]
 
-    def chosen(self, task: Task) -> list[str]:
-        """The anchors the scheduler used (the earliest)."""
-        used = self.dates[task.id].anchor_date
-        return [a for a in task.anchors
-                if (self.c.release if a == RELEASE else self.dates[a].deadline) == used]
+    def _walk(self) -> tuple[dict[str, int], dict[str, str]]:
+        """Along the anchors the scheduler used (the earliest), each task after them (no
+        recursion: chains can be thousands of rows deep), in one pass:
 
-    def _walk(self, step: Callable[[Task, list[str], dict[str, V]], V]) -> dict[str, V]:
-        """`step(task, chosen anchors, values so far)` for every task after its anchors
-        (no recursion: chains can be thousands of rows deep)."""
-        visit: dict[str, V] = {}
-        for root in self.c.index:
+        - its offset from J in whole days: what the user meant, not the calendar's result
+          (a working week counts as a week: 5 working days = 7 days);
+        - the release it counts from: J, or the Sortie/Release row it depends on.
+        """
+        index, release, deadline, dates = self.c.index, self.c.release, self.deadline, self.dates
+        raw: dict[str, float] = {}
+        out: dict[str, str] = {}
+        waiting: dict[str, list[str]] = {}  # the chosen anchors of a task met too early
+        for root in index:
             stack = [root]
             while stack:
                 tid = stack[-1]
-                if tid in visit:
+                if tid in raw:
                     stack.pop()
                     continue
-                task = self.c.index[tid]
-                anchors = self.chosen(task)
-                pending = [a for a in anchors if a != RELEASE and a not in visit]
+                task = index[tid]
+                anchors = waiting.pop(tid, None)
+                if anchors is None:
+                    used = dates[tid].anchor_date
+                    anchors = [a for a in task.anchors
+                               if (release if a == RELEASE else deadline[a]) == used]
+                pending = [a for a in anchors if a != RELEASE and a not in raw]
                 if pending:
+                    waiting[tid] = anchors
                     stack.extend(pending)
                     continue
                 stack.pop()
-                visit[tid] = step(task, anchors, visit)
-        return visit
-
-    def _nominal(self) -> dict[str, int]:
-        """Each task's offset from J, in whole days, along the anchor chain the scheduler
-        took: what the user meant, not the calendar's result. A working week counts as a
-        week (5 working days = 7 days)."""
-        def step(task: Task, anchors: list[str], raw: dict[str, float]) -> float:
-            base = min(0.0 if a == RELEASE else raw[a] for a in anchors)
-            return base + task.offset * (7 / 5 if task.unit is Unit.WORKING_DAYS else 1)
-
-        return {tid: round(n) for tid, n in self._walk(step).items()}
-
-    def _releases(self) -> dict[str, str]:
-        """The release each task counts from: J, or the Sortie/Release row it depends on."""
-        def step(task: Task, anchors: list[str], out: dict[str, str]) -> str:
-            if task.is_release:
-                return task.id
-            a = anchors[0]
-            if a == RELEASE:
-                return RELEASE
-            return a if self.c.index[a].is_release else out[a]
-
-        return self._walk(step)
+                raw[tid] = min(0.0 if a == RELEASE else raw[a] for a in anchors) + \
+                    task.offset * (7 / 5 if task.unit is Unit.WORKING_DAYS else 1)
+                a = anchors[0]
+                out[tid] = (tid if task.is_release else RELEASE if a == RELEASE
+                            else a if index[a].is_release else out[a])
+        return {tid: round(n) for tid, n in raw.items()}, out
 
     def release_day(self, rid: str) -> dt.date:
         return self.c.release if rid == RELEASE else self.dates[rid].deadline
@@ -133,52 +123,55 @@ class Timing:
         """`de S010 ` when a rule counts from a release inside the plan, else nothing."""
         return "" if rid == RELEASE else t("check.of_release", self.c.lang, id=rid)
 
-    def open_tasks(self) -> list[Task]:
-        return list(self._open)
-
     def of_kind(self, kind: Kind) -> list[Task]:
         return list(self._by_kind.get(kind, ()))
 
     # ------------------------------------------------------------- redundancy
 
     def duplicates(self) -> None:
-        c = self.c
+        c, dl = self.c, self.deadline
         first: dict[tuple[str, str, dt.date], Task] = {}
-        near: dict[str, list[tuple[Task, frozenset[str]]]] = defaultdict(list)
+        near: dict[str, list[tuple[Task, str]]] = defaultdict(list)
         for task in self.live:
-            action = fold(task.action)
-            if not action or task.type is TaskType.FOLLOWUP:
+            if task.type is TaskType.FOLLOWUP:
                 continue  # a duplicated send is reported on the send, not its follow-ups
-            key = (axis_key(task.axis), action, self.d(task))
+            action = fold(task.action)
+            if not action:
+                continue
+            key = (axis_key(task.axis), action, dl[task.id])
             if key in first:
                 c.add("duplicate_task", task, "action", day=c.day(key[2]),
                       other=first[key].id)
                 continue
             first[key] = task
-            words = frozenset(w for w in action.split() if w not in _STOP)
-            near[key[0]].append((task, words))
+            near[key[0]].append((task, action))
         th = c.th
+        window = dt.timedelta(days=th.near_duplicate_days)
         for group in near.values():
             if len(group) > 400:
                 continue  # a generated giant plan: pairs would cost more than they tell
-            group.sort(key=lambda tw: self.d(tw[0]))
-            for i, (task, words) in enumerate(group):
-                for other, other_words in group[:i]:
-                    gap = (self.d(task) - self.d(other)).days
-                    if gap > th.near_duplicate_days or not words or not other_words:
+            group.sort(key=lambda ta: dl[ta[0].id])
+            days = [dl[x.id] for x, _ in group]
+            words = [frozenset(w for w in action.split() if w not in _STOP)
+                     for _, action in group]
+            for i, (task, _) in enumerate(group):
+                # Only the tasks dated within the window before this one can be near it.
+                for j in range(bisect_left(days, days[i] - window, 0, i), i):
+                    if not words[i] or not words[j]:
                         continue
-                    share = len(words & other_words) / len(words | other_words)
+                    share = len(words[i] & words[j]) / len(words[i] | words[j])
                     if share >= th.near_duplicate_share:
+                        other = group[j][0]
                         c.add("near_duplicate_task", task, "action", other=other.id,
-                              day=c.day(self.d(other)), action=other.action.strip())
+                              day=c.day(days[j]), action=other.action.strip())
                         break
 
     # ------------------------------------------------------------------ order
 
     def after_release(self) -> None:
-        c = self.c
+        c, dl = self.c, self.deadline
         for task in self.live:
-            n, d = self.nominal[task.id], self.d(task)
+            n, d = self.nominal[task.id], dl[task.id]
             if n < 0 and d > c.release:
                 c.add("dated_after_release", task, "deadline", n=n, day=c.day(d),
                       release=c.day(c.release))
@@ -197,7 +190,7 @@ class Timing:
                 break
 
     def followups(self) -> None:
-        c = self.c
+        c, dl = self.c, self.deadline
         for task in self.live:
             if task.type is not TaskType.FOLLOWUP:
                 continue
@@ -205,18 +198,18 @@ class Timing:
                     next((c.index[a] for a in task.anchors if a in c.index), None))
             if send is None:
                 continue
-            d, s = self.d(task), self.d(send)
+            d, s = dl[task.id], dl[send.id]
             if d <= s:
                 c.add("followup_before_send", task, "deadline", day=c.day(d), send=send.id,
                       send_day=c.day(s))
 
     def past_at_creation(self) -> None:
-        c = self.c
+        c, dl = self.c, self.deadline
         created = c.plan.settings.created
         if created is None:
             return
         for task in self.live:
-            d = self.d(task)
+            d = dl[task.id]
             if task.status in CLOSED or d >= created:
                 continue
             if c.today > created:
@@ -232,6 +225,8 @@ class Timing:
         """Dates typed over the formulas: recompute puts the computed ones back."""
         c = self.c
         for task in self.live:
+            if not task.typed:
+                continue
             got = self.dates[task.id]
             for key, typed, computed in (("start", task.start, got.start),
                                          ("deadline", task.deadline, got.deadline)):
@@ -249,13 +244,22 @@ class Timing:
     # ------------------------------------------------------------------ people
 
     def owner_load(self) -> None:
-        c = self.c
+        c, dl = self.c, self.deadline
         weeks: dict[tuple[str, dt.date], list[Task]] = defaultdict(list)
+        # A plan has a few owners and a few hundred days: each folded, each Monday, once.
+        folded: dict[str, str] = {}
+        mondays: dict[dt.date, dt.date] = {}
         for task in self.live:
             if task.status in CLOSED or task.is_milestone or not task.owner.strip():
                 continue  # a milestone is an event, not work
-            d = self.d(task)
-            weeks[(fold(task.owner), d - dt.timedelta(days=d.weekday()))].append(task)
+            d = dl[task.id]
+            monday = mondays.get(d)
+            if monday is None:
+                monday = mondays[d] = d - dt.timedelta(days=d.weekday())
+            owner = folded.get(task.owner)
+            if owner is None:
+                owner = folded[task.owner] = fold(task.owner)
+            weeks[(owner, monday)].append(task)
         limit = c.th.max_tasks_per_owner_week
         for (_, monday), group in weeks.items():
             if len(group) <= limit or monday + dt.timedelta(days=6) < c.today:
@@ -265,26 +269,26 @@ class Timing:
                   ids=", ".join(t.id for t in group))
 
     def silences(self) -> None:
-        c = self.c
+        c, dl = self.c, self.deadline
         if not self.live:
             return
-        start = max(min(self.d(t) for t in self.live),
+        start = max(min(dl[t.id] for t in self.live),
                     c.release - dt.timedelta(days=c.th.campaign_days_before_release))
         end = c.release + dt.timedelta(days=c.th.campaign_days_after_release)
         # The campaign ends with its last task, at most J+14.
-        stop = min(end, max(self.d(t) for t in self.live))
+        stop = min(end, max(dl[t.id] for t in self.live))
         axes: dict[str, list[Task]] = defaultdict(list)
         for task in self.live:
-            if task.axis.strip() and start <= self.d(task) <= end:
+            if task.axis.strip() and start <= dl[task.id] <= end:
                 axes[axis_key(task.axis)].append(task)
         for key, group in axes.items():
             limit = c.th.silent_for(key)
             if limit <= 0:
                 continue
-            group.sort(key=self.d)
+            group.sort(key=lambda x: dl[x.id])
             axis = axis_label(group[-1].axis.strip(), c.lang)
             for before, after in pairwise(group):
-                a, b = self.d(before), self.d(after)
+                a, b = dl[before.id], dl[after.id]
                 gap = (b - a).days
                 if gap > limit and b >= c.today:
                     c.add("axis_silent", after, "deadline", axis=axis, gap=gap,
@@ -316,7 +320,7 @@ class Timing:
     def lead_times(self) -> None:
         """Spotify's J-7 and the distributor's lead time, from each task's own release."""
         c, th = self.c, self.c.th
-        for task in self.open_tasks():
+        for task in self._open_kinded:
             if task.is_milestone:
                 continue
             kinds = self.kinds[task.id]
@@ -351,7 +355,7 @@ class Timing:
         for kind in STEP_LABELS:
             for rid, tasks in self.by_release(kind).items():
                 latest[(rid, kind)] = max(tasks, key=self.d)
-        for task in self.open_tasks():
+        for task in self._open_kinded:
             rid = self.release_of[task.id]
             for kind in sorted(self.kinds[task.id] & REQUIRES.keys(), key=lambda k: k.name):
                 late = [(q, latest[(rid, q)]) for q in REQUIRES[kind] if (rid, q) in latest]
@@ -367,7 +371,7 @@ class Timing:
         """Sacem, SCPP/SPPF before the first radio or TV send; SDRM before the pressing."""
         c = self.c
         first: dict[tuple[str, bool], Task] = {}
-        for task in self.live:
+        for task in self._kinded:
             pressing = Kind.PRESSING in self.kinds[task.id]
             if pressing or is_broadcast_send(task, self.kinds[task.id]):
                 key = (self.release_of[task.id], pressing)
@@ -386,7 +390,7 @@ class Timing:
     def media_windows(self) -> None:
         """Monthlies by J-90, the first radio send within J-42…J-21, stock in by J-21."""
         c, th = self.c, self.c.th
-        for task in self.open_tasks():
+        for task in self._open_kinded:
             kinds = self.kinds[task.id]
             r = self.release_day(self.release_of[task.id])
             d = self.d(task)
@@ -397,7 +401,7 @@ class Timing:
                 c.add("stock_late", task, "deadline", day=c.day(d),
                       limit=c.day(r - dt.timedelta(days=th.stock_days)))
         radio: dict[str, list[Task]] = defaultdict(list)
-        for task in self.live:
+        for task in self._by_kind.get(Kind.SEND, ()):
             if is_radio_send(task, self.kinds[task.id]):
                 radio[self.release_of[task.id]].append(task)
         early, late = th.radio_first_days
@@ -418,7 +422,7 @@ class Timing:
         c = self.c
         chased = {t.parent or a for t in self.live if t.type is TaskType.FOLLOWUP
                   for a in (t.anchors or ("",))}
-        for task in self.open_tasks():
+        for task in self._open_kinded:
             if (Kind.SEND in self.kinds[task.id] and not task.followup.strip()
                     and task.id not in chased and not task.is_milestone):
                 c.add("send_without_followup", task, "followup")

@@ -125,6 +125,64 @@ def _phrase(folded: str, *phrases: str) -> bool:
     return any(f" {p} " in padded for p in phrases)
 
 
+# The families of stems the classifier asks about, one bit each. A word's bits (the
+# families it starts with a stem of) are worked out once per distinct word, so classifying
+# an action is a few word lookups and bit tests, not dozens of regex scans.
+_FAMILIES: list[tuple[str, ...]] = []
+
+
+def _bit(stems: frozenset[str] | tuple[str, ...]) -> int:
+    _FAMILIES.append(tuple(sorted(stems)))
+    return 1 << (len(_FAMILIES) - 1)
+
+
+_SPOTIFY, _PHYSICAL, _CHECK, _SEND = (
+    _bit(("spotify",)), _bit(PHYSICAL), _bit(CHECK_VERBS), _bit(SEND_VERBS))
+_SELF_SERVE, _NOT_OUTLET, _EDITORIAL = _bit(SELF_SERVE), _bit(NOT_OUTLETS), _bit(EDITORIAL)
+_DISTRIBUTOR, _UPLOAD, _AUDIO = _bit(DISTRIBUTORS), _bit(("upload",)), _bit(AUDIO)
+_MASTER = _bit(("master",))
+_NOT_MASTER = _bit(("masterclass", "broadcast", "clip", "video"))
+_PLANT, _DELIVER, _CODES = _bit(PLANT), _bit(DELIVER_VERBS), _bit(("isrc", "upc", "ean"))
+_NOT_CODES = _bit(("clip", "video", "fiche", "sheet"))
+_NOT_UPLOAD = _bit(("content", "whitelist", "blanche", "allow"))
+_LYRICS, _PITCH, _INDEPENDENT = _bit(LYRICS), _bit(PITCH_VERBS), _bit(INDEPENDENT)
+_PLAYLIST, _RIGHTS, _REGISTER = _bit(("playlist",)), _bit(RIGHTS_BODIES), _bit(REGISTER_VERBS)
+_SET_LIST, _PRESSING = _bit(SET_LIST), _bit(("pressage", "pressing"))
+_MAKING = _bit(("fabri", "manufactur", "usine", "plant", "presser"))
+_NOT_PRESSING = _bit(("test", "reserv", "book", "devis", "quote"))
+_ARRIVING = _bit(("livr", "deliver", "recept", "receiv", "stock", "arriv", "ship", "expedi"))
+_PRESENT, _MONTHLY, _SALE = _bit(("present",)), _bit(MONTHLY), _bit(SALE_WORDS)
+_PRESALE, _FAN, _OPEN, _AFTER = (
+    _bit(("prevente", "presale")), _bit(FAN_ONLY), _bit(OPEN_VERBS), _bit(AFTER_WORDS))
+# The first word of each phrase looked for: without it, no need to look for the phrase.
+_PRE, _S4A, _RELEASE = _bit(("pre",)), _bit(("s4a",)), _bit(("release",))
+_INITIALS = frozenset(stem[0] for family in _FAMILIES for stem in family)
+
+
+@functools.lru_cache(maxsize=1 << 14)  # a plan's vocabulary (its numbers never get here)
+def _word_bits(word: str) -> int:
+    bits = 0
+    for i, family in enumerate(_FAMILIES):
+        if word.startswith(family):
+            bits |= 1 << i
+    return bits
+
+
+def _bits(folded: str) -> int:
+    """The families a folded text has a word of."""
+    bits = 0
+    for word in folded.split():
+        if word[0] in _INITIALS:  # "12", "action": no stem starts like that
+            bits |= _word_bits(word)
+    return bits
+
+
+@functools.lru_cache(maxsize=256)  # a plan has a dozen axes
+def _axis(text: str) -> Axis | None:
+    axis = Axis.parse(text)
+    return axis if isinstance(axis, Axis) else None
+
+
 def kinds_of(task: Task) -> frozenset[Kind]:
     """Every kind a task is (usually none or one)."""
     if task.type is TaskType.FOLLOWUP:
@@ -136,66 +194,73 @@ def kinds_of(task: Task) -> frozenset[Kind]:
 # 100,000-row plan has as many distinct actions; a bounded cache thrashed there.
 @functools.cache
 def _kinds(action: str, platform: str, axis_text: str) -> frozenset[Kind]:
-    w = fold(action)  # one folded text, searched by one regex per family of stems
-    both = f"{w} {fold(platform)}"
-    axis = Axis.parse(axis_text)
+    w, p = fold(action), fold(platform)
+    has = _bits(w)  # families among the action's words…
+    both = has | _bits(p)  # …or the action's and the platform's
+    axis = _axis(axis_text)
+    pre = bool(has & _PRE)
     out: set[Kind] = set()
-    s4a = _phrase(both, "spotify for artists", "s4a")
-    spotify = s4a or any_word(both, ("spotify",))
-    physical = any_word(w, PHYSICAL)
-    checking = any_word(w, CHECK_VERBS)
-    outlet_send = (axis in OUTLET_AXES and any_word(w, SEND_VERBS)
-                   and not any_word(both, SELF_SERVE) and not any_word(w, NOT_OUTLETS)
-                   and not any_word(w, EDITORIAL))  # an editorial pitch is not chased
-    to_distributor = (any_word(both, DISTRIBUTORS) or (
-        axis is Axis.DISTRIBUTION and (any_word(w, ("upload",)) or any_word(w, AUDIO))))
+    s4a = bool(both & (_SPOTIFY | _S4A)) and _phrase(f"{w} {p}", "spotify for artists", "s4a")
+    spotify = s4a or bool(both & _SPOTIFY)
+    physical = bool(has & _PHYSICAL)
+    checking = bool(has & _CHECK)
+    # An editorial pitch is not chased.
+    outlet_send = (axis in OUTLET_AXES and bool(has & _SEND) and not both & _SELF_SERVE
+                   and not has & (_NOT_OUTLET | _EDITORIAL))
+    to_distributor = bool(both & _DISTRIBUTOR) or (
+        axis is Axis.DISTRIBUTION and bool(has & (_UPLOAD | _AUDIO)))
     # Masters made (mixed, mastered, received), not masters sent on to someone.
-    if (any_word(w, ("master",)) and not any_word(w, ("masterclass", "broadcast", "clip", "video"))
-            and axis is not Axis.VIDEO and not outlet_send and not any_word(w, PLANT)
-            and not (to_distributor and any_word(w, DELIVER_VERBS)
+    if (has & _MASTER and not has & (_NOT_MASTER | _PLANT) and axis is not Axis.VIDEO
+            and not outlet_send
+            and not (to_distributor and has & _DELIVER
                      and not {"livre", "livres", "delivered"} & set(w.split()))):
         out.add(Kind.MASTERS)
     # Codes assigned, not a radio track sheet that lists them.
-    if (any_word(w, ("isrc", "upc", "ean")) and axis not in OUTLET_AXES
-            and not any_word(w, ("clip", "video", "fiche", "sheet"))):
+    if has & _CODES and axis not in OUTLET_AXES and not has & _NOT_CODES:
         out.add(Kind.CODES)
-    delivering = (any_word(w, DELIVER_VERBS)
-                  or _phrase(w, "mettre en ligne", "mise en ligne"))
+    delivering = bool(has & _DELIVER) or (
+        bool(has & _OPEN) and _phrase(w, "mettre en ligne", "mise en ligne"))
     if (to_distributor and delivering and not physical and not checking
-            and not any_word(w, ("content", "whitelist", "blanche", "allow"))
-            and not any_word(both, LYRICS) and not _phrase(w, "pre save", "presave")):
+            and not has & _NOT_UPLOAD and not both & _LYRICS
+            and not (pre and _phrase(w, "pre save", "presave"))):
         out.add(Kind.UPLOAD)
-    editorial = any_word(w, EDITORIAL) or s4a or _phrase(w, "release radar")
-    if (spotify and any_word(w, PITCH_VERBS) and not any_word(both, INDEPENDENT)
-            and (editorial or not any_word(w, ("playlist",)))):
+    editorial = bool(has & _EDITORIAL) or s4a or (
+        bool(has & _RELEASE) and _phrase(w, "release radar"))
+    if (spotify and has & _PITCH and not both & _INDEPENDENT
+            and (editorial or not has & _PLAYLIST)):
         out.add(Kind.PITCH)
     elif s4a and checking:
         out.add(Kind.S4A)
-    if _phrase(w, "pre save", "presave", "pre enregistrement") and not checking:
+    if pre and _phrase(w, "pre save", "presave", "pre enregistrement") and not checking:
         out.add(Kind.PRESAVE)
-    if (any_word(w, RIGHTS_BODIES) and any_word(w, REGISTER_VERBS) and not outlet_send
-            and not any_word(w, SET_LIST)):
+    if has & _RIGHTS and has & _REGISTER and not outlet_send and not has & _SET_LIST:
         out.add(Kind.RIGHTS)
-    pressing = any_word(w, ("pressage", "pressing")) or (
-        physical and any_word(w, ("fabri", "manufactur", "usine", "plant", "presser")))
-    if pressing and not any_word(w, ("test", "reserv", "book", "devis", "quote")):
+    pressing = bool(has & _PRESSING) or (physical and bool(has & _MAKING))
+    if pressing and not has & _NOT_PRESSING:
         out.add(Kind.PRESSING)
-    elif physical and any_word(w, ("livr", "deliver", "recept", "receiv", "stock", "arriv",
-                               "ship", "expedi")) and not any_word(w, ("present",)):
+    elif physical and has & _ARRIVING and not has & _PRESENT:
         out.add(Kind.STOCK)
     if outlet_send and Kind.PITCH not in out:
         out.add(Kind.SEND)
-    if any_word(w, MONTHLY) and (axis is Axis.PRESS or any_word(w, SEND_VERBS)):
+    if has & _MONTHLY and (axis is Axis.PRESS or has & _SEND):
         out.add(Kind.MONTHLIES)
-    if any_word(w, SALE_WORDS) and not checking:
-        if any_word(w, ("prevente", "presale")) or _phrase(w, "pre sale", "pre vente") or (
-                any_word(w, FAN_ONLY) and any_word(w, OPEN_VERBS)):
+    if has & _SALE and not checking:
+        if has & _PRESALE or (pre and _phrase(w, "pre sale", "pre vente")) or (
+                has & _FAN and has & _OPEN):
             out.add(Kind.PRESALE)
-        elif any_word(w, OPEN_VERBS) or _phrase(w, "en vente", "on sale"):
+        elif has & _OPEN or _phrase(w, "en vente", "on sale"):
             out.add(Kind.SALE)
-    if any_word(w, AFTER_WORDS):
+    if has & _AFTER:
         out.add(Kind.AFTER_EVENT)
-    return frozenset(out)
+    return _interned(frozenset(out))
+
+
+_KIND_SETS: dict[frozenset[Kind], frozenset[Kind]] = {}
+
+
+def _interned(kinds: frozenset[Kind]) -> frozenset[Kind]:
+    """One object per distinct set: 100,000 cached answers share a handful of sets."""
+    return _KIND_SETS.setdefault(kinds, kinds)
 
 
 def product(task: Task) -> str:

@@ -120,18 +120,22 @@ class Dependents:
         self.known: dict[str, list[str]] = {}
 
     def get(self, root: str, default: tuple[str, ...] = ()) -> list[str] | tuple[str, ...]:
+        known = self.known.get(root)
+        if known is not None:
+            return known
         if root not in self.children:
             return default
-        if root not in self.known:
-            seen: set[str] = set()
-            stack = list(self.children.get(root, ()))
-            while stack:
-                tid = stack.pop()
-                if tid not in seen and tid != root:
-                    seen.add(tid)
-                    stack.extend(self.children.get(tid, ()))
-            self.known[root] = sorted(seen, key=lambda x: self.order.get(x, 0))
-        return self.known[root]
+        seen: set[str] = set()
+        stack = list(self.children[root])
+        children = self.children
+        while stack:
+            tid = stack.pop()
+            if tid not in seen and tid != root:
+                seen.add(tid)
+                if tid in children:
+                    stack.extend(children[tid])
+        known = self.known[root] = sorted(seen, key=self.order.__getitem__)
+        return known
 
 
 def build_monday(plan: Plan, dates: dict[str, Scheduled], lines: list[TaskLine],
@@ -150,8 +154,11 @@ def build_monday(plan: Plan, dates: dict[str, Scheduled], lines: list[TaskLine],
     risks = []
     for x in lines:
         if x.days_late and x.status not in CLOSED:
-            after = tuple(open_line[d] for d in deps.get(x.id, ()) if d in open_line)
-            risks.append(Risk(x, after))
+            ids = deps.get(x.id)
+            risks.append(Risk(x, tuple([open_line[d] for d in ids if d in open_line])
+                              if ids else ()))
+    # A late task's open dependents are its risk's: counted once, not again for priorities.
+    waiting = {r.task.id: len(r.dependents) for r in risks}
     risks.sort(key=lambda r: (-len(r.dependents), -r.task.days_late, r.task.id))
     kinds = [kinds_of(t) for t in mine]  # asked once a task: a plan has 100,000 of them
     return Monday(
@@ -159,7 +166,7 @@ def build_monday(plan: Plan, dates: dict[str, Scheduled], lines: list[TaskLine],
         checklist=_checklist(mine, kinds, by_line, as_of, sunday),
         blocked=[BlockedLine(by_line[t.id], " ".join(t.notes.split()))
                  for t in mine if t.status is Status.BLOCKED and t.id in by_line],
-        priorities=_priorities(mine, kinds, deps, open_line, sunday))
+        priorities=_priorities(mine, kinds, deps, open_line, sunday, waiting))
 
 
 def _state(x: TaskLine, sunday: dt.date) -> State:
@@ -188,24 +195,34 @@ def _checklist(tasks: list[Task], kinds: list[frozenset[Kind]], lines: dict[str,
 
 
 def _priorities(tasks: list[Task], kinds: list[frozenset[Kind]], deps: Dependents,
-                open_line: dict[str, TaskLine], sunday: dt.date) -> list[Priority]:
+                open_line: dict[str, TaskLine], sunday: dt.date,
+                waiting: dict[str, int]) -> list[Priority]:
     """The few open tasks to do first this week: late ones, hard deadlines, the ones others
-    wait for, then what is due."""
-    out = []
+    wait for, then what is due. `waiting`: the late tasks' open dependents, counted."""
+    # The order's first two keys split the tasks into four tiers (late and hard first):
+    # only the tiers that fill the list are ranked, and only the tasks shown get a line.
+    tiers: tuple[list[tuple[TaskLine, bool]], ...] = ([], [], [], [])
     for t, ks in zip(tasks, kinds, strict=True):
         x = open_line.get(t.id)
         if x is None or (not x.days_late and x.deadline > sunday):
             continue
-        waiting = sum(1 for d in deps.get(t.id, ()) if d in open_line)
-        why = [Why.LATE] if x.days_late else []
-        if ks & _HARD_KINDS:
-            why.append(Why.HARD)
-        if waiting:
-            why.append(Why.BLOCKS)
-        if not x.days_late:
-            why.append(Why.DUE)
-        out.append(Priority(x, tuple(why), waiting))
-    # The few first of a sort (what sorted()[:n] gives, ties included), not a whole sort.
-    return heapq.nsmallest(PRIORITIES, out, key=lambda p: (
-        Why.LATE not in p.why, Why.HARD not in p.why, -p.dependents, p.task.deadline,
-        p.task.id))
+        hard = bool(ks & _HARD_KINDS)
+        tiers[(0 if x.days_late else 2) + (0 if hard else 1)].append((x, hard))
+    out: list[Priority] = []
+    for tier in tiers:
+        if len(out) >= PRIORITIES:
+            break
+        ranked = [(x, hard, waiting[x.id] if x.days_late else
+                   sum(1 for d in deps.get(x.id) if d in open_line)) for x, hard in tier]
+        # The few first of a sort (what sorted()[:n] gives, ties included), not a whole sort.
+        for x, hard, n in heapq.nsmallest(PRIORITIES - len(out), ranked,
+                                          key=lambda r: (-r[2], r[0].deadline, r[0].id)):
+            why = [Why.LATE] if x.days_late else []
+            if hard:
+                why.append(Why.HARD)
+            if n:
+                why.append(Why.BLOCKS)
+            if not x.days_late:
+                why.append(Why.DUE)
+            out.append(Priority(x, tuple(why), n))
+    return out
