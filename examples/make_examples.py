@@ -148,8 +148,11 @@ def team_rows(path: Path, sheet: str) -> dict[str, int]:
     return rows
 
 
-def fill_in(path: Path) -> None:
-    """Type the team's progress into the plan.
+def fill_in(path: Path, status: dict[str, str] | None = None,
+            result: dict[str, float] | None = None) -> None:
+    """Type the team's progress into the plan (by default where things stand on 29 April;
+    `status` and `result` replace those of the tasks they name, as the team would a week
+    later).
 
     The cells are edited in the sheets' XML by retrosheet's own cell editor, as recompute
     does, so the dashboard's charts, the formats and every cached value stay as they were
@@ -162,15 +165,16 @@ def fill_in(path: Path) -> None:
     updates: dict[str, list[CellUpdate]] = {planning.sheet: [], contacts.sheet: [],
                                             loaded.settings_sheet: []}
     up = updates[planning.sheet]
+    statuses, results = {**STATUS, **(status or {})}, {**RESULT, **(result or {})}
     for t in loaded.plan.tasks:
         assert t.source is not None
         r = t.source.row
         if t.owner in TEAM:
             up.append(CellUpdate(planning.sheet, r, pc["owner"], "text", TEAM[t.owner][0]))
-        if t.id in STATUS:
-            up.append(CellUpdate(planning.sheet, r, pc["status"], "text", STATUS[t.id]))
-        if t.id in RESULT:
-            up.append(CellUpdate(planning.sheet, r, pc["result"], "number", RESULT[t.id]))
+        if t.id in statuses:
+            up.append(CellUpdate(planning.sheet, r, pc["status"], "text", statuses[t.id]))
+        if t.id in results:
+            up.append(CellUpdate(planning.sheet, r, pc["result"], "number", results[t.id]))
         if t.id in SPENT:
             up.append(CellUpdate(planning.sheet, r, pc["spent"], "number", SPENT[t.id]))
         if t.id in NOTES:
@@ -178,6 +182,8 @@ def fill_in(path: Path) -> None:
 
     settings = loaded.settings_sheet
     for role, row in team_rows(path, settings).items():
+        if role not in TEAM:  # typed already, a week before
+            continue
         name, email = TEAM[role]
         updates[settings] += [CellUpdate(settings, row, 0, "text", name),
                               CellUpdate(settings, row, 1, "text", email)]

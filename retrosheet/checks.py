@@ -110,9 +110,11 @@ def content(c: Checker) -> None:
 
 def orphan(c: Checker, task: Task) -> None:
     """A generated follow-up row whose rule no longer asks for it."""
-    if task.type is not TaskType.FOLLOWUP or not task.parent:
+    # A row read from a sheet has no `parent`: its task is the one it depends on.
+    parent_id = task.parent or (task.anchors[0] if task.anchors else None)
+    if task.type is not TaskType.FOLLOWUP or not parent_id:
         return
-    parent = c.index.get(task.parent)
+    parent = c.index.get(parent_id)
     if parent is None:
         return  # an unknown anchor, already reported when anchored to it
     try:

@@ -347,8 +347,7 @@ def recompute_cmd(plan: str, dry_run: bool, credentials: str | None,
         click.echo(t("cli.recompute.respelled", lang, n=edited.respelled))
     for skipped in edited.skipped:
         click.echo(skipped.message(lang), err=True)
-    for line in say.orphans(edited.result.orphans, lang):
-        click.echo(line)
+    # Leftover follow-up rows are check's `orphan_followup` findings, at their cell.
     _print_findings(check_plan(edited.result.effective or edited.result.plan, _today(today)))
 
 

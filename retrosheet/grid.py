@@ -333,7 +333,7 @@ def _parse_row(row: Sequence[Any], table: Table, src: Source, date1904: bool,
             raw = get(key)
             if isinstance(raw, str) and raw.strip() and _reads_as_whole(raw):
                 problems.append(fail(key, msg("err.read.number_text", column=header(key, lang),
-                                              value=repr(raw))))
+                                              value=repr(raw), number=parse_whole(raw))))
                 cell[key] = None
 
     seen = {} if choices is None else choices

@@ -125,7 +125,8 @@ class Axis(Labeled):
 # Platforms the built-in templates name (catalogue ids `platform.*`); any other text is
 # kept as typed.
 PLATFORMS: Final = ("local_radio", "national_radio", "community_radio", "music_tv_channels",
-                    "distributor", "ticketing", "tv_shows", "local_press", "national_press")
+                    "distributor", "ticketing", "tv_shows", "local_press", "national_press",
+                    "community_campus_radio", "local_tv")
 
 
 @functools.cache

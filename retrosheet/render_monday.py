@@ -34,14 +34,17 @@ def monday_sections(rep: Report) -> list[Section]:
         return []
     b = m.budget
     if b.total or b.spent:
-        text = t("report.monday.budget_line", lang, total=fmt.money(b.total, lang),
-                 spent=fmt.money(b.spent, lang), share=fmt.percent(b.share_spent, lang),
-                 left=fmt.money(b.left, lang))
+        # Cents shown when there are any, so that planned − spent = left as printed.
+        cents = 2 if any(round(x * 100) % 100 for x in (b.total, b.spent)) else 0
+        text = t("report.monday.budget_line", lang, total=fmt.money(b.total, lang, cents),
+                 spent=fmt.money(b.spent, lang, cents), share=fmt.percent(b.share_spent, lang),
+                 left=fmt.money(b.left, lang, cents))
         extra = []
         if b.left < 0:
-            extra.append(t("report.monday.over", lang, over=fmt.money(-b.left, lang)))
+            extra.append(t("report.monday.over", lang, over=fmt.money(-b.left, lang, cents)))
         if b.unbudgeted:
-            extra.append(t("report.monday.unbudgeted", lang, x=fmt.money(b.unbudgeted, lang)))
+            extra.append(t("report.monday.unbudgeted", lang,
+                           x=fmt.money(b.unbudgeted, lang, cents)))
         budget = [Line(text + (" — " + ", ".join(extra) if extra else ""),
                        "late" if b.left < 0 else "")]
     else:

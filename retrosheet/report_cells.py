@@ -98,6 +98,12 @@ class _Layout:
 
     # rows
     def line(self, *cells: Val | None) -> None:
+        wrap = self.st.wrap
+        if wrap is not None and any(v is not None and v.style == wrap for v in cells):
+            # A wrapped cell makes the row taller: its plain cells (ID, owner, status, a
+            # cost) are set at the top with it and with the dates, not left at the bottom.
+            cells = tuple(Val(v.kind, v.value, wrap) if v is not None and v.style is None
+                          else v for v in cells)
         self.rows.append(cells)
 
     def blank(self) -> None:

@@ -60,7 +60,8 @@ class Measure:
     kpi: str  # as the plan spells it
     objective: float | None
     result: float | None
-    measured_on: dt.date | None  # the deadline of the measure counted (cumulative only)
+    measured_on: dt.date | None  # the measure counted: its deadline, or today if later
+    # (cumulative only)
     closed: bool  # every measure counted has had its window close
     done: bool  # every measure counted is done
     cumulative: bool
@@ -91,7 +92,8 @@ def measure(tasks: list[Task], dates: dict[str, Scheduled], release: dt.date,
         objective = _total(t.objective for t in at)
         result = _total(t.result for t in at) if measured else None
         used = at
-        on: dt.date | None = last if measured else None
+        # A figure typed on a task still to come is today's: never "measured" in the future.
+        on: dt.date | None = min(last, as_of) if measured else None
     else:
         # Once results come in, compare them with the objectives of the measured tasks
         # only: actions still to come would make every indicator look like a failure.

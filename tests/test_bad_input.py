@@ -405,6 +405,10 @@ CASES: list[Bad] = [
         at("M", "T010") + ": règle de relance '+7 x20' : 20 relances, la limite est 10",
         finding=True),
     # -- numbers -------------------------------------------------------------------------
+    # typed as the sheet shows it: the message gave "-28" whatever was typed
+    Bad("offset typed as text", planning({"G:T010": "J-30"}),
+        at("G", "T010") + ": Décalage 'J-30' est du texte : la feuille ne peut pas calculer "
+        "avec ; tapez le nombre -30"),
     Bad("offset is text", planning({"G:T010": "abc"}),
         at("G", "T010") + ": décalage : 'abc' n'est pas un nombre"),
     Bad("offset 2.5", planning({"G:T010": 2.5}),
@@ -434,10 +438,12 @@ CASES: list[Bad] = [
         at("H", "T020") + ": Unité 'semaines' n'est pas une valeur de la liste : jours, "
         "jours ouvrés, jours fixes"),
     Bad("row without ID", planning({"A:T020": None}),
-        f"Planning!A{R['T020']}: la tâche 'Mailing radios' n'a pas d'ID"),
+        f"Planning!A{R['T020']}: la tâche 'Mailing radios' n'a pas d'ID : tapez-en un "
+        "qu'aucune autre ligne n'a (T205 entre T200 et T210, par exemple)"),
     Bad("total row below the table where a follow-up must go",
         planning({"M:T010": "+7", "D11": "Total", "R11": 230}),
-        "Planning!A11: la tâche 'Total' n'a pas d'ID"),
+        "Planning!A11: la tâche 'Total' n'a pas d'ID : tapez-en un qu'aucune autre ligne "
+        "n'a (T205 entre T200 et T210, par exemple)"),
     # -- typed dates ---------------------------------------------------------------------
     Bad("deadline serial out of range", planning({"K:T020": 3000000}),
         pattern=re.escape(at("K", "T020")) + r": 3000000(\.0)? n'est pas un numéro de date "

@@ -239,13 +239,27 @@ def test_finding_without_cell_names_the_row_or_the_task() -> None:
                        lang="en")) == "Planning, row 7 (T1) warning: no owner"
 
 
+def test_a_leftover_follow_up_row_read_from_a_sheet_is_found() -> None:
+    """The reader gives a follow-up row no `parent`, only its anchor: `check` said nothing
+    of R1-2 once the rule went from '+7 x2' to '+7' (recompute alone said it)."""
+    tasks = [Task("T1", "Mailing radios", owner="A", offset=-30, followup="+7"),
+             Task("R1-1", "Relance 1", FOLLOWUP, owner="A", anchors=("T1",), offset=7),
+             Task("R1-2", "Relance 2", FOLLOWUP, owner="A", anchors=("T1",), offset=14)]
+    found = check_plan(plan_of(tasks, created=None), J)
+    assert [(f.code, f.task) for f in found if f.code == "orphan_followup"] == [
+        ("orphan_followup", "R1-2")]
+
+
 @pytest.mark.parametrize(("lang", "changed", "removed", "money"), [
-    ("fr", "relance générée pour T1, dont la règle « +7 » n'en demande plus",
-     "relance générée pour T1, dont la règle a été effacée",
+    ("fr", "relance générée pour T1, dont la règle « +7 » n'en demande plus : supprimez la "
+     "ligne ou remettez la règle",
+     "relance générée pour T1, dont la règle a été effacée : supprimez la ligne ou remettez la "
+     "règle",
      "dépensé 2\u202f500\u202f€ pour un budget de 1\u202f500\u202f€ : 1\u202f000\u202f€ de plus "
      "(+67\u202f%)"),
-    ("en", "follow-up generated for T1, whose rule '+7' no longer asks for it",
-     "follow-up generated for T1, whose rule was removed",
+    ("en", "follow-up generated for T1, whose rule '+7' no longer asks for it: delete the row or "
+     "restore the rule",
+     "follow-up generated for T1, whose rule was removed: delete the row or restore the rule",
      "spent €2,500 against a budget of €1,500: €1,000 over (+67%)"),
 ])
 def test_pieces_of_findings_in_each_language(lang: str, changed: str, removed: str,
@@ -515,10 +529,11 @@ def test_duplicates_ignore_case_accents_and_spacing_but_not_dates() -> None:
 
 
 def test_over_budget_decimals_in_french() -> None:
+    # 12.5 % rounds half up, as a spreadsheet shows it
     tasks = [Task("T1", "Pub", owner="A", offset=-3, budget=100, spent=112.5)]
     found = check_plan(plan_of(tasks, created=None), J)
     assert [f.message for f in found] == [
-        "dépensé 112,50\u202f€ pour un budget de 100\u202f€ : 12,50\u202f€ de plus (+12\u202f%)"]
+        "dépensé 112,50\u202f€ pour un budget de 100\u202f€ : 12,50\u202f€ de plus (+13\u202f%)"]
     tasks[0].budget = 0
     assert check_plan(plan_of(tasks, "en", created=None), J)[0].message == (
         "spent €112.50 against a budget of €0: €112.50 over")

@@ -25,6 +25,7 @@ from retrosheet.new import new_plan
 from retrosheet.report import build_report
 from retrosheet.surfaces import open_store
 from retrosheet.values import from_serial
+from retrosheet.words import t as words_t
 from retrosheet.xlsx.create import write_new
 
 # Every test recalculates the workbook in a real LibreOffice: slow (`-m "not slow"`).
@@ -110,6 +111,15 @@ def test_dashboard_figures_are_the_reports(tmp_path: Path, lang: str) -> None:
            for a, k, o, res, pct, _ in indicators]
     assert got == [(a, k, o, r, None if x is None else round(x, 6)) for a, k, o, r, x in want]
     assert any(r for *_, r, _ in want) and len({k for _, k, *_ in want}) > 3
+    # The measure counted is dated as the report dates it: T480's streams, typed before
+    # its J+7 deadline, are today's (the Dashboard said a day to come).
+    measured = [(a, k, m.date() if isinstance(m, dt.datetime) else
+                 from_serial(m) if isinstance(m, int | float) else None)
+                for a, k, *_, m in indicators]
+    assert measured == [(r["key"], r["kpi"], r["measured_on"] and
+                         dt.date.fromisoformat(r["measured_on"]))
+                        for r in rep["results"]["by_indicator"]]
+    assert today in [m for *_, m in measured]
 
     listed = table(rows, "À faire cette semaine" if lang == "fr" else "Due this week", 5)
     ids = [r[4] for r in listed if r[4]]
@@ -150,3 +160,26 @@ def test_dashboard_week_on_week_is_the_reports(tmp_path: Path) -> None:
     changes = {(a, k): c for a, k, c in want}
     assert changes[("Réseaux sociaux", "vues")] == 6200 + 3400 - (5800 + 3400)
     assert changes[("Admin", "streams")] == 2800 - 2500
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_dashboard_writes_a_change_with_its_sign_and_an_indicator_on_one_line(
+        tmp_path: Path, lang: str) -> None:
+    """"Sur 7 jours" reads +56 as the report writes it (it read 56); the indicator column
+    holds « auditeurs mensuels » on one line (it wrapped over the next row in LibreOffice)."""
+    today = dt.date.today()
+    plan = campaign(lang, today)
+    made = new_plan("single", plan.settings.release, lang=lang)
+    path = tmp_path / "plan.xlsx"
+    write_new(plan, made.dates, path, today)
+    ws = openpyxl.load_workbook(path)[sheet_name("dashboard", lang)]
+    head = next(r for r in ws.iter_rows() if r[6].value == words_t("report.indicator.change", lang))
+    below = ws.cell(row=head[6].row + 1, column=7)
+    assert below.number_format.startswith("+"), below.number_format
+    r, names = head[6].row + 1, []
+    while ws.cell(row=r, column=1).value:  # the indicators' table
+        names.append(str(ws.cell(row=r, column=2).value))
+        r += 1
+    longest = max(map(len, names))
+    assert longest >= 17  # « auditeurs mensuels », "monthly listeners"
+    assert (ws.column_dimensions["B"].width or 0) >= longest

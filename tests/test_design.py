@@ -18,6 +18,7 @@ from retrosheet.design import build_workbook
 from retrosheet.design.planning import LINE_POINTS, text_lines
 from retrosheet.labels import PLATFORMS, Status, word
 from retrosheet.new import new_plan
+from retrosheet.templates import BUILTIN
 from retrosheet.words import t
 from retrosheet.xlsx.create import write_new
 
@@ -64,6 +65,19 @@ def test_long_text_wraps_in_rows_tall_enough(template: str, lang: str) -> None:
     width = next(x.width for x in settings.columns if x.first == 2)
     assert LINE_POINTS * text_lines(str(hint.value), width) <= settings.heights[r]
     assert L.DAYS_OFF_COL > 2
+
+
+# Names, the same in every language
+BRANDS = {"Bandcamp", "Bandsintown", "Deezer", "Facebook", "France Inter, FIP, Nova", "Groover",
+          "Instagram", "Musixmatch", "Smart link", "Spotify", "SubmitHub", "TikTok", "YouTube"}
+
+
+@pytest.mark.parametrize("name", BUILTIN)
+def test_every_template_names_its_platforms_in_the_plans_language(name: str) -> None:
+    """An English album plan said « Radios associatives et campus » and « TV locales »."""
+    fr, en = ({t.platform for t in new_plan(name, RELEASE, lang=lang).plan.tasks} - {""}
+              for lang in ("fr", "en"))
+    assert fr & en <= BRANDS, fr & en - BRANDS
 
 
 def test_english_plans_name_platforms_in_english(tmp_path: Path) -> None:

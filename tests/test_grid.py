@@ -97,7 +97,7 @@ def test_typed_values() -> None:
 
 
 def test_a_row_without_id_is_refused() -> None:
-    with pytest.raises(PlanError, match=r"^Planning!A3: la tâche 'Pitch' n'a pas d'ID$"):
+    with pytest.raises(PlanError, match=r"^Planning!A3: la tâche 'Pitch' n'a pas d'ID : tapez"):
         tasks_of([["ID", "Action", "Référence", "Décalage"], ["T1", "a", "J", 0],
                   [None, "Pitch", "J", -3]])
 

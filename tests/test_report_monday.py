@@ -45,6 +45,21 @@ def test_budget_total_spent_left() -> None:
     assert (m.budget.total, m.budget.spent, m.budget.left) == (950, 850, 100)
 
 
+@pytest.mark.parametrize(("lang", "want"), [
+    ("fr", "950,00\u202f€ prévus, 862,50\u202f€ dépensés (91\u202f%), reste 87,50\u202f€ — "
+           "12,50\u202f€ dépensés sur des lignes sans budget"),
+    ("en", "€950.00 planned, €862.50 spent (91%), €87.50 left — €12.50 spent on rows with "
+           "no budget")])
+def test_budget_line_adds_up_and_says_what_the_unbudgeted_money_is(lang: str,
+                                                                    want: str) -> None:
+    """1 234,50 € spent showed as 1 235 € with 5 696 € left of 6 930 €, and « reste 880 € —
+    dont 1 235 € sur des lignes sans budget » read as if the money left had been spent."""
+    p = monday_plan(lang)
+    p.by_id()["T033"].spent = 12.5  # a row with no budget
+    lines = to_text(build_report(p, AS_OF)).splitlines()
+    assert want in lines[lines.index("Budget") + 1], lines
+
+
 def test_risks_are_late_tasks_and_what_waits_for_them() -> None:
     m = report().monday
     assert m is not None

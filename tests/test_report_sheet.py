@@ -414,3 +414,19 @@ def test_cell_text_is_made_safe() -> None:
     assert clean_text("a\x01b\x0bc\td") == "abc\td"
     assert clean_text("_x0041_") == "_x005F_x0041_"
     assert len(clean_text("x" * 40000)) == 32767
+
+
+def test_a_row_with_wrapped_text_sets_its_plain_text_at_the_top() -> None:
+    """A late follow-up's long action wraps over three lines: its ID, owner and status sat
+    at the bottom of the row while its dates sat at the top."""
+    from test_report import AS_OF, plan
+
+    from retrosheet.report_cells import report_rows
+
+    p = plan("fr")
+    p.by_id()["T030"].action = "Envoyer le communiqué " + "et le dossier de presse " * 6
+    rows = [r for r in report_rows(build_report(p, AS_OF)) if any(
+        v is not None and v.style == "wrap" for v in r)]
+    assert any(v is not None and v.value == "T030" for r in rows for v in r)
+    for r in rows:
+        assert all(v.style is not None for v in r if v is not None), r

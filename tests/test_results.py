@@ -61,6 +61,15 @@ def test_streams_count_the_latest_measure_not_the_sum() -> None:
         (11000, dt.date(2027, 6, 11), True)]
 
 
+def test_a_measure_typed_before_its_deadline_is_dated_today() -> None:
+    """Streams typed at J-5 on the J+7 task: « Mesuré le 21/05/2027 » was a day to come."""
+    plan = single(T480={"result": 900})
+    day = J - dt.timedelta(days=5)
+    rep = build_report(plan, day, findings=[])
+    admin = [r for r in rep.results_by_indicator if r.key == "Admin" and r.kpi == "streams"]
+    assert [(r.result, r.measured_on) for r in admin] == [(900, day)]
+
+
 def test_different_units_are_never_added() -> None:
     """Publicité has pre-saves (J-3) and streams (J+14): two indicators, no axis total."""
     plan = single(T380={"status": Status.DONE, "result": 120},

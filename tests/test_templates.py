@@ -425,8 +425,17 @@ CALQUES: list[tuple[str, Callable[[str], bool]]] = [
     for pattern in (r"Teaser le single", r"Pitcher les magazines", r"pub Meta Ads",
                     r"Pousser une pub", r"\bReposter\b", r"\bstores\b",
                     r"Remercier les playlists", r"\bles premières\b",
-                    r"dates bookées", r"Le meilleur clip sort")
+                    r"dates bookées", r"Le meilleur clip sort", r"respell")
 ]
+
+
+def test_the_french_catalogue_has_no_calques() -> None:
+    """`recompute` said « formules respellées » (issue 11's "formulas respelled")."""
+    from retrosheet.words import catalogue
+
+    french = " | ".join(catalogue("fr").values())
+    for pattern, found in CALQUES:
+        assert not found(french), pattern
 
 
 @pytest.mark.parametrize("name", list(BUILTIN))
@@ -447,7 +456,7 @@ def test_french_typography_in_findings_and_reports() -> None:
     plan.plan.tasks[0].budget, plan.plan.tasks[0].spent = 400, 450
     over = [f.message for f in check_plan(plan.plan, FRIDAY) if f.code == "over_budget"]
     assert over == [
-        "dépensé 450\u202f€ pour un budget de 400\u202f€ : 50\u202f€ de plus (+12\u202f%)"]
+        "dépensé 450\u202f€ pour un budget de 400\u202f€ : 50\u202f€ de plus (+13\u202f%)"]
     assert [t("report.waiting", "fr", n=n) for n in (0, 1, 3)] == [
         "0 contact sans réponse", "1 contact sans réponse", "3 contacts sans réponse"]
     assert [t("report.waiting", "en", n=n) for n in (0, 1, 3)] == [

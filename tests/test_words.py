@@ -99,6 +99,15 @@ def test_formats(lang: str, want: tuple[str, ...]) -> None:
     assert formats.money(None, lang) == "—"
 
 
+@pytest.mark.parametrize(("ratio", "want"), [(0.125, "13"), (0.375, "38"), (0.285, "29"),
+                                            (0.124, "12"), (1.005, "101")])
+def test_a_percentage_is_rounded_as_the_dashboard_rounds_it(ratio: float, want: str) -> None:
+    # 1 playlist add of 8 is 13 % on the Dashboard (the spreadsheet rounds half up): the
+    # report said 12 % (Python rounds half to even), 3 of 8 gave 38 % on both.
+    assert formats.percent(ratio, "en") == f"{want}%"
+    assert formats.number(2.5, "en") == "3" and formats.money(0.125, "en", 2) == "€0.13"
+
+
 def test_errors_are_put_into_words_in_the_language_they_are_shown_in() -> None:
     one = PlanError(msg("err.more", n=2), task="T010")
     assert one.line("fr") == "tâche T010: +2 autres problèmes"

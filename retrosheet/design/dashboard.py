@@ -139,7 +139,7 @@ def dashboard(cx: Context) -> SheetDesign:
     _due_list(cx, sh, top4, col, k, ws, rep)
 
     sh.width(0, 0, 20, "wrap")
-    sh.width(1, 1, 13, "wrap")
+    sh.width(1, 1, 19, "wrap")  # an indicator's name on one line (« auditeurs mensuels »)
     sh.width(2, 6, 10)
     sh.width(7, 7, 0)  # the due list's row numbers (a helper)
     sh.width(8, 8, 2)
@@ -159,15 +159,16 @@ def _indicator_row(sh: SheetDesign, r: int, axis: str, kpi: str, col: dict[str, 
     sh.put(r, 0, axis)
     sh.put(r, 1, kpi)
     if is_cumulative(kpi):
-        # The latest measure counts: its date, then its figures.
-        sh.put(r, 5, None, "date", formula=f'=IF(MAXIFS({k},{c},{rs},"<>")=0,"",'
-                                             f'MAXIFS({k},{c},{rs},"<>"))',
+        # The latest measure counts: its date (today when its task is still to come, as
+        # the report says), then its figures.
+        last = f'MAXIFS({k},{c},{rs},"<>")'
+        sh.put(r, 5, None, "date", formula=f'=IF({last}=0,"",MIN({last},TODAY()))',
                cached=to_serial(res.measured_on) if res and res.measured_on else "")
-        at = f'{c},{k},$F{row},{rs},"<>"'
-        objective = (f'=IF($F{row}<>"",IF(COUNTIFS({at},{obj},"<>")=0,"",'
+        at = f'{c},{k},{last},{rs},"<>"'
+        objective = (f'=IF({last}<>0,IF(COUNTIFS({at},{obj},"<>")=0,"",'
                      f'SUMIFS({obj},{at})),IF(COUNTIFS({c},{obj},"<>")=0,"",'
                      f'SUMIFS({obj},{c},{k},MAXIFS({k},{c},{obj},"<>"))))')
-        result = f'=IF($F{row}="","",SUMIFS({rs},{at}))'
+        result = f'=IF({last}=0,"",SUMIFS({rs},{at}))'
     else:
         both = f'{c},{obj},"<>",{rs},"<>"'
         objective = (f'=IF(COUNTIFS({c},{obj},"<>")=0,"",IF(COUNTIFS({both})>0,'
@@ -215,7 +216,7 @@ def _week_change(sh: SheetDesign, r: int, lang: str, res: Result | None) -> None
              f'*({rows("result")}<>"")')
     last = f'INDEX({whole("result")},MAX(IF({match},ROW({rows("result")}))))'
     change = res.change if res else None
-    sh.put(r, 6, None, "int", formula=f'=IF(OR($H{row}=0,NOT(ISNUMBER($D{row}))),"",'
+    sh.put(r, 6, None, "change", formula=f'=IF(OR($H{row}=0,NOT(ISNUMBER($D{row}))),"",'
                                       f'$D{row}-{last})',
            cached="" if change is None else change, array=True)
 

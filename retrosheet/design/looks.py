@@ -50,6 +50,8 @@ def looks(lang: str) -> dict[str, Look]:
         "offset": Look(align="center", top=True, number_format=L.OFFSET_FORMAT),
         "task_offset": Look(number_format=task_offset_format(lang)),
         "int": Look(top=True, number_format="#,##0"),
+        # a change since the week before: +56, −3 (a minus sign), 0, as the report writes it
+        "change": Look(top=True, number_format='+#,##0;"\u2212"#,##0;0'),
         # `1 500 €` in French, `€1,500` in English (separators follow the reader's locale).
         "money": Look(top=True, number_format=sheet_money_format(lang),
                       number_kind="CURRENCY"),

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import ROUND_HALF_UP, Decimal
 
 from . import catalogue, t
 
@@ -38,7 +39,7 @@ def number(x: float | None, lang: str, digits: int = 0) -> str:
     if x is None:
         return NONE
     words = catalogue(lang)
-    text = f"{x:,.{digits}f}"
+    text = f"{half_up(x, digits):,.{digits}f}"
     return text.translate({ord(","): "\0", ord("."): words["fmt.decimal"]}).replace(
         "\0", words["fmt.thousands"])
 
@@ -58,7 +59,14 @@ def percent(x: float | None, lang: str) -> str:
     """A ratio (1.24) as a percentage (`124 %`)."""
     if x is None:
         return NONE
-    return t("fmt.percent", lang, n=f"{x * 100:.0f}")
+    return t("fmt.percent", lang, n=f"{half_up(x * 100, 0):.0f}")
+
+
+def half_up(x: float, digits: int) -> Decimal:
+    """`x` rounded as a spreadsheet rounds (12.5 → 13; Python's 12), so that a figure in
+    the report is the one the Dashboard shows. The float is first cut to 12 significant
+    digits: 0.285 * 100 is 28.499999999999996, which a spreadsheet shows as 29."""
+    return Decimal(f"{x:.12g}").quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP)
 
 
 def colon(lang: str) -> str:
