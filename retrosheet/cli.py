@@ -18,9 +18,10 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
+from .cli_usage import Commands, Languages, Usage
 from .errors import PlanError, RetrosheetError
 from .say import user_lang
-from .words import formats, langs, t
+from .words import formats, t
 
 if TYPE_CHECKING:
     from .checks import Finding
@@ -55,22 +56,12 @@ def _fail(exc: RetrosheetError) -> UserError:
     return UserError(exc.line(lang), lang)
 
 
-class UsageError(click.UsageError):
+class UsageError(Usage):
     """A wrong option or combination, in the user's language under click's usage line."""
 
     def __init__(self, key: str, /, **params: object) -> None:
-        self.lang = user_lang()
-        super().__init__(t(key, self.lang, **params))
-
-    def show(self, file: Any = None) -> None:
-        ctx = self.ctx
-        if ctx is not None:
-            hint = (f"Try '{ctx.command_path} {ctx.help_option_names[0]}' for help.\n"
-                    if ctx.command.get_help_option(ctx) is not None else "")
-            click.echo(f"{ctx.get_usage()}\n{hint}", file=file, err=file is None,
-                       color=ctx.color)
-        click.echo(t("cli.error", self.lang, message=self.format_message()), file=file,
-                   err=file is None)
+        lang = user_lang()
+        super().__init__(t(key, lang, **params), lang)
 
 
 def _bad_value(option: str, key: str, /, **params: object) -> UsageError:
@@ -153,7 +144,7 @@ def _write_file(data: bytes | Iterable[bytes], output: str, plans: list[str]) ->
         raise _fail(exc) from exc
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=Commands, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="retrosheet")
 def cli() -> None:
     """Plan a music release backward from its release day (rétroplanning).
@@ -165,7 +156,7 @@ def cli() -> None:
 
 
 @cli.command(name="templates")
-@click.option("--lang", type=click.Choice(langs()), default="fr", show_default=True)
+@click.option("--lang", type=Languages(), default="fr", show_default=True)
 def templates_cmd(lang: str) -> None:
     """List the built-in templates.
 
@@ -190,7 +181,7 @@ def templates_cmd(lang: str) -> None:
 @click.option("-o", "--output", "output", metavar="PATH", type=click.Path(dir_okay=False),
               help="Workbook to write (.xlsx; .xlsm with --macro). "
                    "Default: TEMPLATE-RELEASE.xlsx (.xlsm with --macro).")
-@click.option("--lang", type=click.Choice(langs()), default="fr", show_default=True,
+@click.option("--lang", type=Languages(), default="fr", show_default=True,
               help="Language of the sheets, labels and dates.")
 @click.option("--country", default="FR", show_default=True,
               help="Country whose public holidays are days off.")

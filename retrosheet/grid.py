@@ -57,6 +57,7 @@ def find_table(
     for r, row in enumerate(grid[:HEADER_SCAN_ROWS]):
         columns: dict[str, int] = {}
         variants: dict[str, int] = {}
+        english: dict[str, int] = {}  # what a language without its own columns starts from
         extra: dict[str, int] = {}
         for c, value in enumerate(row):
             if is_blank(value) or not isinstance(value, str):
@@ -64,8 +65,11 @@ def find_table(
             text = value.strip()
             m = _VARIANT.match(text)
             if m and key_of(m.group(1)):
-                if m.group(2).lower() == lang:
+                written = m.group(2).lower()
+                if written == lang:
                     variants[key_of(m.group(1)) or ""] = c
+                elif written == "en":
+                    english[key_of(m.group(1)) or ""] = c
                 continue  # the other language's column is not part of the plan
             key = key_of(text)
             if key and key not in columns:
@@ -73,7 +77,8 @@ def find_table(
             else:
                 extra[text] = c
         if "id" in columns and len(columns) >= 3:
-            columns.update(variants)
+            # French is the plain columns; another language has its own or the English ones.
+            columns.update(variants or ({} if lang == REFERENCE else english))
             return Table(sheet, r, columns, extra, width=len(row))
     what = "Planning" if key_of is planning_key else "Contacts"
     raise PlanError(msg("err.read.no_table", what=what, rows=HEADER_SCAN_ROWS), sheet=sheet,

@@ -59,15 +59,12 @@ def report(book: Any, *, today: dt.date | None = None) -> Outcome:
 
 # ---- the adapter ------------------------------------------------------------------------
 
-def _blank(v: Any) -> bool:
-    return v is None or v == ""
-
-
 def _width(row: Sequence[Any]) -> int:
-    for i in range(len(row) - 1, -1, -1):
-        if not _blank(row[i]):
-            return i + 1
-    return 0
+    """Up to the last cell that is not blank (None or ""): called on every row read."""
+    n = len(row)
+    while n and (row[n - 1] is None or row[n - 1] == ""):
+        n -= 1
+    return n
 
 
 class LiteBook(XlwingsLike):

@@ -183,3 +183,35 @@ def test_every_command_has_help_with_an_example_and_is_documented() -> None:
         assert command.get_short_help_str(), name
         assert "Example:" in stdout and f"retrosheet {name}" in stdout, name
         assert re.search(rf"`retrosheet {name}\b", readme), f"{name} missing from README"
+
+
+CLICK_ERRORS = [  # click's own usage errors: (arguments, French line, English line)
+    (["check", "--tday", "x.xlsx"], "option inconnue --tday (vouliez-vous dire --today ?)",
+     "no such option --tday (did you mean --today?)"),
+    (["check"], "argument PLAN manquant", "missing argument PLAN"),
+    (["new", "single", "--release", "2027-05-14", "--lang", "zz"],
+     "valeur invalide pour --lang : choisissez parmi fr, en",
+     "Invalid value for --lang: choose from fr, en"),
+    (["recompte", "x.xlsx"], "commande inconnue recompte (vouliez-vous dire recompute ?)",
+     "no such command recompte (did you mean recompute?)"),
+    (["new", "single", "--release"], "l'option --release attend une valeur",
+     "option --release needs a value"),
+    (["check", "a.xlsx", "b.xlsx"], "argument(s) en trop : b.xlsx",
+     "unexpected extra argument(s): b.xlsx"),
+]
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+@pytest.mark.parametrize(("args", "fr", "en"), CLICK_ERRORS)
+def test_clicks_usage_errors_speak_the_users_language(
+        monkeypatch: pytest.MonkeyPatch, lang: str, args: list[str], fr: str, en: str) -> None:
+    monkeypatch.setenv("RETROSHEET_LANG", lang)
+    code, stdout, stderr = run(*args)
+    assert code == 2 and stdout == ""
+    lines = stderr.splitlines()
+    assert lines[-1] == ("Erreur : " + fr if lang == "fr" else "Error: " + en)
+    if len(lines) > 1:  # under click's usage line, the hint in the same language
+        assert lines[1] == ("Essayez « cli " if lang == "fr" else "Try 'cli ") + (
+            f"{args[0]} -h » pour l'aide." if lang == "fr" and args[0] != "recompte"
+            else f"{args[0]} -h' for help." if args[0] != "recompte"
+            else "-h » pour l'aide." if lang == "fr" else "-h' for help.")

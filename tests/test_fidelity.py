@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import functools
 import io
 import json
 import posixpath
@@ -194,7 +195,7 @@ class Sheet:
         files = parts(path)
         return cls(xml(files[sheet_part(files, name)]), shared_strings(files))
 
-    @property
+    @functools.cached_property  # read once: text() asks it for every cell
     def cells(self) -> dict[str, etree._Element]:
         return cells(self.root)
 

@@ -23,7 +23,8 @@ BACKENDS = {
 }
 # The layer that picks a backend for the user's PLAN or button (and builds the LibreOffice
 # extension, which packages every layer).
-ENTRY = {"retrosheet.cli", "retrosheet.cli_new", "retrosheet.cli_label", "retrosheet.__main__",
+ENTRY = {"retrosheet.cli", "retrosheet.cli_new", "retrosheet.cli_label", "retrosheet.cli_usage",
+         "retrosheet.__main__",
          "retrosheet.surfaces", "retrosheet.excel",
          "retrosheet.libreoffice.oxt"}
 def modules() -> dict[str, Path]:

@@ -686,6 +686,15 @@ WORDS: dict[str, str] = {
     "cli.label.progress": "plans",
     "cli.oxt.built": "{path}: {size} MB, {files} files (retrosheet, {packages})",
     "cli.bad_value": "Invalid value for {option}: {problem}",
+    "cli.try_help": "Try '{command}' for help.",
+    "cli.click.no_such_option": "no such option {name}{hint}",
+    "cli.click.no_such_command": "no such command {name}{hint}",
+    "cli.click.did_you_mean": " (did you mean {names}?)",
+    "cli.click.missing_argument": "missing argument {name}",
+    "cli.click.missing_option": "missing option {name}",
+    "cli.click.choose": "choose from {choices}",
+    "cli.click.needs_value": "option {name} needs a value",
+    "cli.click.extra_arguments": "unexpected extra argument(s): {args}",
     # --- end of cli.
 
     # --- workbook design (sheets, Dashboard, Planning, looks) — "design.…"

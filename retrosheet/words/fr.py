@@ -690,6 +690,15 @@ WORDS: dict[str, str] = {
     "cli.label.progress": "plans",
     "cli.oxt.built": "{path} : {size} Mo, {files} fichiers (retrosheet, {packages})",
     "cli.bad_value": "valeur invalide pour {option} : {problem}",
+    "cli.try_help": "Essayez « {command} » pour l'aide.",
+    "cli.click.no_such_option": "option inconnue {name}{hint}",
+    "cli.click.no_such_command": "commande inconnue {name}{hint}",
+    "cli.click.did_you_mean": " (vouliez-vous dire {names} ?)",
+    "cli.click.missing_argument": "argument {name} manquant",
+    "cli.click.missing_option": "option {name} manquante",
+    "cli.click.choose": "choisissez parmi {choices}",
+    "cli.click.needs_value": "l'option {name} attend une valeur",
+    "cli.click.extra_arguments": "argument(s) en trop : {args}",
     # --- end of cli.
 
     # --- workbook design (sheets, Dashboard, Planning, looks) — "design.…"

@@ -227,11 +227,12 @@ class NewFile:
     def create(self, design: Workbook, plan: Plan) -> Written:
         with atomic_path(self.path) as tmp:
             # Built in memory, written by us: XlsxWriter's own file would leak on a full
-            # disk.
+            # disk. in_memory: no temporary file a part either (writing and deleting a
+            # dozen of them took longer than building the workbook).
             buf = io.BytesIO()
             wb = xlsxwriter.Workbook(buf, {
                 "strings_to_numbers": False, "strings_to_formulas": False,
-                "strings_to_urls": False,
+                "strings_to_urls": False, "in_memory": True,
             })
             st = plan.settings
             wb.set_properties({"title": st.title or "Rétroplanning", "author": st.artist,
