@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 from .book import LoadedPlan, load_from_sheets, mark_typed_dates
 from .errors import PlanError
 from .history import PastMeasure
+from .labels import sheet_key
 from .recompute import Recomputed, recompute
 from .report import Report
 from .store import (
@@ -37,10 +38,11 @@ if TYPE_CHECKING:
     from .new import NewPlan
 
 
-def load_store(store: PlanStore) -> LoadedPlan:
-    """The plan a store holds, with where its tables sit."""
+def load_store(store: PlanStore, *, grid: bool = False) -> LoadedPlan:
+    """The plan a store holds, with where its tables sit (`grid`: and Planning's cells,
+    which recompute compares with what it would write)."""
     return load_from_sheets(store.sheet_names(), store.rows, date1904=store.date1904,
-                            book=store.name)
+                            book=store.name, grid=grid)
 
 
 @dataclass
@@ -63,7 +65,7 @@ class _Grids:
     def __init__(self, store: PlanStore, loaded: LoadedPlan) -> None:
         self.store = store
         self.grids: dict[str, Sequence[Sequence[Any]]] = {
-            loaded.planning.sheet: loaded.planning_grid}
+            loaded.planning.sheet: loaded.planning_grid} if loaded.planning_grid else {}
 
     def value(self, sheet: str, row: int, col: int) -> Any:
         if sheet not in self.grids:
@@ -112,13 +114,26 @@ def _check_room(store: PlanStore, loaded: LoadedPlan, result: Recomputed) -> Non
                 f"for {last - first + 1} new follow-up row(s)", sheet=sheet, cell=f"A{r}")
 
 
-def recompute_store(store: PlanStore, *, dry_run: bool = False) -> Recomputation:
-    """Recompute the plan a store holds; write only the owned cells that change."""
-    loaded = load_store(store)
+def planned(store: PlanStore, *, cells: bool = False) -> tuple[LoadedPlan, Recomputed]:
+    """The plan a store holds as recompute would leave it: hand-typed dates marked, the
+    missing follow-up rows added (and room for them checked). With `cells`, the cells
+    recompute owns too (`recompute_store` compares them); `check` needs none."""
+    ahead = getattr(store, "read_ahead", None)  # a store that can read formulas meanwhile
+    if ahead is not None:
+        ahead(next((n for n in store.sheet_names() if sheet_key(n) == "planning"), ""))
+    loaded = load_store(store, grid=cells)
     psheet = loaded.planning.sheet
     mark_typed_dates(loaded, lambda r, c: store.formula(psheet, r, c) is not None)
-    result = recompute(loaded.plan, loaded.planning, loaded.contacts, loaded.settings_sheet)
+    result = recompute(loaded.plan, loaded.planning, loaded.contacts, loaded.settings_sheet,
+                       cells=cells)
     _check_room(store, loaded, result)
+    return loaded, result
+
+
+def recompute_store(store: PlanStore, *, dry_run: bool = False) -> Recomputation:
+    """Recompute the plan a store holds; write only the owned cells that change."""
+    loaded, result = planned(store, cells=True)
+    psheet = loaded.planning.sheet
     respelled: list[CellUpdate] = []
     changes = pending(store, loaded, result.updates, respelled)
     if dry_run or not changes:

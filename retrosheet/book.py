@@ -48,7 +48,7 @@ class LoadedPlan:
     planning: Table
     contacts: Table | None
     settings_sheet: str
-    planning_grid: Grid
+    planning_grid: Grid  # empty unless asked for (`load_from_sheets(grid=True)`)
     date1904: bool
     sheet_names: tuple[str, ...] = ()
 
@@ -77,10 +77,12 @@ THE_WORKBOOK: Msg = msg("err.read.the_workbook")
 
 
 def load_from_sheets(names: Sequence[str], rows_of: Rows, *, date1904: bool = False,
-                     book: str | Msg = THE_WORKBOOK) -> LoadedPlan:
+                     book: str | Msg = THE_WORKBOOK, grid: bool = True) -> LoadedPlan:
     """Read Planning, Settings and Contacts from a workbook's sheets by their names.
 
-    `book` names the workbook in messages (a file name, or a catalogue message)."""
+    `book` names the workbook in messages (a file name, or a catalogue message); `grid`:
+    keep Planning's grid (`LoadedPlan.planning_grid`, else empty) for a caller that
+    compares cells with it."""
     by_key = {sheet_key(n): n for n in reversed(names)}
     if "planning" not in by_key:
         raise WorkbookError(msg("err.read.no_planning_sheet", book=book,
@@ -102,6 +104,8 @@ def load_from_sheets(names: Sequence[str], rows_of: Rows, *, date1904: bool = Fa
         pgrid, table = _planning(rows_of(by_key["planning"]), by_key["planning"], settings.lang)
         tasks = parse_tasks(pgrid, table, date1904, typed=True, lang=settings.lang,
                             problems=problems)
+        if not grid:
+            pgrid = ()  # dropped once read: a big grid is tens of MB
         plan = Plan(settings, tasks)
         ctable = None
         if "contacts" in by_key:
@@ -135,10 +139,15 @@ def mark_typed_dates(loaded: LoadedPlan, has_formula: Callable[[int, int], bool]
     """Dates the user typed over the formulas (`has_formula(row, col)` is False): the
     checks report them, recompute replaces them."""
     cols = loaded.planning.columns
+    keys = [(key, cols[key]) for key in ("start", "deadline") if key in cols]
+    shared: dict[tuple[str, ...], frozenset[str]] = {}  # one set each: 100,000 tasks share 4
     for t in loaded.plan.tasks:
         if t.source is None:
             continue
-        t.typed = frozenset(
-            key for key in ("start", "deadline")
-            if key in cols and getattr(t, key) is not None
-            and not has_formula(t.source.row, cols[key]))
+        row = t.source.row
+        typed = tuple(key for key, col in keys
+                      if getattr(t, key) is not None and not has_formula(row, col))
+        found = shared.get(typed)
+        if found is None:
+            found = shared[typed] = frozenset(typed)
+        t.typed = found

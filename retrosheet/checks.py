@@ -21,7 +21,7 @@ from .followups import MAX_FOLLOWUPS, followup_id, parse_rule
 from .labels import Reply, TaskType
 from .model import Plan, Task
 from .rules import Severity
-from .schedule import structure_of
+from .schedule import Structure, structure_of
 from .words import formats, t
 
 __all__ = ["Finding", "Severity", "Thresholds", "check_plan", "has_errors"]
@@ -49,7 +49,7 @@ def check_plan(
     target = eff.plan if eff is not None else plan
     assert isinstance(target, Plan)  # effective_of only fails on a Plan
     c = Checker(target, today, thresholds)
-    structure(c)
+    structure(c, eff.structure() if eff is not None else None)
     if not c.found:
         if eff is not None:
             timing(c, eff)
@@ -70,10 +70,11 @@ def failed(c: Checker, exc: PlanError) -> None:
         c.add("schedule_error", c.index.get(exc.task), "offset", detail=exc.text(c.lang))
 
 
-def structure(c: Checker) -> None:
+def structure(c: Checker, found: Structure | None = None) -> None:
     """What makes dates impossible; all of it, not just the first (SPEC §3): found by the
-    scheduler's own validation (schedule.structure_of), worded as findings."""
-    for p in structure_of(c.plan.tasks).problems:
+    scheduler's own validation (schedule.structure_of, or `found`: what it found of these
+    tasks), worded as findings."""
+    for p in (found or structure_of(c.plan.tasks)).problems:
         facts = dict(p.facts)
         if p.kind == "duplicate_id":
             row, twin = facts.pop("row"), facts.pop("twin")

@@ -17,7 +17,7 @@ from .errors import PlanError, RetrosheetError, in_language
 from .followups import Rule, contact_followups, expand_followups, followup_id, parse_rule
 from .labels import TaskType
 from .model import Contact, Plan, Scheduled, Task
-from .schedule import calendar_for, check_tasks, schedule
+from .schedule import Structure, calendar_for, check_tasks, schedule
 from .workdays import WorkCalendar
 
 
@@ -31,6 +31,8 @@ class EffectivePlan:
     added: list[Task] = field(default_factory=list)  # follow-up rows the sheet lacks
     rules: dict[str, Rule | None] = field(default_factory=dict)  # task ID → its rule
     _index: dict[str, Task] = field(default_factory=dict, repr=False)
+    # What the scheduler found of the structure of these tasks (no problem: it gave dates).
+    _structure: tuple[list[Task], Structure] | None = field(default=None, repr=False)
 
     @property
     def tasks(self) -> list[Task]:
@@ -47,6 +49,12 @@ class EffectivePlan:
             except PlanError:
                 self.rules[task_id] = None
         return self.rules[task_id]
+
+    def structure(self) -> Structure | None:
+        """What the scheduler found of the tasks' structure, so that `check` does not look
+        again (None: not known for these tasks, e.g. a copy with other tasks)."""
+        got = self._structure
+        return got[1] if got is not None and got[0] is self.plan.tasks else None
 
     def contact_dates(self, contact: Contact) -> list[dt.date | None]:
         """A contact's follow-up dates (Relance 1, 2): from the day it was sent (else its
@@ -82,16 +90,19 @@ def effective(plan: Plan) -> EffectivePlan:
     """
     lang = plan.settings.lang
     try:
-        check_tasks(plan.tasks)  # every problem at once, a malformed rule with the others
+        # Every problem at once, a malformed rule with the others.
+        found = check_tasks(plan.tasks)
         tasks = expand_followups(list(plan.tasks), lang)
         known = {id(t) for t in plan.tasks}
         added = [t for t in tasks if id(t) not in known]
+        if added:  # the rows made have IDs and anchors too
+            found = check_tasks(tasks)
         full = dataclasses.replace(plan, tasks=tasks)
         cal = calendar_for(plan.settings)
-        dates = schedule(tasks, plan.settings.release, cal)
+        dates = schedule(tasks, plan.settings.release, cal, found)
     except RetrosheetError as exc:
         raise in_language(exc, lang) from None
-    return EffectivePlan(full, dates, cal, added)
+    return EffectivePlan(full, dates, cal, added, _structure=(tasks, found))
 
 
 def effective_of(plan: Plan | EffectivePlan) -> EffectivePlan:

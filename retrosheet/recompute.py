@@ -8,8 +8,9 @@ applies them; nothing else in the user's sheet is touched.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from functools import partial
 
 from . import layout as L
 from . import words
@@ -47,7 +48,11 @@ def recompute(
     planning: Table,
     contacts: Table | None,
     settings_sheet: str,
+    *,
+    cells: bool = True,
 ) -> Recomputed:
+    """`cells=False`: the plan as recompute leaves it (new follow-up rows placed), without
+    the cell updates (what `check` looks at: 200,000 formulas on a 100,000-row plan)."""
     lang = plan.settings.lang
     cols = planning.letters()
     for key in ("id", "anchor", "offset", "start", "deadline"):
@@ -71,23 +76,46 @@ def recompute(
         t.source = _new_source(planning, row, cols)
 
     updates: list[CellUpdate] = []
+    if not cells:
+        return Recomputed(eff.plan, dates, updates, added, eff.orphans(), row, old_last, eff)
     sheet = planning.sheet
     c = planning.columns
     new_rows = {id(t) for t in added}
+    start = _by_row(partial(L.start_formula, refs=refs, cols=cols))
+    deadlines: dict[tuple[str, ...] | None, Callable[[int], str]] = {}
     for t in expanded:
         assert t.source is not None
         r = t.source.row
         d = dates[t.id]
         if id(t) in new_rows:
             updates += _new_row_cells(t, r, c, lang, sheet)
-        updates.append(CellUpdate(sheet, r, c["start"], "date", to_serial(d.start),
-                                  L.start_formula(r, refs, cols), t.id))
+        updates.append(CellUpdate(sheet, r, c["start"], "date", to_serial(d.start), start(r),
+                                  t.id))
+        # One anchor is read from the row's own cell: its formula is the same for all.
+        shape = None if len(t.anchors) == 1 else t.anchors
+        if shape not in deadlines:
+            deadlines[shape] = _by_row(partial(L.deadline_formula, anchors=t.anchors,
+                                               refs=refs, cols=cols))
         updates.append(CellUpdate(sheet, r, c["deadline"], "date", to_serial(d.deadline),
-                                  L.deadline_formula(r, t.anchors, refs, cols), t.id))
+                                  deadlines[shape](r), t.id))
 
     updates += _contacts(eff, contacts, c, sheet)
     updates += _holidays(eff, settings_sheet)
     return Recomputed(eff.plan, dates, updates, added, eff.orphans(), row, old_last, eff)
+
+
+_ROWS = (1048577, 1048578)  # rows no sheet has: their numbers mark where a row's goes
+
+
+def _by_row(formula: Callable[[int], str]) -> Callable[[int], str]:
+    """`formula` for any row, from its text made once with the row number put in: a
+    100,000-row plan's formulas differ by that number only. A formula whose text holds
+    the marking number otherwise (an anchor's ID) is made row by row."""
+    a, b = (formula(r) for r in _ROWS)
+    parts = a.split(str(_ROWS[0]))
+    if str(_ROWS[1]).join(parts) != b:
+        return formula
+    return lambda r: str(r).join(parts)
 
 
 # The public holidays the sheet's formulas must know: the years around the release.

@@ -61,9 +61,10 @@ def report_to_dict(rep: Report) -> dict[str, Any]:
     def task_dict(x: TaskLine, lang: str) -> dict[str, Any]:
         """One dict a line, however many sections show it (a late task is a risk too):
         `json_text` then encodes it once."""
-        if id(x) not in made:
-            made[id(x)] = _task_dict(x, lang)
-        return made[id(x)]
+        d = made.get(id(x))
+        if d is None:
+            d = made[id(x)] = _task_dict(x, lang)
+        return d
 
     def by_owner(groups: dict[str, list[TaskLine]]) -> list[dict[str, Any]]:
         return [{"owner": o, "tasks": [task_dict(x, lang) for x in xs]}
@@ -156,22 +157,34 @@ def json_chunks(data: Any, size: int = 1 << 20) -> Iterator[str]:
     import json
 
     encode = json.JSONEncoder(ensure_ascii=False).encode  # separators ", " and ": "
-    known: dict[int, str] = {}
+    known: dict[int, str] = {}  # id of a flat object met → its text
+    keys: dict[str, str] = {}  # a key met → its text
+    # Exact types, tested in C (map(type, …)): a subclass is still encoded right, only not
+    # reused.
+    nested = frozenset({dict, list})
+    text_keys = frozenset({str})
+
+    def key(k: str) -> str:
+        text = keys.get(k)
+        if text is None:
+            text = keys[k] = encode(k)
+        return text
 
     def item(value: Any) -> str:
         """What `encode(value)` gives, reusing the text of the flat objects already met."""
-        if isinstance(value, dict):
-            text = known.get(id(value))
-            if text is not None:
-                return text
-            if all(isinstance(k, str) for k in value) and any(
-                    isinstance(v, dict | list) for v in value.values()):
-                return "{" + ", ".join(f"{encode(k)}: {item(v)}"
-                                       for k, v in value.items()) + "}"
+        text = known.get(id(value))
+        if text is not None:
+            return text
+        kind = type(value)
+        if kind is dict:
+            if not nested.isdisjoint(map(type, value.values())) and text_keys.issuperset(
+                    map(type, value)):
+                return "{" + ", ".join([f"{key(k)}: {item(v)}"
+                                        for k, v in value.items()]) + "}"
             text = known[id(value)] = encode(value)
             return text
-        if isinstance(value, list) and any(isinstance(v, dict | list) for v in value):
-            return "[" + ", ".join(item(v) for v in value) + "]"
+        if kind is list and not nested.isdisjoint(map(type, value)):
+            return "[" + ", ".join([item(v) for v in value]) + "]"
         return encode(value)
 
     out: list[str] = []

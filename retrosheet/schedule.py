@@ -107,15 +107,17 @@ def anchor_order(anchors: Mapping[str, Sequence[str]]) -> tuple[list[str], list[
             continue
         path: list[str] = []
         on_path: set[str] = set()
-        stack: list[tuple[str, int]] = [(root, 0)]
+        # (ID, how many of its names are followed, its names that are keys): the names
+        # are listed once, when the ID is entered.
+        stack: list[tuple[str, int, list[str] | None]] = [(root, 0, None)]
         while stack:
-            tid, i = stack.pop()
-            if i == 0:
+            tid, i, names = stack.pop()
+            if names is None:
                 path.append(tid)
                 on_path.add(tid)
-            names = [a for a in anchors[tid] if a in anchors]
+                names = [a for a in anchors[tid] if a in anchors]
             if i < len(names):
-                stack.append((tid, i + 1))
+                stack.append((tid, i + 1, names))
                 nxt = names[i]
                 if nxt in on_path:
                     cycle = path[path.index(nxt):]
@@ -123,7 +125,7 @@ def anchor_order(anchors: Mapping[str, Sequence[str]]) -> tuple[list[str], list[
                         seen.add(frozenset(cycle))
                         cycles.append([*cycle, nxt])
                 elif nxt not in done:
-                    stack.append((nxt, 0))
+                    stack.append((nxt, 0, None))
                 continue
             path.pop()
             on_path.discard(tid)
@@ -149,9 +151,12 @@ def start_from(deadline: dt.date, duration: int | None, cal: WorkCalendar) -> dt
     return cal.workday(deadline, -(duration - 1))
 
 
-def schedule(tasks: list[Task], release: dt.date, cal: WorkCalendar) -> dict[str, Scheduled]:
-    """Every task's dates, in the order of `tasks`. Raises PlanError naming the cell."""
-    found = check_tasks(tasks)
+def schedule(tasks: list[Task], release: dt.date, cal: WorkCalendar,
+             found: Structure | None = None) -> dict[str, Scheduled]:
+    """Every task's dates, in the order of `tasks`. Raises PlanError naming the cell.
+    `found`: the structure `check_tasks` already gave for these very tasks."""
+    if found is None:
+        found = check_tasks(tasks)
     out: dict[str, Scheduled] = {}
     try:
         for task in (found.index[tid] for tid in found.order):

@@ -161,3 +161,20 @@ def test_new_from_a_past_plan(plan: Path, tmp_path: Path) -> None:
     assert (rows[1][11], rows[1][16], rows[1][18]) == ("À faire", "", "")
     assert exported(out)["T010"][1] == dt.date(2028, 1, 14)
     assert planning_dates(out) == exported(out)
+
+
+@pytest.mark.parametrize("anchors", [("T1",), ("J", "T1048577"), ("T1048578", "T2")])
+def test_a_rows_formula_from_its_shape_is_the_formula_made_for_it(anchors: tuple[str, ...]) -> None:
+    """The date formulas are made once per shape and given each row's number: the same
+    text as made for the row, even when an anchor's ID holds the number that marks it."""
+    from functools import partial
+
+    from retrosheet import layout as L
+    from retrosheet.recompute import _by_row
+
+    refs = L.Refs("Paramètres")
+    for make in (partial(L.start_formula, refs=refs),
+                 partial(L.deadline_formula, anchors=anchors, refs=refs)):
+        by_row = _by_row(make)
+        for r in (2, 9, 10, 77, 1048, 10485, 100101, 1048576):
+            assert by_row(r) == make(r)

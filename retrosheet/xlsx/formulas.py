@@ -13,6 +13,7 @@ None).
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 from .sheetxml import _SHEET_DATA_B, _unescape, col_index
 
@@ -34,12 +35,15 @@ def _pattern(prefix: bytes) -> re.Pattern[bytes]:
 class Formulas:
     """Column → formula (without "="; "" for a shared formula's other cells) by row."""
 
-    def __init__(self, shapes: dict[int, bytes | str]) -> None:
-        self._shapes = shapes  # row << 14 | column → the formula's shape (str: as is)
+    def __init__(self, by_column: dict[int, list[bytes | str | None]]) -> None:
+        self._by_column = by_column  # column → by row: the formula's shape (str: as is)
         self._texts: dict[bytes, str] = {}  # a shape's text, unescaped once
 
     def get(self, row: int, col: int) -> str | None:
-        shape = self._shapes.get(row << 14 | col)
+        rows = self._by_column.get(col)
+        if rows is None or not 0 <= row < len(rows):
+            return None
+        shape = rows[row]
         if shape is None or isinstance(shape, str):
             return shape
         text = self._texts.get(shape)
@@ -48,49 +52,89 @@ class Formulas:
         return text.replace("\x00", str(row)) if "\x00" in text else text
 
 
-def read(data: bytes) -> Formulas | None:
-    """The formulas of a sheet part in the usual spelling, or None when this pass cannot
-    vouch for them (the caller reads the part with `SheetXml`)."""
-    m = _SHEET_DATA_B.search(data)
-    if m is None or m.group(2):
-        return None if m is None else Formulas({})
-    prefix = m.group(1)
+class _Pass:
+    """The one pass, fed the part's sheetData a run of whole rows at a time."""
+
+    def __init__(self, prefix: bytes) -> None:
+        self.prefix = prefix
+        self.pattern = _pattern(prefix)
+        # A plan's formula columns are a few: a list by row each is a fraction of a dict.
+        self.by_column: dict[int, list[bytes | str | None]] = {}
+        self.seen: dict[bytes, bytes] = {}
+        self.columns: dict[bytes, int] = {}
+        self.row, self.number = 0, b""
+
+    def feed(self, data: bytes, begin: int, end: int) -> bool:
+        """Read the rows in data[begin:end]; False when SheetXml must read the part."""
+        by_column, seen, columns = self.by_column, self.seen, self.columns
+        rows = tags = 0
+        row, number = self.row, self.number
+        for found in self.pattern.finditer(data, begin, end):  # one match held at a time
+            given, letters, cell_row, raw = found.groups()
+            if given:
+                rows += 1
+                new = int(given)
+                if new <= row:  # out of order or repeated: SheetXml's rule (the last wins)
+                    return False
+                row, number = new, str(new).encode()
+                continue
+            tags += 1
+            if cell_row != number:
+                continue  # a cell outside its row: SheetXml does not read it either
+            col = columns.get(letters)
+            if col is None:
+                col = columns[letters] = col_index(letters.decode())
+            slots = by_column.get(col)
+            if slots is None:
+                slots = by_column[col] = []
+            if len(slots) > row:
+                continue  # the first of two cells with one reference
+            if len(slots) < row:
+                slots.extend([None] * (row - len(slots)))
+            if not raw:
+                slots.append("")
+            elif b"&#" in raw:  # a character reference may hold the row's digits: kept whole
+                slots.append(_unescape(raw.decode("utf-8")))
+            else:
+                shape = raw.replace(number, _MARK) if number in raw else raw
+                slots.append(seen.setdefault(shape, shape))
+        self.row, self.number = row, number
+        # Every row and formula tag read above, or the part is left to SheetXml.
+        p = self.prefix
+        return rows == data.count(b"<" + p + b"row", begin, end) and \
+            tags == data.count(b"<" + p + b"f", begin, end)
+
+
+def read(chunks: Iterable[bytes]) -> Formulas | None:
+    """The formulas of a sheet part in the usual spelling, given in pieces (a big part is
+    never held whole), or None when this pass cannot vouch for them (the caller reads
+    the part with `SheetXml`)."""
+    pieces = iter(chunks)
+    data = b""
+    for piece in pieces:
+        data += piece
+        m = _SHEET_DATA_B.search(data)
+        if m is not None:
+            break
+    else:
+        return None
+    if m.group(2):  # <sheetData/>
+        return Formulas({})
+    one = _Pass(m.group(1))
+    closing, row_end = b"</" + one.prefix + b"sheetData>", b"</" + one.prefix + b"row>"
     begin = m.end()
-    close = data.find(b"</" + prefix + b"sheetData>", begin)
-    if close < 0:
-        return None
-    shapes: dict[int, bytes | str] = {}
-    seen: dict[bytes, bytes] = {}
-    columns: dict[bytes, int] = {}
-    rows = tags = 0
-    row, number = 0, b""
-    for found in _pattern(prefix).finditer(data, begin, close):
-        given, letters, cell_row, raw = found.groups()
-        if given is not None:
-            rows += 1
-            new = int(given)
-            if new <= row:  # out of order or repeated: SheetXml's rule (the last wins)
+    while True:
+        close = data.find(closing, begin)
+        if close >= 0:
+            return Formulas(one.by_column) if one.feed(data, begin, close) else None
+        cut = data.rfind(row_end, begin)
+        if cut >= 0:
+            cut += len(row_end)
+            if not one.feed(data, begin, cut):
                 return None
-            row, number = new, str(new).encode()
-            continue
-        tags += 1
-        if cell_row != number:
-            continue  # a cell outside its row: SheetXml does not read it either
-        col = columns.get(letters)
-        if col is None:
-            col = columns[letters] = col_index(letters.decode())
-        key = row << 14 | col
-        if key in shapes:
-            continue  # the first of two cells with one reference
-        if not raw:
-            shapes[key] = ""
-        elif b"&#" in raw:  # a character reference may hold the row's digits: kept whole
-            shapes[key] = _unescape(raw.decode("utf-8"))
-        else:
-            shape = raw.replace(number, _MARK) if number in raw else raw
-            shapes[key] = seen.setdefault(shape, shape)
-    # Every row and formula tag read above, or the part is left to SheetXml.
-    if rows != data.count(b"<" + prefix + b"row", begin, close) or \
-            tags != data.count(b"<" + prefix + b"f", begin, close):
-        return None
-    return Formulas(shapes)
+            begin = cut
+        more = next(pieces, None)
+        if more is None:
+            return None
+        data = data[begin:] + more
+        begin = 0

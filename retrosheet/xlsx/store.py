@@ -8,6 +8,7 @@ every other byte of the file as it was. Nothing is written before `save`.
 from __future__ import annotations
 
 import dataclasses
+import threading
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -49,6 +50,7 @@ class XlsxStore:
         self._specs: list[SheetSpec] = []
         self._headers: dict[str, int] = {}  # header rows found while the sheets were read
         self._formulas: dict[str, Formulas | None] = {}  # sheets only read, not edited
+        self._ahead: dict[str, threading.Thread] = {}  # formulas being read (read_ahead)
 
     @property
     def name(self) -> str:
@@ -118,9 +120,30 @@ class XlsxStore:
         (None: read them from `sheet`, which a write needs anyway)."""
         if sheet in self._sheets or sheet not in self.pkg.sheets:
             return None
+        ahead = self._ahead.pop(sheet, None)
+        if ahead is not None:
+            ahead.join()
         if sheet not in self._formulas:
-            self._formulas[sheet] = read_formulas(self.pkg.usual(self.pkg.sheets[sheet]))
+            self._formulas[sheet] = read_formulas(
+                self.pkg.usual_pieces(self.pkg.sheets[sheet]))
         return self._formulas[sheet]
+
+    def read_ahead(self, sheet: str) -> None:
+        """Start reading the sheet's formulas beside the values: calamine reads those
+        without holding Python's lock, so on a second core the formulas come for free
+        (a problem met there is met again, and said, when they are asked for)."""
+        if sheet in self._sheets or sheet not in self.pkg.sheets or sheet in self._formulas:
+            return
+
+        def read() -> None:
+            try:
+                found = read_formulas(self.pkg.usual_pieces(self.pkg.sheets[sheet]))
+            except Exception:  # read again, and said, when asked for
+                return
+            self._formulas.setdefault(sheet, found)
+
+        self._ahead[sheet] = threading.Thread(target=read, daemon=True)
+        self._ahead[sheet].start()
 
     def apply(self, updates: Sequence[CellUpdate], growth: Growth | None = None) -> None:
         by_sheet: dict[str, list[CellUpdate]] = {}
