@@ -363,8 +363,11 @@ def _results(tasks: list[Task], lang: str, th: VerdictThresholds,
     order = {a: i for i, a in enumerate(_axis_order(lang, {r.key for r in by_axis}))}
     by_axis.sort(key=lambda r: order[r.key])
     indicators = []
+    of_axis: dict[str, list[Task]] = defaultdict(list)  # one walk, not one an axis
+    for t in measured:
+        of_axis[axis_label(t.axis, lang)].append(t)
     for r in by_axis:
-        ts = [t for t in measured if axis_label(t.axis, lang) == r.key]
+        ts = of_axis[r.key]
         for ind in by_indicator(ts).values():
             m = measure(ind, dates, release, as_of)
             indicators.append(Result(r.key, r.key, m.kpi, m.objective, m.result, None, None,
