@@ -24,8 +24,8 @@ class Languages(click.Choice[str]):
         super().__init__(langs())
 
     @property
-    def choices(self) -> Sequence[str]:
-        return langs()
+    def choices(self) -> tuple[str, ...]:  # click ≥ 8.2 types it a tuple
+        return tuple(langs())
 
     @choices.setter
     def choices(self, value: Sequence[str]) -> None:
