@@ -140,16 +140,11 @@ def parse_task_rows(rows: Iterable[Sequence[Any]], table: Table, date1904: bool 
     collect = problems is not None  # the caller gathers them with its own
     problems = [] if problems is None else problems
     choices: _Choices = {}  # a plan's dropdowns hold a few distinct texts: read each once
-    plain = _plain_row_reader(table, choices, typed, lang)
     sheet = table.sheet
     for number, row in enumerate(rows, start=table.header_row + 2):
-        src = Source(sheet, number, letters)
-        task = plain(row, src)
-        if task is not None:
-            tasks.append(task)
-            continue
         if all(is_blank(v) for v in row):
             continue
+        src = Source(sheet, number, letters)
         try:
             tasks.append(_parse_row(row, table, src, date1904, problems, typed, lang, choices))
         except PlanError as exc:
@@ -157,109 +152,6 @@ def parse_task_rows(rows: Iterable[Sequence[Any]], table: Table, date1904: bool 
     if not collect:
         raise_all(problems, lang)
     return tasks
-
-
-_NOT_READ = object()
-
-
-def _plain_row_reader(table: Table, choices: _Choices, typed: bool,
-                      lang: str) -> Callable[[Sequence[Any], Source], Task | None]:
-    """A reader of a big plan's plain rows (values as a spreadsheet types them, nothing to
-    report): the Task `_parse_row` makes, read with a test or two a cell. Any other row
-    gives None, and `_parse_row` reads it and names its problems."""
-    at = table.columns.get
-    need = max([*table.columns.values(), *table.extra.values()]) + 1
-    checked = list(table.columns.values())  # a cell showing an error (#N/A) is a problem
-    extra = list(table.extra.items())
-    i_id, i_anchor, i_offset, i_duration = at("id"), at("anchor"), at("offset"), at("duration")
-    i_start, i_deadline = at("start"), at("deadline")
-    numbers = [(k, at(k)) for k in ("objective", "result", "budget", "spent")]
-    texts = [(k, at(k)) for k in ("action", "axis", "owner", "followup", "platform", "kpi",
-                                  "notes")]
-    dropdowns = [(k, at(k), enum) for k, enum in (("type", TaskType), ("unit", Unit),
-                                                   ("status", Status))]
-    events = (TaskType.MILESTONE, TaskType.RELEASE)
-
-    def day(raw: Any) -> Any:
-        """A date cell's day, None for none, _NOT_READ for anything else."""
-        if raw is None or raw == "":
-            return None
-        if isinstance(raw, dt.datetime):
-            return raw.date()
-        if isinstance(raw, dt.date):
-            return raw
-        return None if isinstance(raw, str) and raw.startswith("=") else _NOT_READ
-
-    def read(row: Sequence[Any], src: Source) -> Task | None:
-        if len(row) < need:
-            return None
-        for c in checked:
-            v = row[c]
-            if type(v) is str and "#" in v:
-                return None
-        ident = row[i_id]  # type: ignore[index]  # a required column
-        if type(ident) is not str or not ident or ident != ident.strip():
-            return None
-        found: dict[str, Any] = {}
-        for key, j, enum in dropdowns:
-            raw = None if j is None else row[j]
-            if type(raw) is str:
-                member = choices.get((key, raw), _NOT_READ)
-                if member is _NOT_READ:
-                    member = choices[key, raw] = _choose(key, enum, raw, typed, lang)
-                if isinstance(member, Msg):
-                    return None
-                found[key] = member
-            elif raw is None:
-                found[key] = None
-            else:
-                return None
-        kind = found["type"] = found["type"] or TaskType.TASK
-        found["unit"] = found["unit"] or Unit.DAYS
-        raw = None if i_anchor is None else row[i_anchor]
-        anchors: tuple[str, ...] = (RELEASE,)
-        if type(raw) is str:
-            anchor = raw.strip()
-            if anchor != raw or "," in anchor or ";" in anchor:
-                return None
-            if anchor:
-                anchors = (RELEASE if anchor.upper() == RELEASE else anchor,)
-        elif raw is not None:
-            return None
-        offset = 0
-        raw = row[i_offset]  # type: ignore[index]  # a required column
-        if type(raw) is float and raw.is_integer() and abs(raw) <= OFFSET_LIMIT:
-            offset = int(raw)
-        elif raw is not None and raw != "":
-            return None
-        duration: int | None = 1
-        raw = None if i_duration is None else row[i_duration]
-        if kind in events:
-            duration = None
-        elif type(raw) is float and raw.is_integer() and 1 <= raw <= DURATION_LIMIT:
-            duration = int(raw)
-        elif raw is not None and raw != "":
-            return None
-        for key, j in numbers:
-            raw = None if j is None else row[j]
-            if raw is None or raw == "":
-                found[key] = None
-            elif type(raw) is float:
-                found[key] = raw
-            else:
-                return None
-        start = None if i_start is None else day(row[i_start])
-        deadline = None if i_deadline is None else day(row[i_deadline])
-        if start is _NOT_READ or deadline is _NOT_READ:
-            return None
-        for key, j in texts:
-            raw = None if j is None else row[j]
-            found[key] = raw.strip() if type(raw) is str else _text(raw)
-        return Task(id=ident, anchors=anchors, offset=offset, duration=duration, start=start,
-                    deadline=deadline, source=src, extra={name: row[c] for name, c in extra},
-                    **found)
-
-    return read
 
 
 def _blank(v: Any) -> bool:
