@@ -1,8 +1,9 @@
-"""One catalogue of every word a user sees, keyed by id; one file per language.
+"""One catalogue of every word a user sees, keyed by id; one package per language.
 
-Each language is one module of this package (`fr.py`, `en.py`) holding one dict `WORDS`
-from id to text. A third language is one more file: it is found by its name (two or
-three lowercase letters) and must have every id of the French file with the same
+Each language is one package of this package (`fr/`, `en/`) whose `WORDS` maps id to text,
+joined from one module an area (values, errors, check, report, cli) by `areas()`. A third
+language is one more folder (or a single module): it is found by its name (two or three
+lowercase letters) and must have every id of the French catalogue with the same
 `{placeholders}`, or it is refused naming what is missing.
 Per-language formats (dates, numbers, money) are ids too (`fmt.*`), used by `formats.py`.
 """
@@ -57,6 +58,18 @@ def register(lang: str, words: Mapping[str, str]) -> None:
             raise CatalogueError(f"catalogue {lang!r}: " + "; ".join(wrong[:10]) + more)
     _catalogues[lang] = dict(words)
     _generation[0] += 1
+
+
+def areas(*parts: Mapping[str, str]) -> dict[str, str]:
+    """A language's catalogue from its area modules; an id in two areas is refused (in one
+    dict literal the second would silently win)."""
+    words: dict[str, str] = {}
+    for part in parts:
+        twice = words.keys() & part.keys()
+        if twice:
+            raise CatalogueError(f"ids in two areas: {', '.join(sorted(twice))}")
+        words.update(part)
+    return words
 
 
 def _discover() -> None:

@@ -1,0 +1,73 @@
+"""retrosheet's words in English: command line messages and the workbook design."""
+
+from __future__ import annotations
+
+WORDS: dict[str, str] = {
+    # --- command line messages — "cli.…"
+
+    "cli.error": "Error: {message}",
+    "cli.not_a_date": "{value} is not a date: write YYYY-MM-DD (2027-05-14) or DD/MM/YYYY",
+    "cli.exists": "{path} exists: choose another name or add --force",
+    "cli.no_file": "{path}: no such file",
+    "cli.templates.line": "{name} {summary} ({tasks} tasks + {followups} follow-ups)",
+    "cli.usage.template_and_from": "give either TEMPLATE or --from PAST, not both",
+    "cli.usage.no_template": "missing TEMPLATE: a built-in name (retrosheet templates), a CSV file, or --from PAST.xlsx",
+    "cli.usage.macro_and_lite": "give either --macro (classic xlwings) or --xlwings-lite",
+    "cli.usage.lite_requirement": "--lite-requirement goes with --xlwings-lite",
+    "cli.usage.file_not_sheet": "--macro and --xlwings-lite write a file: they do not go with --gsheet/--gsheet-new",
+    "cli.usage.suffix": "{name}: the plan is written as {suffix}",
+    "cli.usage.gsheet_both": "give either --gsheet or --gsheet-new, not both",
+    "cli.usage.share": "--share goes with --gsheet-new",
+    "cli.usage.output_sheet": "-o writes a file; --gsheet/--gsheet-new write a Google Sheet",
+    "cli.usage.past_to_sheets": "a past plan (.xlsx) cannot be re-anchored into Google Sheets yet: use a built-in template or a CSV",
+    "cli.usage.not_a_sheet": "{value} is not a Google Sheets URL or key",
+    "cli.usage.one_plan": "--write-sheet and --mail take one PLAN",
+    "cli.new.done": "{where}: {n} tasks, release (J) on {date}, template {template}",
+    "cli.new.done_followups": "{where}: {n} tasks including {k} follow-ups, release (J) on {date}, template {template}",
+    "cli.new.late_item": "{id} ({days} d late)",
+    "cli.new.late": "Warning: {n} deadline(s) already past, the release is too close for this template: {ids}{more}",
+    "cli.new.service_account": "Warning: the sheet belongs to the service account {email}; add --share YOUR_EMAIL to see it",
+    "cli.new.reanchored": "{dest}: {n} tasks taken from {src}, release (J) on {date}",
+    "cli.empty": "(empty)",
+    "cli.recompute.dry_run": "{name}: {n} cell(s) to change, {added} follow-up(s) to add{ids}; nothing written (--dry-run)",
+    "cli.recompute.up_to_date": "{name}: already up to date",
+    "cli.recompute.open_in": "{name}: nothing to write in the saved file, but it is open in {app}: unsaved edits are not seen (save, then run again)",
+    "cli.recompute.done": "{name}: {n} cell(s) updated, {added} follow-up(s) added{ids}",
+    "cli.recompute.respelled": "{n} formula(s) respelled by the spreadsheet, same meaning: no date changed",
+    "cli.recompute.orphan": "{id}: the follow-up rule of {anchor} no longer asks for this row; delete it or restore the rule",
+    "cli.recompute.unformatted": "The new rows did not get the table's formatting: {problem}",
+    "cli.check.clean": "No problem found.",
+    "cli.mail.no_email": "no e-mail in the team: {names}",
+    "cli.mail.written": "{n} message(s) written to {folder}",
+    "cli.mail.sent": "{n} message(s) sent",
+    "cli.label.no_plan": "no plan (.xlsx, .xlsm) in {specs}",
+    "cli.label.no_task": "{owner} owns no task in these plans{hint}",
+    "cli.label.did_you_mean": "; did you mean {names}?",
+    "cli.label.unreadable": "Unreadable: {name}: {error}",
+    "cli.label.progress": "plans",
+    "cli.oxt.built": "{path}: {size} MB, {files} files (retrosheet, {packages})",
+    "cli.bad_value": "Invalid value for {option}: {problem}",
+    "cli.try_help": "Try '{command}' for help.",
+    "cli.click.no_such_option": "no such option {name}{hint}",
+    "cli.click.no_such_command": "no such command {name}{hint}",
+    "cli.click.did_you_mean": " (did you mean {names}?)",
+    "cli.click.missing_argument": "missing argument {name}",
+    "cli.click.missing_option": "missing option {name}",
+    "cli.click.choose": "choose from {choices}",
+    "cli.click.needs_value": "option {name} needs a value",
+    "cli.click.extra_arguments": "unexpected extra argument(s): {args}",
+    # --- end of cli.
+
+    # --- workbook design (sheets, Dashboard, Planning, looks) — "design.…"
+    "design.day_off": "Day off",
+    "design.offset_range": "{low} … {high} days",
+    "design.dashboard.due_week": "Due this week",
+    "design.dashboard.indicators": "Results per indicator",
+    "design.dashboard.indicator": "Indicator",
+    "design.dashboard.measured_on": "Measured on",
+    "design.dashboard.left": "Left",
+    "design.dashboard.more": "more",
+    "design.dashboard.reached_chart": "Objective reached per indicator",
+
+    # --- end of design.
+}

@@ -1,0 +1,73 @@
+"""Les mots de retrosheet en français: command line messages and the workbook design."""
+
+from __future__ import annotations
+
+WORDS: dict[str, str] = {
+    # --- command line messages — "cli.…"
+
+    "cli.error": "Erreur : {message}",
+    "cli.not_a_date": "{value} n'est pas une date : écrivez AAAA-MM-JJ (2027-05-14) ou JJ/MM/AAAA",
+    "cli.exists": "{path} existe déjà : choisissez un autre nom ou ajoutez --force",
+    "cli.no_file": "{path} : fichier introuvable",
+    "cli.templates.line": "{name} {summary} ({tasks} tâches + {followups} relances)",
+    "cli.usage.template_and_from": "donnez TEMPLATE ou --from PAST, pas les deux",
+    "cli.usage.no_template": "TEMPLATE manquant : un modèle intégré (retrosheet templates), un fichier CSV ou --from PAST.xlsx",
+    "cli.usage.macro_and_lite": "donnez --macro (xlwings classique) ou --xlwings-lite, pas les deux",
+    "cli.usage.lite_requirement": "--lite-requirement va avec --xlwings-lite",
+    "cli.usage.file_not_sheet": "--macro et --xlwings-lite écrivent un fichier : ils ne vont pas avec --gsheet/--gsheet-new",
+    "cli.usage.suffix": "{name} : le plan s'écrit en {suffix}",
+    "cli.usage.gsheet_both": "donnez --gsheet ou --gsheet-new, pas les deux",
+    "cli.usage.share": "--share va avec --gsheet-new",
+    "cli.usage.output_sheet": "-o écrit un fichier ; --gsheet/--gsheet-new écrivent dans une Google Sheet",
+    "cli.usage.past_to_sheets": "un plan passé (.xlsx) ne peut pas encore être recalé dans Google Sheets : partez d'un modèle intégré ou d'un CSV",
+    "cli.usage.not_a_sheet": "{value} n'est ni une URL ni une clé Google Sheets",
+    "cli.usage.one_plan": "--write-sheet et --mail prennent un seul PLAN",
+    "cli.new.done": "{where} : {n} tâches, sortie (J) le {date}, modèle {template}",
+    "cli.new.done_followups": "{where} : {n} tâches dont {k} relances, sortie (J) le {date}, modèle {template}",
+    "cli.new.late_item": "{id} ({days} j de retard)",
+    "cli.new.late": "Attention : {n} échéance(s) déjà passée(s), la sortie est trop proche pour ce modèle : {ids}{more}",
+    "cli.new.service_account": "Attention : la feuille appartient au compte de service {email} ; ajoutez --share VOTRE_EMAIL pour la voir",
+    "cli.new.reanchored": "{dest} : {n} tâches reprises de {src}, sortie (J) le {date}",
+    "cli.empty": "(vide)",
+    "cli.recompute.dry_run": "{name} : {n} cellule(s) à changer, {added} relance(s) à ajouter{ids} ; rien n'est écrit (--dry-run)",
+    "cli.recompute.up_to_date": "{name} : déjà à jour",
+    "cli.recompute.open_in": "{name} : rien à écrire dans le fichier enregistré, mais il est ouvert dans {app} : les modifications non enregistrées ne sont pas vues (enregistrez, puis relancez)",
+    "cli.recompute.done": "{name} : {n} cellule(s) mises à jour, {added} relance(s) ajoutée(s){ids}",
+    "cli.recompute.respelled": "{n} formule(s) écrite(s) autrement par le tableur, même sens : aucune date ne change",
+    "cli.recompute.orphan": "{id} : la règle de relance de {anchor} ne prévoit plus cette ligne ; supprimez-la ou remettez la règle",
+    "cli.recompute.unformatted": "Les nouvelles lignes n'ont pas pris la mise en forme du tableau : {problem}",
+    "cli.check.clean": "Aucun problème trouvé.",
+    "cli.mail.no_email": "sans e-mail dans l'équipe : {names}",
+    "cli.mail.written": "{n} message(s) écrit(s) dans {folder}",
+    "cli.mail.sent": "{n} message(s) envoyé(s)",
+    "cli.label.no_plan": "aucun plan (.xlsx, .xlsm) dans {specs}",
+    "cli.label.no_task": "{owner} n'a aucune tâche dans ces plans{hint}",
+    "cli.label.did_you_mean": " ; vouliez-vous dire {names} ?",
+    "cli.label.unreadable": "Illisible : {name} : {error}",
+    "cli.label.progress": "plans",
+    "cli.oxt.built": "{path} : {size} Mo, {files} fichiers (retrosheet, {packages})",
+    "cli.bad_value": "valeur invalide pour {option} : {problem}",
+    "cli.try_help": "Essayez « {command} » pour l'aide.",
+    "cli.click.no_such_option": "option inconnue {name}{hint}",
+    "cli.click.no_such_command": "commande inconnue {name}{hint}",
+    "cli.click.did_you_mean": " (vouliez-vous dire {names} ?)",
+    "cli.click.missing_argument": "argument {name} manquant",
+    "cli.click.missing_option": "option {name} manquante",
+    "cli.click.choose": "choisissez parmi {choices}",
+    "cli.click.needs_value": "l'option {name} attend une valeur",
+    "cli.click.extra_arguments": "argument(s) en trop : {args}",
+    # --- end of cli.
+
+    # --- workbook design (sheets, Dashboard, Planning, looks) — "design.…"
+    "design.day_off": "Congé",
+    "design.offset_range": "{low} … {high} jours",
+    "design.dashboard.due_week": "À faire cette semaine",
+    "design.dashboard.indicators": "Résultats par indicateur",
+    "design.dashboard.indicator": "Indicateur",
+    "design.dashboard.measured_on": "Mesuré le",
+    "design.dashboard.left": "Reste",
+    "design.dashboard.more": "autres",
+    "design.dashboard.reached_chart": "Objectif atteint par indicateur",
+
+    # --- end of design.
+}
