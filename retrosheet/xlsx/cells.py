@@ -24,7 +24,10 @@ from .sheetxml import _CELL, _ROW_B, _TEXT, _VALUE, _ooxml_text, _unescape, col_
 SPARSE_RATIO = 8
 SMALL = 2_000_000  # cells: a rectangle this size costs calamine about 60 MB
 _LAST_ROW = re.compile(rb'<(?:[\w.-]+:)?row r="([0-9]+)"')
-_WIDE = ((re.compile(rb' r="[A-Z]{3}[0-9]'), 16_384), (re.compile(rb' r="[D-Z][A-Z][0-9]'), 702))
+# A reference beyond column CZ (3 letters: up to XFD, 16,384 columns; D-Z then a letter: up
+# to ZZ, 702); else the sheet is at most 104 columns wide (CZ).
+_WIDE = re.compile(rb' r="(?:([A-Z]{3})|[D-Z][A-Z])[0-9]')
+_WIDEST = re.compile(rb' r="[A-Z]{3}[0-9]')
 _REF = re.compile(r'\sr="([A-Z]+)[0-9]+"')
 _TYPE = re.compile(r'\st="([a-zA-Z]+)"')
 
@@ -35,9 +38,16 @@ def too_sparse(data: bytes) -> bool:
     tail = data.rfind(b'row r="')
     m = _LAST_ROW.match(data, data.rfind(b"<", 0, tail)) if tail >= 0 else None
     last_row = int(m.group(1)) if m else 0
-    width = next((w for pattern, w in _WIDE if pattern.search(data)), 104)
     cells = data.count(b"<c ") + data.count(b":c ")
-    return last_row * width > SPARSE_RATIO * cells + SMALL
+    room = SPARSE_RATIO * cells + SMALL
+    if last_row * 104 > room or last_row * 16_384 <= room:
+        return last_row * 104 > room  # whatever the width: no search over the part
+    wide = _WIDE.search(data)  # one search over a 120 MB part, not one a width
+    if wide is None:
+        return False
+    if wide.group(1) or last_row * 702 > room:
+        return True
+    return _WIDEST.search(data, wide.start()) is not None
 
 
 def shared_strings(data: bytes | None) -> list[str]:
