@@ -61,3 +61,24 @@ def test_sparse_by_the_widest_reference(last_row: int, refs: list[str], sparse: 
     from retrosheet.xlsx.cells import too_sparse
 
     assert too_sparse(_part(last_row, refs)) is sparse
+
+
+@pytest.mark.parametrize("ahead", [False, True])
+def test_has_formula_says_what_formula_says(tmp_path: Path, ahead: bool) -> None:
+    """`has_formula` (asked for each date cell of a plan) is `formula(…) is not None`,
+    whether the formulas were read ahead, read when asked, or the sheet is being edited."""
+    from clirun import made_file
+    from conftest import SINGLE
+
+    from retrosheet.xlsx.store import XlsxStore
+
+    plan = made_file(tmp_path / "plan.xlsx", SINGLE, "--release", "2027-05-14")
+    store = XlsxStore(plan)
+    if ahead:
+        store.read_ahead("Planning")
+    cells = [(r, c) for r in range(0, 60) for c in range(0, 30)]
+    said = [store.has_formula("Planning", r, c) for r, c in cells]
+    assert said == [store.formula("Planning", r, c) is not None for r, c in cells]
+    assert 10 < sum(said) < len(cells)
+    store.sheet("Planning")  # being edited: read from the sheet's XML
+    assert [store.has_formula("Planning", r, c) for r, c in cells] == said

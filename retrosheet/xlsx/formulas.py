@@ -39,6 +39,11 @@ class Formulas:
         self._by_column = by_column  # column → by row: the formula's shape (str: as is)
         self._texts: dict[bytes, str] = {}  # a shape's text, unescaped once
 
+    def has(self, row: int, col: int) -> bool:
+        """Whether the cell holds a formula (its text not made)."""
+        rows = self._by_column.get(col)
+        return rows is not None and 0 <= row < len(rows) and rows[row] is not None
+
     def get(self, row: int, col: int) -> str | None:
         rows = self._by_column.get(col)
         if rows is None or not 0 <= row < len(rows):
