@@ -67,6 +67,6 @@ def _open_one(spec: str, credentials: str | None) -> Plan:
 
 
 def _same_person(a: str, b: str) -> bool:
-    from .label import fold
+    from .label_people import fold
 
     return fold(a) == fold(b)
