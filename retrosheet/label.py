@@ -104,6 +104,7 @@ class Unreadable:
 
     name: str
     error: RetrosheetError | str  # what another program said (the system) is its own text
+    spec: str = ""  # the PLAN as read (a path, a Sheet's URL or key)
 
     def text(self, lang: str) -> str:
         """The error's one line in `lang` (the report's), after the plan's name: "x.xlsx: no
