@@ -22,7 +22,7 @@ def label_report(specs: list[str], day: dt.date, fmt: str, output: str | None,
 
     from .label import build_label_report, known_people, release_of
     from .label_people import closest_names
-    from .portfolio import display_name, expand, not_plans, read_all
+    from .portfolio import expand, not_plans, read_all
 
     paths = expand(specs, _sheet_key)
     if not paths:
@@ -37,7 +37,7 @@ def label_report(specs: list[str], day: dt.date, fmt: str, output: str | None,
                 bar.update(1)
 
         read, failed = read_all(paths, lambda s: _open_one(s, credentials), on_done=tick,
-                                is_sheet=_is_sheet)
+                                is_sheet=_is_sheet, name=_name)
     failed, skipped = not_plans(failed, specs)
     lang = report_lang([p for _, p in read])
     for u in skipped:
@@ -51,7 +51,7 @@ def label_report(specs: list[str], day: dt.date, fmt: str, output: str | None,
             hint = t("cli.label.did_you_mean", lang, names=", ".join(close)) if close else ""
             raise UserError(t("cli.label.no_task", lang, owner=repr(owner), hint=hint), lang)
     try:
-        releases = [release_of(display_name(spec), p, day) for spec, p in read]
+        releases = [release_of(_name(spec), p, day) for spec, p in read]
     except RetrosheetError as exc:
         raise _fail(exc) from exc
     rep = build_label_report(releases, day, lang=lang, owner=owner, unreadable=failed)
@@ -81,6 +81,12 @@ def _same_person(a: str, b: str) -> bool:
     from .label_people import fold
 
     return fold(a) == fold(b)
+
+
+def _name(spec: str) -> str:
+    from .portfolio import display_name
+
+    return display_name(spec, _sheet_key)
 
 
 def _sheet_key(spec: str) -> str | None:
