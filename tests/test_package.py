@@ -41,7 +41,8 @@ def test_a_part_changed_since_it_was_first_read_is_refused(tmp_path: Path) -> No
 
 
 def _part(last_row: int, refs: list[str]) -> bytes:
-    cells = "".join(f'<c r="{ref}1"><v>1</v></c>' for ref in refs)
+    cells = "".join(f'<c r="{ref if ref[-1].isdigit() else ref + "1"}"><v>1</v></c>'
+                    for ref in refs)
     return f'<sheetData><row r="1">{cells}</row><row r="{last_row}"/></sheetData>'.encode()
 
 
@@ -54,10 +55,14 @@ def _part(last_row: int, refs: list[str]) -> bytes:
     (300, ["XFD"], True),  # 4.9 M cells for 1
     (100, ["XFD"], False),  # 1.6 M cells: under SMALL
     (30_000, [], True),  # 104 columns whatever the references: 3.1 M cells for 1
+    (5, ["A1", "B1048576"], True),  # placed by its own reference: 2 M rows tall
+    (5, ["A1", "B19230"], False),  # 19,230 rows of 104 columns: just under SMALL
+    (5, ["A1", "B19231"], True),
 ])
 def test_sparse_by_the_widest_reference(last_row: int, refs: list[str], sparse: bool) -> None:
     """calamine's rectangle: as wide as the widest reference (XFD: 16,384 columns), as
-    long as the last row; sparse when far bigger than the cells the part holds."""
+    long as the lowest row or cell reference; sparse when far bigger than the cells the
+    part holds."""
     from retrosheet.xlsx.cells import too_sparse
 
     assert too_sparse(_part(last_row, refs)) is sparse
