@@ -207,6 +207,11 @@ def _release_clashes(releases: list[Release], people: People, as_of: dt.date,
             gap = (b.plan.settings.release - a.plan.settings.release).days
             if gap >= th.release_gap_days:
                 break  # sorted by release date: every later one is further away
+            if _copies(a, b):
+                out.append(Finding(Severity.ERROR, "label_same_release_twice", t(
+                    "report.label.same_release_twice", lang, a=a.title, name_a=a.name,
+                    name_b=b.name), lang=lang))
+                continue
             if b.plan.settings.release < as_of:
                 continue  # both already out: there is nothing left to move
             shared = people.in_plan(i) & people.in_plan(j)
@@ -227,6 +232,16 @@ def _release_clashes(releases: list[Release], people: People, as_of: dt.date,
                     when_b=fmt.date(b.plan.settings.release, lang), n=gap, who=who),
                     lang=lang))
     return out
+
+
+def _copies(a: Release, b: Release) -> bool:
+    """One release in two files (« nuit.xlsx » and its copy, a synced folder's conflicted
+    copy): same title, artist, day and tasks. Counted twice, it doubles the label's budget
+    and clashes with itself."""
+    sa, sb = a.plan.settings, b.plan.settings
+    return ((fold(sa.title), fold(sa.artist), sa.release)
+            == (fold(sb.title), fold(sb.artist), sb.release)
+            and [x.id for x in a.plan.tasks] == [x.id for x in b.plan.tasks])
 
 
 def _open_deadlines(r: Release) -> list[tuple[TaskLine, dt.date]]:
