@@ -1,5 +1,5 @@
-"""The report as JSON-ready data: a stable, versioned schema (schemas/report-v2.json; v2
-adds the Monday sections to v1, whose fields keep their meaning)."""
+"""The report as JSON-ready data: a stable, versioned schema (schemas/report-v3.json; v2
+added the Monday sections to v1, v3 names a risk's dependents by their IDs)."""
 
 from __future__ import annotations
 
@@ -131,7 +131,7 @@ def monday_dict(m: Monday, lang: str,
                    "unbudgeted": b.unbudgeted,
                    "share_spent": None if b.share_spent is None else round(b.share_spent, 4)},
         "risks": [{"task": task_dict(r.task, lang),
-                   "dependents": [task_dict(x, lang) for x in r.dependents]}
+                   "dependents": [x.id for x in r.dependents]}
                   for r in m.risks],
         "checklist": [{"kind": _code(c.kind), "kind_label": c.kind.label(lang),
                        "state": _code(c.state), "state_label": c.state.label(lang),

@@ -182,7 +182,7 @@ def test_json_validates_against_the_published_schema(lang: str) -> None:
     p = plan(lang)
     doc = json.loads(json.dumps(build_report(p, AS_OF).to_dict()))
     schema = json.loads(resources.files("retrosheet").joinpath(
-        "schemas/report-v2.json").read_text(encoding="utf-8"))
+        "schemas/report-v3.json").read_text(encoding="utf-8"))
     jsonschema.Draft202012Validator.check_schema(schema)
     jsonschema.validate(doc, schema, format_checker=jsonschema.FormatChecker())
     assert doc["late"][0]["id"] == "T030" and doc["late"][0]["status"] == "in_progress"
