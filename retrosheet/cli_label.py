@@ -21,9 +21,9 @@ def label_report(specs: list[str], day: dt.date, fmt: str, output: str | None,
     import threading
 
     from .label import build_label_report, known_people, release_of
-    from .portfolio import display_name, expand, read_all
+    from .portfolio import display_name, expand, not_plans, read_all
 
-    paths = expand(specs)
+    paths = expand(specs, _sheet_key)
     if not paths:
         raise UserError(t("cli.label.no_plan", user_lang(), specs=", ".join(specs)))
     lock = threading.Lock()
@@ -37,7 +37,12 @@ def label_report(specs: list[str], day: dt.date, fmt: str, output: str | None,
 
         read, failed = read_all(paths, lambda s: _open_one(s, credentials), on_done=tick,
                                 is_sheet=_is_sheet)
+    failed, skipped = not_plans(failed, specs)
     lang = read[0][1].settings.lang if read else user_lang()
+    for u in skipped:
+        click.echo(t("cli.label.not_a_plan", lang, name=u.name), err=True)
+    if not read and not failed:  # folders of workbooks none of which is a plan
+        raise UserError(t("cli.label.no_plan", lang, specs=", ".join(specs)))
     if owner is not None and read:
         known = known_people([p for _, p in read])
         if not any(_same_person(owner, k) for k in known):
@@ -67,6 +72,17 @@ def _open_one(spec: str, credentials: str | None) -> Plan:
 
 
 def _same_person(a: str, b: str) -> bool:
-    from .label import fold
+    from .label_people import fold
 
     return fold(a) == fold(b)
+
+
+def _sheet_key(spec: str) -> str | None:
+    """A Sheet's key whether given by URL or key (a malformed address: read_all lists it
+    as unreadable)."""
+    from .gsheets import sheet_key
+
+    try:
+        return sheet_key(spec)
+    except RetrosheetError:
+        return None
