@@ -16,8 +16,9 @@ letters only, so that « Attaché(e) de presse » in the team table holds the ta
 
 from __future__ import annotations
 
+import difflib
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 
 from .model import Member, Plan
 
@@ -133,3 +134,20 @@ class People:
     def name(self, key: str) -> str:
         """A person's name as a plan writes it (an e-mail when no team row names them)."""
         return self._shown.get(key, key.lstrip("@="))
+
+
+def closest_names(typed: str, known: Collection[str], n: int = 3) -> list[str]:
+    """The names closest to a mistyped `--owner`, each person once (the spelling with its
+    accents): first the names with the typed word in them (« Léa » → « Léa Martin »),
+    then the nearest."""
+    key, names = fold(typed), sorted(known)
+    spelled: dict[str, str] = {}  # a person's best spelling: accents, then lower case
+    for x in names:
+        best = spelled.setdefault(fold(x), x)
+        if (not x.isascii(), sum(c.islower() for c in x)) > (
+                not best.isascii(), sum(c.islower() for c in best)):
+            spelled[fold(x)] = x
+    word = [x for x in names if key and key in fold(x).split()]
+    out = dict.fromkeys(spelled[fold(x)] for x in word + difflib.get_close_matches(
+        typed, names, n=n, cutoff=0.5))
+    return list(out)[:n]

@@ -77,19 +77,22 @@ def expand(specs: Sequence[str],
     return out
 
 
-def display_name(spec: str) -> str:
-    """How a plan is named in the report: a file's name, a Sheet's key as given."""
-    return os.path.basename(spec.rstrip("/\\")) or spec
+def display_name(spec: str, sheet_key: Callable[[str], str | None] = lambda spec: None) -> str:
+    """How a plan is named in the report: a file's name, a Sheet's key (from its URL too:
+    the last part of an address is "edit")."""
+    return sheet_key(spec) or os.path.basename(spec.rstrip("/\\")) or spec
 
 
 def read_all(specs: Sequence[str], open_plan: Callable[[str], Plan], *,
              on_done: Callable[[str], None] | None = None,
              is_sheet: Callable[[str], bool] = lambda spec: False,
+             name: Callable[[str], str] = display_name,
              workers: int = MAX_WORKERS,
              pacer: Pacer | None = None) -> tuple[list[tuple[str, Plan]], list[Unreadable]]:
     """Every plan that could be read (in the order given) and those that could not.
 
-    `on_done(spec)` is called as each plan finishes (a progress bar). When more plans are
+    `on_done(spec)` is called as each plan finishes (a progress bar); `name(spec)` names
+    an unreadable one. When more plans are
     Google Sheets (`is_sheet`) than the per-minute read quota, their reads are paced."""
     sheets = sum(1 for s in specs if is_sheet(s))
     if pacer is None and sheets > SHEETS_READS_PER_MINUTE:
@@ -114,7 +117,7 @@ def read_all(specs: Sequence[str], open_plan: Callable[[str], Plan], *,
         with ThreadPoolExecutor(max_workers=min(workers, len(specs))) as pool:
             done = list(pool.map(one, specs))
     plans = [(spec, r) for spec, r in done if isinstance(r, Plan)]
-    failed = [Unreadable(display_name(spec), r, spec) for spec, r in done
+    failed = [Unreadable(name(spec), r, spec) for spec, r in done
               if not isinstance(r, Plan)]
     return plans, failed
 

@@ -94,3 +94,19 @@ def test_cents_add_up(folder: Path) -> None:
                                                                      "  Total"))]
     assert spent == ["149,50", "149,50", "299,00"]
     assert "  Budget 500,00\u202f€ · Dépensé 299,00\u202f€ · Reste 201,00\u202f€" in lines
+
+
+@pytest.mark.parametrize("user", ["fr", "en"])
+def test_the_reports_language_does_not_follow_the_first_file_name(
+        folder: Path, monkeypatch: pytest.MonkeyPatch, user: str) -> None:
+    """French plans give a French report whoever reads it; with an English plan among
+    them (sorting first), the plans disagree and the user's language decides."""
+    monkeypatch.setenv("RETROSHEET_LANG", user)
+    code, out, _ = run(str(folder))
+    assert out.startswith("Rapport du label")
+    p = Plan(Settings(release=J, lang="en", title="Paper", artist="Owls"),
+             [Task("T010", "Mail", owner="Mia", offset=-15)])
+    write_new(p, compute(p), folder / "0-paper.xlsx", dt.date(2027, 3, 1))
+    code, out, _ = run(str(folder))
+    assert code == 0
+    assert out.startswith("Rapport du label" if user == "fr" else "Label report")

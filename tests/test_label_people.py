@@ -139,3 +139,13 @@ def test_a_cancelled_send_is_not_a_second_pitch() -> None:
 def test_template_roles_are_the_built_in_templates_owners(lang: str) -> None:
     owners = {spelling_key(t.owner) for name in BUILTIN for t in load(name, lang).tasks if t.owner}
     assert owners <= TEMPLATE_ROLES
+
+
+def test_a_first_name_suggests_the_people_who_have_it() -> None:
+    """`--owner Léa` in a label where she is « Léa Martin », « Lea MARTIN » and
+    « Léa MARTIN »: suggested once, accents and case as written most carefully."""
+    from retrosheet.label_people import closest_names
+
+    known = {"Lea MARTIN", "Léa MARTIN", "Léa Martin", "Léa Sol", "Label", "Noah Smith"}
+    assert closest_names("Léa", known) == ["Léa Martin", "Léa Sol", "Label"]
+    assert closest_names("Lea Marti", known) == ["Léa Martin"]
