@@ -11,6 +11,7 @@ import datetime as dt
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from itertools import chain, islice
+from operator import itemgetter
 from typing import Any
 
 from .errors import (
@@ -65,7 +66,8 @@ def _planning(rows: Iterable[Sequence[Any]], sheet: str, lang: str,
     width = max([*table.columns.values(), *table.extra.values()]) + 1
     grid: list[Sequence[Any]] = [row[:width] for row in head]
     if not keep:
-        return (), table, chain(grid[table.header_row + 1:], (row[:width] for row in it))
+        return (), table, chain(grid[table.header_row + 1:],
+                                map(itemgetter(slice(0, width)), it))
     # Dropdown and name columns repeat a few texts down 100,000 rows: one object each.
     shared = [c for k, c in table.columns.items() if k in _REPEATED]
     texts: dict[str, str] = {}

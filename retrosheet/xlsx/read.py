@@ -145,6 +145,9 @@ def _rows_from_a1(values: Any, path: Path, sheet: str,
     cells holding their text."""
     pad = [""] * (values.start[1] if values.start else 0)
     try:
+        if not pad and not shown:  # calamine's rows as they are: no step a row
+            yield from values.iter_rows()
+            return
         for r, row in enumerate(values.iter_rows()):
             if pad:
                 row = pad + row

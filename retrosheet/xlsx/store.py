@@ -71,13 +71,14 @@ class XlsxStore:
         """The rows, the header row learnt on the way (reading them again costs seconds)."""
         head: list[list[Any]] = []
         for row in rows:
-            if len(head) < HEADER_SCAN_ROWS:
-                head.append(list(row))
-                if len(head) == HEADER_SCAN_ROWS:
-                    self._headers[sheet] = self._header_in(sheet, head)
+            head.append(list(row))
+            if len(head) == HEADER_SCAN_ROWS:
+                self._headers[sheet] = self._header_in(sheet, head)
+                yield row
+                yield from rows  # the rest as they come: no step a row
+                return
             yield row
-        if sheet not in self._headers:
-            self._headers[sheet] = self._header_in(sheet, head)
+        self._headers[sheet] = self._header_in(sheet, head)
 
     def sheet(self, name: str) -> SheetXml:
         """The sheet part's XML, read once."""
