@@ -42,6 +42,7 @@ _RANK = {"id": 0, "anchor": 1, "type": 3, "offset": 4, "unit": 5, "duration": 6,
          "deadline": 13}
 _SPACES, _NUMBER_TEXT = 1, 2
 _CONVERTED = frozenset(_RANK) - {"id"}  # columns whose cells are not texts as they are
+_REPEATED = frozenset({"type", "unit", "status", "axis", "owner", "platform", "kpi"})
 _MILESTONES = frozenset({TaskType.MILESTONE, TaskType.RELEASE})  # points in time
 _NO_KEYS: frozenset[str] = frozenset()
 
@@ -290,6 +291,40 @@ def _one_key_each(distinct: dict[Any, None], cells: Sequence[Any]) -> bool:
         type(v) is float and v == 0 and copysign(1.0, v) < 0 for v in cells))
 
 
+class _Kept:
+    """The kept cells, by column, a block of rows at a time: a dropdown or name column's
+    texts one object each (a reader gives a new one a cell: 100,000 rows of them would
+    sit beside the reader's own grid while it is read)."""
+
+    BLOCK = 4096
+
+    def __init__(self, keys: list[str]) -> None:
+        self.keys = keys
+        self.cells: dict[str, list[Any]] = {k: [] for k in keys}
+        self.texts: dict[str, dict[str, str]] = {k: {} for k in keys if k in _REPEATED}
+        self.block: list[tuple[Any, ...]] = []
+
+    def add(self, row: tuple[Any, ...]) -> None:
+        self.block.append(row)
+        if len(self.block) == self.BLOCK:
+            self._flush()
+
+    def _flush(self) -> None:
+        if not self.block:
+            return
+        for k, col in zip(self.keys, zip(*self.block, strict=True), strict=True):
+            texts = self.texts.get(k)
+            if texts is not None and set(map(type, col)) <= {str}:
+                self.cells[k].extend(map(texts.setdefault, col, col))
+            else:
+                self.cells[k].extend(col)
+        self.block.clear()
+
+    def columns(self) -> dict[str, list[Any]]:
+        self._flush()
+        return self.cells
+
+
 _DEFAULTS: dict[str, Any] = {
     "action": "", "type": TaskType.TASK, "anchor": (RELEASE,), "offset": 0,
     "unit": Unit.DAYS, "duration": 1, "status": None,
@@ -316,7 +351,7 @@ def parse_task_rows(rows: Iterable[Sequence[Any]], table: Table, date1904: bool 
     at = [table.columns[k] for k in keys]
     need, first = max([*at, *table.extra.values()]) + 1, at[keys.index("id")]
     cut = itemgetter(*at)
-    kept: list[tuple[Any, ...]] = []
+    kept = _Kept(keys)
     numbers: list[int] = []
     extras: list[dict[str, Any]] = []
     # (two more cells read: itemgetter gives a tuple from two cells on, zip drops them)
@@ -331,13 +366,11 @@ def parse_task_rows(rows: Iterable[Sequence[Any]], table: Table, date1904: bool 
         numbers.append(number)
         extras.append(dict(zip(extra_names, extra_at(row), strict=False)) if extra_names
                       else {})
-        kept.append(cut(row))
+        kept.add(cut(row))
     reader = _Reader(date1904, typed, lang)
     columns = {k: _Column(cells, reader.read(k, i), reader.plain(k),
                           typed and k in ("id", "anchor"))
-               for i, (k, cells) in enumerate(zip(keys, zip(*kept, strict=True)
-                                                  if kept else [()] * len(keys),
-                                                  strict=True))}
+               for i, (k, cells) in enumerate(kept.columns().items())}
     found: list[RetrosheetError] = [] if problems is None else problems
     tasks = _rows(table, numbers, extras, columns, found)
     if problems is None:

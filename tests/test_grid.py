@@ -178,3 +178,15 @@ def test_a_rows_problems_in_reading_order_whatever_the_columns_order() -> None:
     # -0.0 and 0.0 are one value to ==, not to the plan: each keeps its own
     assert [str(t.budget) for t in tasks] == ["None", "0.0", "-0.0"]
     assert [t.duration for t in tasks] == [None, 1, 1]
+
+
+def test_a_long_plans_repeated_texts_are_one_object_each_and_read_as_before() -> None:
+    """Rows are kept a block at a time, a dropdown or name column's texts one object each
+    (memory); a block where that column holds a number is kept as it is."""
+    n = 4096 * 2 + 5
+    grid: list[list[Any]] = [["ID", "Responsable", "Référence", "Décalage"]]
+    grid += [[f"T{i}", "".join(["Lé", "a"]) if i < 4100 else float(i % 3), "J", -1.0]
+             for i in range(n)]
+    tasks = parse_tasks(grid, find_table(grid, "Planning"), typed=True)
+    assert [t.owner for t in tasks] == ["Léa" if i < 4100 else str(i % 3) for i in range(n)]
+    assert len({id(t.owner) for t in tasks[:4096]}) == 1
