@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from .words import REFERENCE, t
+from .words import REFERENCE, formats, t
 
 
 @dataclass(frozen=True)
@@ -89,9 +89,11 @@ class RetrosheetError(Exception):
         return self.at()
 
     def line(self, lang: str | None = None) -> str:
-        """The one line a user reads: place, then message."""
+        """The one line a user reads: place, then message, joined as the language writes
+        a label and its value (`Planning!L3 (T020) : …`, `Planning!L3 (T020): …`)."""
+        lang = lang or self.shown_in
         where, text = self.at(lang), self.text(lang)
-        return f"{where}: {text}" if where else text
+        return formats.labelled(where, text, lang) if where else text
 
     def __str__(self) -> str:
         return self.line()

@@ -588,7 +588,7 @@ def test_the_scheduler_and_check_find_the_same_problems(lang: str) -> None:
     # The scheduler's own words, one line each, in the plan's language.
     lines = refused.value.line().splitlines()
     assert len(lines) == 11
-    assert ("Planning!F13 (B): les dépendances forment une boucle : A → B → A" if lang == "fr"
+    assert ("Planning!F13 (B) : les dépendances forment une boucle : A → B → A" if lang == "fr"
             else "Planning!F13 (B): anchors form a cycle: A → B → A") in lines
 
 
@@ -601,4 +601,4 @@ def test_the_scheduler_shows_twenty_problems_and_counts_the_rest() -> None:
         check_tasks(tasks)
     lines = refused.value.line("fr").splitlines()
     assert len(lines) == 21 and lines[-1] == "+5 autres problèmes"
-    assert lines[0] == "Planning!F2 (T0): dépendance inconnue 'X0' : aucune tâche n'a cet ID"
+    assert lines[0] == "Planning!F2 (T0) : dépendance inconnue 'X0' : aucune tâche n'a cet ID"

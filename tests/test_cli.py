@@ -106,7 +106,7 @@ def test_bad_template_content_names_file_cell_and_task(tmp_path: Path) -> None:
     code, _, stderr = run("new", str(bad), "--release", "2027-05-14", "-o",
                           str(tmp_path / "x.xlsx"))
     assert code == 2
-    assert stderr == ("Erreur : bad.csv!C3 (T2): dépendance inconnue 'T9' : aucune tâche n'a "
+    assert stderr == ("Erreur : bad.csv!C3 (T2) : dépendance inconnue 'T9' : aucune tâche n'a "
                       "cet ID\n")
     code, _, stderr = run("new", str(bad), "--release", "2027-05-14", "--lang", "en", "-o",
                           str(tmp_path / "x.xlsx"))
@@ -119,7 +119,8 @@ def test_cycle_in_template(tmp_path: Path) -> None:
     code, _, stderr = run("new", str(bad), "--release", "2027-05-14", "-o",
                           str(tmp_path / "x.xlsx"))
     assert code == 2
-    assert stderr == "Erreur : cyc.csv!C3 (T2): les dépendances forment une boucle : T1 → T2 → T1\n"
+    assert stderr == ("Erreur : cyc.csv!C3 (T2) : les dépendances forment une boucle : "
+                      "T1 → T2 → T1\n")
 
 
 def test_existing_output_is_not_overwritten(tmp_path: Path, small_csv: Path) -> None:

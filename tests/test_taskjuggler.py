@@ -650,7 +650,7 @@ def test_engine_rejects_an_unknown_anchor() -> None:
     assert "T999" in message and "dépendance inconnue" in message
     assert "unknown anchor" in exc.value.line("en")
     assert exc.value.task == "T020"
-    assert message.startswith("Planning!F3 (T020): ")
+    assert message.startswith("Planning!F3 (T020) : ")
 
 
 def test_tj3_rejects_the_same_unknown_anchor(tj3: str, tmp_path: Path) -> None:
