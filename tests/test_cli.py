@@ -86,6 +86,13 @@ def test_past_deadlines_are_reported_on_creation(tmp_path: Path, small_csv: Path
     (["nope", "--release", "2027-05-14", "--lang", "en"],
      "Error: template 'nope' is neither a built-in (single, ep, album, clip, concert) "
      "nor a file\n"),
+    # A typo gets the closest names, like an unknown option or command does.
+    (["singel", "--release", "2027-05-14"],
+     "Erreur : le modèle 'singel' n'est ni un modèle intégré (single, ep, album, clip, "
+     "concert) ni un fichier ; vouliez-vous dire single ?\n"),
+    (["Concerts", "--release", "2027-05-14", "--lang", "en"],
+     "Error: template 'Concerts' is neither a built-in (single, ep, album, clip, concert) "
+     "nor a file; did you mean concert?\n"),
     (["single", "--release", "14 mai"],
      "Erreur : valeur invalide pour --release : '14 mai' n'est pas une date : "
      "écrivez AAAA-MM-JJ (2027-05-14) ou JJ/MM/AAAA\n"),
