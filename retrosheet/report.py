@@ -14,6 +14,7 @@ from typing import Any
 
 from .checks import Finding, check_plan
 from .effective import EffectivePlan, effective_of
+from .followups import send_of, waits_for_send
 from .history import PastMeasure, week_before
 from .labels import Axis, Labeled, Status, TaskType, axis_label
 from .model import Contact, Plan, Scheduled, Task
@@ -227,11 +228,14 @@ def build_report(
     next_sunday = sunday + dt.timedelta(days=7)
     wanted = (lambda t: True) if owner is None else (
         lambda t: t.owner.strip().casefold() == owner.strip().casefold())
+    index = plan.by_id()
+    unsent = frozenset(t.id for t in plan.tasks if waits_for_send(t, index))
 
     def line(t: Task) -> TaskLine:
         d = dates[t.id]
         status = t.status or Status.TODO
-        late = (as_of - d.deadline).days if d.deadline < as_of and status not in CLOSED else 0
+        late = (as_of - d.deadline).days if d.deadline < as_of and status not in CLOSED \
+            and t.id not in unsent else 0
         cell = t.source.cell("deadline") if t.source else None
         return TaskLine(t.id, t.action, t.owner, axis_label(t.axis, lang), t.type, d.start,
                         d.deadline, status, late,
@@ -245,6 +249,8 @@ def build_report(
             continue
         if x.days_late:
             rep.late.append(x)
+        elif x.id in unsent:
+            pass  # a follow-up of a send not done: nothing to chase yet
         elif x.deadline <= sunday:
             rep.due_this_week.setdefault(x.owner or "—", []).append(x)
         elif x.deadline <= next_sunday:
@@ -253,14 +259,14 @@ def build_report(
             rep.blocked.append(x)
     rep.due_this_week = dict(sorted(rep.due_this_week.items()))
     rep.due_next_week = dict(sorted(rep.due_next_week.items()))
-    rep.followups_due = _followups_due(eff, lines, sunday)
+    rep.followups_due = _followups_due(eff, [x for x in lines if x.id not in unsent], sunday)
     rep.progress = _progress(mine, lines, lang)
     (rep.results_by_action, rep.results_by_axis, rep.results_by_platform,
      rep.results_by_indicator) = _results(mine, lang, th, dates, st.release, as_of)
     rep.results_by_indicator = [_with_previous(r, history, as_of)
                                 for r in rep.results_by_indicator]
     rep.replies = _replies(plan, lang)
-    rep.monday = build_monday(plan, dates, lines, as_of, sunday)
+    rep.monday = build_monday(plan, dates, lines, as_of, sunday, unsent)
     rep.findings = findings if findings is not None else check_plan(eff, as_of)
     return rep
 
@@ -277,7 +283,7 @@ def _followups_due(eff: EffectivePlan, lines: list[TaskLine],
         task = index[x.id]
         if x.type is not TaskType.FOLLOWUP or x.status in CLOSED or x.deadline > sunday:
             continue
-        sender = index.get(task.anchors[0]) if task.anchors else None
+        sender = send_of(task, index)
         chase: list[ChaseLine] = []
         waiting: int | None = None
         if sender is not None and by_task.get(sender.id):

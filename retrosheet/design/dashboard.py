@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from .. import layout as L
 from ..effective import EffectivePlan
-from ..labels import HISTORY_COLUMNS, Status, axis_label, header, sheet_name, word
+from ..labels import HISTORY_COLUMNS, Status, TaskType, axis_label, header, sheet_name, word
 from ..report import Report, Result, build_report
 from ..results import by_indicator, counted, is_cumulative
 from ..schedule import calendar_for
@@ -39,6 +39,32 @@ def _not(st: str, statuses: tuple[Status, ...]) -> str:
     return ",".join(f'{st},"<>{x}"' for s in statuses for x in s.every())
 
 
+def _unsent_row(col: dict[str, str]) -> str:
+    """Per Planning row (an array), 1 for a follow-up whose send is not done
+    (followups.waits_for_send): a follow-up whose Dépend de is an ID no done row has."""
+    st, ids, anchor = col["status"], col["id"], col["anchor"]
+    followup = "+".join(f'({col["type"]}="{x}")' for x in TaskType.FOLLOWUP.every())
+    done = "+".join(f'COUNTIFS({ids},{anchor},{st},"{x}")' for x in Status.DONE.every())
+    return f"(({followup})>0)*(COUNTIFS({ids},{anchor})>0)*(({done})=0)"
+
+
+def _unsent(col: dict[str, str], rows: str) -> str:
+    """How many open rows that `rows` (an array condition) keeps wait for their send: the
+    report lists them neither late nor due, so the counts take them off."""
+    st = col["status"]
+    still_open = "*".join(f'({st}<>"{x}")' for s in DONE_OR_CANCELLED for x in s.every())
+    return f"SUMPRODUCT({rows}*{still_open}*{_unsent_row(col)})"
+
+
+def _late(k: str) -> str:
+    """Per row: a deadline before today (COUNTIFS' `"<"&TODAY()`, blanks and text left)."""
+    return f"ISNUMBER({k})*({k}<TODAY())"
+
+
+def _this_week(k: str) -> str:
+    return f"ISNUMBER({k})*({k}>=TODAY())*({k}<={WEEK_END})"
+
+
 def dashboard(cx: Context) -> SheetDesign:
     lang = cx.lang
     ws = _words(lang)
@@ -58,9 +84,10 @@ def dashboard(cx: Context) -> SheetDesign:
     due_count = sum(len(xs) for xs in rep.due_this_week.values())
     for r, label, formula, cached in (
         (2, word("days_to_release", lang), f"={cx.refs.release}-TODAY()", rep.days_to_release),
-        (3, word("late", lang), f'=COUNTIFS({k},"<"&TODAY(),{open_})', len(rep.late)),
-        (4, ws["due_week"], f'=COUNTIFS({k},">="&TODAY(),{k},"<="&{WEEK_END},{open_})',
-         due_count),
+        (3, word("late", lang), f'=COUNTIFS({k},"<"&TODAY(),{open_})'
+         f"-{_unsent(col, _late(k))}", len(rep.late)),
+        (4, ws["due_week"], f'=COUNTIFS({k},">="&TODAY(),{k},"<="&{WEEK_END},{open_})'
+         f"-{_unsent(col, _this_week(k))}", due_count),
     ):
         sh.put(r, 0, label, "bold")
         sh.put(r, 1, None, "int", formula=formula, cached=cached)
@@ -97,8 +124,9 @@ def dashboard(cx: Context) -> SheetDesign:
         done = "=" + "+".join(f'COUNTIFS({ax},{st},"{lab}")'
                               for lab in Status.DONE.every())
         sh.put(r, 2, None, "int", formula=done, cached=pr.done)
-        sh.put(r, 3, None, "int", formula=f'=COUNTIFS({ax},{k},"<"&TODAY(),{open_})',
-               cached=pr.late)
+        on_axis = f"({col['axis']}=$A{r + 1})*{_late(k)}"
+        sh.put(r, 3, None, "int", formula=f'=COUNTIFS({ax},{k},"<"&TODAY(),{open_})'
+               f"-{_unsent(col, on_axis)}", cached=pr.late)
         budget = (mr.budget if mr else None) or 0
         spent = (mr.spent if mr else None) or 0
         sh.put(r, 4, None, "money", formula=f'=SUMIFS({col["budget"]},{ax},{live})',
@@ -237,7 +265,8 @@ def _due_list(cx: Context, sh: SheetDesign, top: int, col: dict[str, str], k: st
     st, rng = col["status"], k
     p = k.split("!", 1)[0]
     keep = "*".join([f"({rng}>=TODAY())", f"({rng}<={WEEK_END})"] + [
-        f'({st}<>"{x}")' for s in DONE_OR_CANCELLED for x in s.every()])
+        f'({st}<>"{x}")' for s in DONE_OR_CANCELLED for x in s.every()]
+        + [f"(1-{_unsent_row(col)})"])
     # Ordered by deadline, then row: deadline × 10^5 + row, the row read back with MOD.
     order = f"{rng}*100000+ROW({rng})"
     for i in range(DUE_ROWS):
@@ -256,7 +285,8 @@ def _due_list(cx: Context, sh: SheetDesign, top: int, col: dict[str, str], k: st
             sh.put(r, c, None, look, formula=f'=IF({h}="","",INDEX({p}!${letter}:${letter},{h}))',
                    cached=value)
     more = top + 2 + DUE_ROWS
-    total = f'COUNTIFS({k},">="&TODAY(),{k},"<="&{WEEK_END},{_not(st, DONE_OR_CANCELLED)})'
+    total = (f'(COUNTIFS({k},">="&TODAY(),{k},"<="&{WEEK_END},{_not(st, DONE_OR_CANCELLED)})'
+             f"-{_unsent(col, _this_week(k))})")
     extra = max(0, len(due) - DUE_ROWS)
     sh.put(more, 0, None, "note", formula=f'=IF({total}>{DUE_ROWS},"+"&({total}-{DUE_ROWS})&" '
                                           f'{ws["more"]}","")',
