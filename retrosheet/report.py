@@ -252,13 +252,14 @@ def build_report(
         elif x.id in unsent:
             pass  # a follow-up of a send not done: nothing to chase yet
         elif x.deadline <= sunday:
-            rep.due_this_week.setdefault(x.owner or "—", []).append(x)
+            rep.due_this_week.setdefault(x.owner, []).append(x)
         elif x.deadline <= next_sunday:
-            rep.due_next_week.setdefault(x.owner or "—", []).append(x)
+            rep.due_next_week.setdefault(x.owner, []).append(x)
         if x.status is Status.BLOCKED:
             rep.blocked.append(x)
-    rep.due_this_week = dict(sorted(rep.due_this_week.items()))
-    rep.due_next_week = dict(sorted(rep.due_next_week.items()))
+    # By owner, tasks without one ("", shown as "no owner") last.
+    rep.due_this_week = dict(sorted(rep.due_this_week.items(), key=lambda g: (not g[0], g[0])))
+    rep.due_next_week = dict(sorted(rep.due_next_week.items(), key=lambda g: (not g[0], g[0])))
     rep.followups_due = _followups_due(eff, [x for x in lines if x.id not in unsent], sunday)
     rep.progress = _progress(mine, lines, lang)
     (rep.results_by_action, rep.results_by_axis, rep.results_by_platform,

@@ -13,7 +13,9 @@ from retrosheet.followups import expand_followups
 from retrosheet.labels import Reply, Status, TaskType
 from retrosheet.model import Contact, Member, Plan, Settings, Task
 from retrosheet.render import to_markdown, to_text
+from retrosheet.rendering import render_report
 from retrosheet.report import Report, Verdict, build_report
+from retrosheet.report_cells import report_rows
 
 J = dt.date(2027, 5, 14)
 AS_OF = dt.date(2027, 4, 28)  # a Wednesday: week of 26/04 to 02/05, J-16
@@ -93,6 +95,26 @@ def test_followups_due_and_contacts_to_chase(rep: Report) -> None:
         ("Radio Nova", "bob@nova.example", dt.date(2027, 4, 30), 1),
         ("RTL2", "prog@rtl2.example", dt.date(2027, 4, 30), 1),
     ]
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_tasks_without_an_owner_are_grouped_under_an_empty_owner_shown_as_no_owner(
+        lang: str) -> None:
+    """The JSON says "" (as each task's owner does), never a display dash; the group
+    comes last and reads "Sans responsable" / "No owner" in every format."""
+    p = plan(lang)
+    p.by_id()["T060"].owner = ""
+    rep = build_report(p, AS_OF)
+    assert list(rep.due_this_week) == ["Sam", ""]
+    groups = rep.to_dict()["due_this_week"]
+    assert [(g["owner"], [x["owner"] for x in g["tasks"]]) for g in groups] == [
+        ("Sam", ["Sam"]), ("", [""])]
+    shown = "Sans responsable" if lang == "fr" else "No owner"
+    assert f"\n  {shown}\n    T060 " in to_text(rep)
+    assert f"**{shown}**" in to_markdown(rep)
+    assert "—\n" not in to_text(rep)
+    assert f'<p class="owner">{shown} (1)</p>' in render_report(rep, "html")
+    assert [shown] in [[c.value for c in row if c and c.value] for row in report_rows(rep)]
 
 
 @pytest.mark.parametrize("status", [Status.TODO, Status.IN_PROGRESS, Status.BLOCKED,
