@@ -623,7 +623,7 @@ def test_engine_names_sheet_cell_and_task_for_a_cycle() -> None:
         schedule(tasks, J, france())
     message = str(exc.value)
     assert _is_rotation(_cycle_in(message), ["A", "B"]), message
-    assert re.match(r"Planning!F[56] \((A|B)\): ", message), message
+    assert re.match(r"Planning!F[56] \((A|B)\) : ", message), message
 
 
 def test_tj3_rejects_the_same_cycle(tj3: str, tmp_path: Path) -> None:
