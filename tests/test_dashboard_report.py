@@ -130,11 +130,14 @@ def test_dashboard_figures_are_the_reports(tmp_path: Path, lang: str) -> None:
                         for r in rep["results"]["by_indicator"]]
     assert today in [m for *_, m in measured]
 
-    listed = table(rows, "À faire cette semaine" if lang == "fr" else "Due this week", 5)
-    ids = [r[4] for r in listed if r[4]]
+    # Action (A and B joined), deadline, owner (D and E joined), status, ID.
+    listed = table(rows, "À faire cette semaine" if lang == "fr" else "Due this week", 7)
+    ids = [r[6] for r in listed if r[6]]
     assert sorted(ids) == sorted(x["id"] for x in due)
+    assert [(r[0], r[3]) for r in listed if r[6]] == [
+        (x["action"], x["owner"]) for x in sorted(due, key=lambda x: ids.index(x["id"]))]
     deadlines = [from_serial(r[2]) if not isinstance(r[2], dt.datetime) else r[2].date()
-                 for r in listed if r[4]]
+                 for r in listed if r[6]]
     assert deadlines == sorted(deadlines)
 
 
