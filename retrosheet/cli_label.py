@@ -21,9 +21,10 @@ def label_report(specs: list[str], day: dt.date, fmt: str, output: str | None,
     import threading
 
     from .label import build_label_report, known_people, release_of
-    from .portfolio import display_name, expand, read_all
+    from .label_people import closest_names
+    from .portfolio import expand, not_plans, read_all
 
-    paths = expand(specs)
+    paths = expand(specs, _sheet_key)
     if not paths:
         raise UserError(t("cli.label.no_plan", user_lang(), specs=", ".join(specs)))
     lock = threading.Lock()
@@ -36,18 +37,21 @@ def label_report(specs: list[str], day: dt.date, fmt: str, output: str | None,
                 bar.update(1)
 
         read, failed = read_all(paths, lambda s: _open_one(s, credentials), on_done=tick,
-                                is_sheet=_is_sheet)
-    lang = read[0][1].settings.lang if read else user_lang()
+                                is_sheet=_is_sheet, name=_name)
+    failed, skipped = not_plans(failed, specs)
+    lang = report_lang([p for _, p in read])
+    for u in skipped:
+        click.echo(t("cli.label.not_a_plan", lang, name=u.name), err=True)
+    if not read and not failed:  # folders of workbooks none of which is a plan
+        raise UserError(t("cli.label.no_plan", lang, specs=", ".join(specs)))
     if owner is not None and read:
         known = known_people([p for _, p in read])
         if not any(_same_person(owner, k) for k in known):
-            import difflib
-
-            close = difflib.get_close_matches(owner, sorted(known), n=3, cutoff=0.5)
+            close = closest_names(owner, known)
             hint = t("cli.label.did_you_mean", lang, names=", ".join(close)) if close else ""
             raise UserError(t("cli.label.no_task", lang, owner=repr(owner), hint=hint), lang)
     try:
-        releases = [release_of(display_name(spec), p, day) for spec, p in read]
+        releases = [release_of(_name(spec), p, day) for spec, p in read]
     except RetrosheetError as exc:
         raise _fail(exc) from exc
     rep = build_label_report(releases, day, lang=lang, owner=owner, unreadable=failed)
@@ -56,6 +60,13 @@ def label_report(specs: list[str], day: dt.date, fmt: str, output: str | None,
         for u in failed:
             click.echo(t("cli.label.unreadable", lang, name=u.name, error=u.text(lang)), err=True)
         sys.exit(EXIT_BAD_INPUT)
+
+
+def report_lang(plans: list[Plan]) -> str:
+    """The plans' language when they all speak one, else the user's: a label's report does
+    not change language with the name of the file that sorts first."""
+    langs = {p.settings.lang for p in plans}
+    return langs.pop() if len(langs) == 1 else user_lang()
 
 
 def _open_one(spec: str, credentials: str | None) -> Plan:
@@ -67,6 +78,23 @@ def _open_one(spec: str, credentials: str | None) -> Plan:
 
 
 def _same_person(a: str, b: str) -> bool:
-    from .label import fold
+    from .label_people import fold
 
     return fold(a) == fold(b)
+
+
+def _name(spec: str) -> str:
+    from .portfolio import display_name
+
+    return display_name(spec, _sheet_key)
+
+
+def _sheet_key(spec: str) -> str | None:
+    """A Sheet's key whether given by URL or key (a malformed address: read_all lists it
+    as unreadable)."""
+    from .gsheets import sheet_key
+
+    try:
+        return sheet_key(spec)
+    except RetrosheetError:
+        return None

@@ -10,16 +10,14 @@ by side and looks for what no single plan can see:
   week;
 - budget per release and in total.
 
-A "person" is one member of a plan's team table, known by e-mail when it is given, else by
-name; a task's owner is matched to a member by name or by role (« Manager »), and an owner
-the team table does not know is taken as a person of that name. Two plans have "the same
-team" when they share a person or the same artist.
+Who is who across plans is label_people's (one person however the plans write them; a
+role is nobody another plan can share). Two plans have "the same team" when they share a
+person or the same artist.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import unicodedata
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -27,6 +25,7 @@ from dataclasses import dataclass, field
 from .checks import Finding, Severity
 from .effective import effective
 from .errors import RetrosheetError
+from .label_people import People, fold, spelling_key
 from .labels import Labeled, Status
 from .model import Plan, Scheduled
 from .report import CLOSED, Report, TaskLine, build_report
@@ -105,6 +104,7 @@ class Unreadable:
 
     name: str
     error: RetrosheetError | str  # what another program said (the system) is its own text
+    spec: str = ""  # the PLAN as read (a path, a Sheet's URL or key)
 
     def text(self, lang: str) -> str:
         """The error's one line in `lang` (the report's), after the plan's name: "x.xlsx: no
@@ -153,28 +153,6 @@ def release_of(name: str, plan: Plan, as_of: dt.date) -> Release:
     return Release(name, eff.plan, eff.dates, build_report(eff, as_of))
 
 
-def fold(text: str) -> str:
-    """Names as people mean them: no case, accents or extra spaces."""
-    plain = unicodedata.normalize("NFKD", text.strip()).encode("ascii", "ignore").decode()
-    return " ".join(plain.casefold().split())
-
-
-def outlet_key(text: str) -> str:
-    """An outlet however it is spelled: « F.I.P. », « fip », « FIP »."""
-    return "".join(ch for ch in fold(text) if ch.isalnum())
-
-
-def person_of(plan: Plan, owner: str) -> str:
-    """The person behind a task's owner (see the module's doc): a stable key."""
-    key = fold(owner)
-    if not key:
-        return ""
-    for m in plan.settings.team:
-        if key in (fold(m.name), fold(m.role)) and (m.name or m.email):
-            return fold(m.email) if m.email.strip() else fold(m.name)
-    return key
-
-
 def known_people(plans: list[Plan]) -> set[str]:
     """Every name an `--owner` may give: task owners, team names, roles and e-mails."""
     out = {t.owner.strip() for p in plans for t in p.tasks if t.owner.strip()}
@@ -184,34 +162,21 @@ def known_people(plans: list[Plan]) -> set[str]:
     return out
 
 
-def _people(plan: Plan) -> set[str]:
-    return {fold(m.email) if m.email.strip() else fold(m.name)
-            for m in plan.settings.team if m.name.strip() or m.email.strip()}
-
-
-def _shown_name(plans: list[Plan], person: str) -> str:
-    """A person's name as a team table writes it (the key may be an e-mail)."""
-    for plan in plans:
-        for m in plan.settings.team:
-            if person in (fold(m.email), fold(m.name)) and m.name.strip():
-                return m.name.strip()
-    return person
-
-
 def build_label_report(releases: list[Release], as_of: dt.date, *, lang: str = "fr",
                        owner: str | None = None,
                        thresholds: LabelThresholds | None = None,
                        unreadable: list[Unreadable] | None = None) -> LabelReport:
     """The label's report over `releases` (each already reported alone), as of `as_of`.
 
-    With `owner`, the tasks are that person's across releases (matched as `person_of`
-    matches an owner: by name, role or e-mail).
+    With `owner`, the tasks are that person's across releases (a name, a role or an
+    e-mail, matched as label_people matches an owner).
     """
     th = thresholds or LabelThresholds()
     ordered = sorted(releases, key=lambda r: (r.plan.settings.release, r.title))
     rep = LabelReport(as_of, lang, owner, ordered, unreadable=list(unreadable or []))
-    for r in ordered:
-        wanted = _owner_filter(r.plan, owner)
+    people = People([r.plan for r in ordered])
+    for i, r in enumerate(ordered):
+        wanted = _owner_filter(people, i, owner)
         for x in r.report.late:
             if wanted(x.owner):
                 rep.late.append(ReleaseTask(r.title, x))
@@ -219,34 +184,35 @@ def build_label_report(releases: list[Release], as_of: dt.date, *, lang: str = "
             rep.due_this_week.extend(ReleaseTask(r.title, x) for x in group if wanted(x.owner))
     rep.late.sort(key=lambda t: (-t.line.days_late, t.line.deadline, t.release, t.line.id))
     rep.due_this_week.sort(key=lambda t: (t.line.deadline, t.release, t.line.id))
-    rep.findings = (_release_clashes(ordered, th, lang) + _overloads(ordered, as_of, th, lang)
+    rep.findings = (_release_clashes(ordered, people, th, lang)
+                    + _overloads(ordered, people, as_of, th, lang)
                     + _same_outlet(ordered, as_of, lang))
     rep.findings.sort(key=lambda f: f.severity.rank)
     return rep
 
 
-def _owner_filter(plan: Plan, owner: str | None) -> Callable[[str], bool]:
+def _owner_filter(people: People, index: int, owner: str | None) -> Callable[[str], bool]:
     if owner is None:
         return lambda name: True
-    target = fold(owner)
-    wanted = {target, person_of(plan, owner)}
-    return lambda name: bool(name) and (fold(name) in wanted or person_of(plan, name) in wanted)
+    target, wanted = fold(owner), people.of(index, owner)
+    return lambda name: bool(name) and (
+        fold(name) == target or (bool(wanted) and people.of(index, name) == wanted))
 
 
-def _release_clashes(releases: list[Release], th: LabelThresholds,
+def _release_clashes(releases: list[Release], people: People, th: LabelThresholds,
                      lang: str) -> list[Finding]:
     out = []
     for i, a in enumerate(releases):
-        for b in releases[i + 1:]:
+        for j, b in enumerate(releases[i + 1:], start=i + 1):
             gap = (b.plan.settings.release - a.plan.settings.release).days
             if gap >= th.release_gap_days:
                 break  # sorted by release date: every later one is further away
-            shared = _people(a.plan) & _people(b.plan)
+            shared = people.in_plan(i) & people.in_plan(j)
             same_artist = fold(a.plan.settings.artist) and (
                 fold(a.plan.settings.artist) == fold(b.plan.settings.artist))
             if not shared and not same_artist:
                 continue
-            who = ", ".join(sorted(_shown_name([a.plan, b.plan], p) for p in shared)) or (
+            who = ", ".join(sorted(people.name(p) for p in shared)) or (
                 a.plan.settings.artist.strip())
             when = fmt.date(a.plan.settings.release, lang)
             if gap == 0:
@@ -265,15 +231,15 @@ def _open_deadlines(r: Release) -> list[tuple[TaskLine, dt.date]]:
     return [(x, x.deadline) for x in r.report.timeline if x.status not in CLOSED]
 
 
-def _overloads(releases: list[Release], as_of: dt.date, th: LabelThresholds,
-               lang: str) -> list[Finding]:
+def _overloads(releases: list[Release], people: People, as_of: dt.date,
+               th: LabelThresholds, lang: str) -> list[Finding]:
     """A person over the limit in a week from this one on, counting every release, when
     the load spans two releases or more (one plan's own overload is its own check)."""
     monday0 = as_of - dt.timedelta(days=as_of.weekday())
     weeks: dict[tuple[str, dt.date], dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    for r in releases:
+    for i, r in enumerate(releases):
         for x, deadline in _open_deadlines(r):
-            person = person_of(r.plan, x.owner)
+            person = people.of(i, x.owner)
             monday = deadline - dt.timedelta(days=deadline.weekday())
             if person and monday >= monday0:
                 weeks[(person, monday)][r.title] += 1
@@ -283,7 +249,7 @@ def _overloads(releases: list[Release], as_of: dt.date, th: LabelThresholds,
         total = sum(per_release.values())
         if len(per_release) < 2 or total <= th.max_tasks_per_person_week:
             continue
-        name = _shown_name([r.plan for r in releases], person)
+        name = people.name(person)
         parts = ", ".join(f"{n} ({title})" for title, n in sorted(per_release.items()))
         out.append(Finding(Severity.WARNING, "label_person_overloaded", t(
             "report.label.person_overloaded", lang, name=name, total=total,
@@ -298,8 +264,12 @@ def _same_outlet(releases: list[Release], as_of: dt.date, lang: str) -> list[Fin
     monday0 = as_of - dt.timedelta(days=as_of.weekday())
     seen: dict[tuple[str, dt.date], dict[str, tuple[str, str]]] = defaultdict(dict)
     for r in releases:
+        # A send whose task was cancelled will not happen: it dilutes nothing.
+        cancelled = {x.id for x in r.plan.tasks if x.status is Status.CANCELLED}
         for c in r.plan.contacts:
-            outlet = outlet_key(c.outlet)
+            if c.task in cancelled:
+                continue
+            outlet = spelling_key(c.outlet)
             sent = c.sent or (r.dates[c.task].deadline if c.task in r.dates else None)
             if not outlet or sent is None:
                 continue

@@ -22,8 +22,13 @@ def _release_dict(r: Release) -> dict[str, Any]:
         "due_this_week": sum(len(xs) for xs in rep.due_this_week.values()),
         "blocked": len(rep.blocked),
         "errors": sum(f.severity.name == "ERROR" for f in rep.findings),
-        "budget": r.budget, "spent": r.spent,
+        "budget": _money(r.budget), "spent": _money(r.spent),
     }
+
+
+def _money(x: float) -> float:
+    # Sums of cents in binary floats: 0.1 + 0.2 would say 0.30000000000000004.
+    return round(x, 2)
 
 
 def _task(t: ReleaseTask, lang: str) -> dict[str, Any]:
@@ -44,6 +49,7 @@ def label_to_dict(rep: LabelReport) -> dict[str, Any]:
         "late": [_task(t, lang) for t in rep.late],
         "due_this_week": [_task(t, lang) for t in rep.due_this_week],
         "findings": [finding_dict(f, lang) for f in rep.findings],
-        "budget": {"total": rep.budget, "spent": rep.spent, "left": rep.budget - rep.spent},
+        "budget": {"total": _money(rep.budget), "spent": _money(rep.spent),
+                   "left": _money(rep.budget - rep.spent)},
         "unreadable": [{"name": u.name, "error": u.text(lang)} for u in rep.unreadable],
     }

@@ -18,6 +18,17 @@ def heading(rep: LabelReport) -> str:
             f"({week_of(monday, sunday, lang)}), {count}{who}")
 
 
+def _cents(rep: LabelReport) -> int:
+    """Cents shown when any figure has some, so that the releases' lines add up to the
+    total as printed (149,50 € twice is 299 €, not 150 € + 150 € = 299 €)."""
+    figures = [x for r in rep.releases for x in (r.budget, r.spent)]
+    return 2 if any(round(x * 100) % 100 for x in figures) else 0
+
+
+def money(x: float, rep: LabelReport) -> str:
+    return fmt.money(x, rep.lang, _cents(rep))
+
+
 def release_rows(rep: LabelReport) -> list[list[str]]:
     """One row per release, then the label's total: what the text, Markdown and HTML
     tables all show."""
@@ -25,14 +36,14 @@ def release_rows(rep: LabelReport) -> list[list[str]]:
     rows = [[r.title, fmt.date(r.plan.settings.release, lang), r.report.j_label,
              r.state.label(lang), fmt.percent(r.done_share, lang), str(len(r.report.late)),
              str(sum(len(xs) for xs in r.report.due_this_week.values())),
-             str(len(r.report.blocked)), fmt.money(r.budget, lang), fmt.money(r.spent, lang)]
+             str(len(r.report.blocked)), money(r.budget, rep), money(r.spent, rep)]
             for r in rep.releases]
     rows.append([t("report.label.total", lang), "", "", "", "",
                  str(sum(len(r.report.late) for r in rep.releases)),
                  str(sum(len(xs) for r in rep.releases
                          for xs in r.report.due_this_week.values())),
                  str(sum(len(r.report.blocked) for r in rep.releases)),
-                 fmt.money(rep.budget, lang), fmt.money(rep.spent, lang)])
+                 money(rep.budget, rep), money(rep.spent, rep)])
     return rows
 
 
@@ -69,9 +80,9 @@ def shown_late(rep: LabelReport) -> tuple[list[ReleaseTask], list[str]]:
 
 def budget_line(rep: LabelReport) -> str:
     lang = rep.lang
-    return (f"{t('report.budget', lang)} {fmt.money(rep.budget, lang)} · {t('report.spent', lang)} "
-            f"{fmt.money(rep.spent, lang)} · {t('report.label.left', lang)} "
-            f"{fmt.money(rep.budget - rep.spent, lang)}")
+    return (f"{t('report.budget', lang)} {money(rep.budget, rep)} · {t('report.spent', lang)} "
+            f"{money(rep.spent, rep)} · {t('report.label.left', lang)} "
+            f"{money(rep.budget - rep.spent, rep)}")
 
 
 def to_text(rep: LabelReport, style: Style = _plain) -> str:

@@ -72,6 +72,8 @@ def to_html(rep: LabelReport) -> str:
     return (f'<!DOCTYPE html>\n<html lang="{_e(lang)}">\n<head>\n<meta charset="utf-8">\n'
             f'<meta name="viewport" content="width=device-width, initial-scale=1">\n'
             f"<title>{_e(heading(rep))}</title>\n<style>\n{CSS}\n"
-            # The total row's empty cells would show bare column names on a phone card.
-            "table.cards td:empty{display:none}\n</style>\n</head>\n"
+            # The total row's empty cells would show bare column names on a phone card;
+            # on a wider screen they hold the total's figures under their columns.
+            "@media (max-width:640px){table.cards td:empty{display:none}}\n"
+            "</style>\n</head>\n"
             f'<body>\n<div class="wrap">\n{body}\n</div>\n</body>\n</html>\n')

@@ -4,6 +4,7 @@ and reads paced under Google's per-minute quota when there are many."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -66,6 +67,23 @@ def test_a_missing_sheet_is_listed_and_the_others_reported(store: Store) -> None
     assert code == 2
     assert "Nuit blanche" in out
     assert err.startswith(f"Illisible : {missing} : la feuille {missing} introuvable (404)")
+
+
+def test_a_sheet_by_url_and_by_key_is_read_once_and_named_by_its_key(store: Store) -> None:
+    """An address's last part is "edit": the report names a Sheet by its key, read once
+    however it is given; a missing Sheet given by address is named by its key too."""
+    a = new_sheet("Nuit blanche", "2027-05-14")
+    missing = "1" * 44
+    store.reset_log()
+    code, out, err = run("report", f"https://docs.google.com/spreadsheets/d/{a}/edit#gid=0", a,
+                         f"https://docs.google.com/spreadsheets/d/{missing}/edit",
+                         "--as-of", "2027-04-28", "--format", "json")
+    assert code == 2
+    assert store.kinds() == ["spreadsheets.get", "spreadsheets.get"]
+    data = json.loads(out)
+    assert [r["name"] for r in data["releases"]] == [a]
+    assert [u["name"] for u in data["unreadable"]] == [missing]
+    assert err.startswith(f"Illisible : {missing} : ")
 
 
 def test_pacer_spaces_reads_across_threads() -> None:

@@ -45,6 +45,7 @@ WORDS: dict[str, str] = {
     "cli.label.did_you_mean": "; did you mean {names}?",
     "cli.label.unreadable": "Unreadable: {name}: {error}",
     "cli.label.progress": "plans",
+    "cli.label.not_a_plan": "Not a plan, skipped: {name}",
     "cli.oxt.built": "{path}: {size} MB, {files} files (retrosheet, {packages})",
     "cli.bad_value": "Invalid value for {option}: {problem}",
     "cli.try_help": "Try '{command}' for help.",

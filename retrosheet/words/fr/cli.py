@@ -45,6 +45,7 @@ WORDS: dict[str, str] = {
     "cli.label.did_you_mean": " ; vouliez-vous dire {names} ?",
     "cli.label.unreadable": "Illisible : {name} : {error}",
     "cli.label.progress": "plans",
+    "cli.label.not_a_plan": "Pas un plan, ignoré : {name}",
     "cli.oxt.built": "{path} : {size} Mo, {files} fichiers (retrosheet, {packages})",
     "cli.bad_value": "valeur invalide pour {option} : {problem}",
     "cli.try_help": "Essayez « {command} » pour l'aide.",
