@@ -19,7 +19,7 @@ import hashlib
 from typing import TYPE_CHECKING
 
 from .errors import RetrosheetError, msg
-from .labels import Status, TaskType, axis_label, header, normalize
+from .labels import Status, TaskType, axis_label, header, normalize, platform_label
 from .model import Member, Plan, Scheduled, Settings, Task
 from .owners import owner_tasks
 from .values import one_line
@@ -119,7 +119,7 @@ def _description(task: Task, d: Scheduled, settings: Settings) -> str:
             who = f"{who} ({member.name.strip()})"  # a role held by a named member
         lines.append(line("owner", who))
     if task.platform:
-        lines.append(line("platform", task.platform))
+        lines.append(line("platform", platform_label(task.platform, lang)))
     lines.append(line("status", status.label(lang)))
     if d.start != d.deadline:
         lines.append(line("start", f"{j_label(d.start, settings.release)} "

@@ -16,7 +16,7 @@ from .checks import Finding, check_plan
 from .effective import EffectivePlan, effective_of
 from .followups import send_of, waits_for_send
 from .history import PastMeasure, week_before
-from .labels import Axis, Labeled, Status, TaskType, axis_label
+from .labels import Axis, Labeled, Status, TaskType, axis_label, platform_label
 from .model import Contact, Plan, Scheduled, Task
 from .monday import Monday, build_monday
 from .results import by_indicator, counted, measure, window_end
@@ -380,7 +380,7 @@ def _results(tasks: list[Task], lang: str, th: VerdictThresholds,
             indicators.append(Result(r.key, r.key, m.kpi, m.objective, m.result, None, None,
                                      _verdict(m.objective, m.result, m.done, th, m.closed),
                                      m.measured_on, m.cumulative))
-    return actions, by_axis, group(lambda t: t.platform.strip()), indicators
+    return actions, by_axis, group(lambda t: platform_label(t.platform.strip(), lang)), indicators
 
 
 def _with_previous(r: Result, history: Sequence[PastMeasure], as_of: dt.date) -> Result:
