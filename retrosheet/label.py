@@ -184,7 +184,7 @@ def build_label_report(releases: list[Release], as_of: dt.date, *, lang: str = "
             rep.due_this_week.extend(ReleaseTask(r.title, x) for x in group if wanted(x.owner))
     rep.late.sort(key=lambda t: (-t.line.days_late, t.line.deadline, t.release, t.line.id))
     rep.due_this_week.sort(key=lambda t: (t.line.deadline, t.release, t.line.id))
-    rep.findings = (_release_clashes(ordered, people, th, lang)
+    rep.findings = (_release_clashes(ordered, people, as_of, th, lang)
                     + _overloads(ordered, people, as_of, th, lang)
                     + _same_outlet(ordered, as_of, lang))
     rep.findings.sort(key=lambda f: f.severity.rank)
@@ -199,14 +199,21 @@ def _owner_filter(people: People, index: int, owner: str | None) -> Callable[[st
         fold(name) == target or (bool(wanted) and people.of(index, name) == wanted))
 
 
-def _release_clashes(releases: list[Release], people: People, th: LabelThresholds,
-                     lang: str) -> list[Finding]:
+def _release_clashes(releases: list[Release], people: People, as_of: dt.date,
+                     th: LabelThresholds, lang: str) -> list[Finding]:
     out = []
     for i, a in enumerate(releases):
         for j, b in enumerate(releases[i + 1:], start=i + 1):
             gap = (b.plan.settings.release - a.plan.settings.release).days
             if gap >= th.release_gap_days:
                 break  # sorted by release date: every later one is further away
+            if _copies(a, b):
+                out.append(Finding(Severity.ERROR, "label_same_release_twice", t(
+                    "report.label.same_release_twice", lang, a=a.title, name_a=a.name,
+                    name_b=b.name), lang=lang))
+                continue
+            if b.plan.settings.release < as_of:
+                continue  # both already out: there is nothing left to move
             shared = people.in_plan(i) & people.in_plan(j)
             same_artist = fold(a.plan.settings.artist) and (
                 fold(a.plan.settings.artist) == fold(b.plan.settings.artist))
@@ -225,6 +232,16 @@ def _release_clashes(releases: list[Release], people: People, th: LabelThreshold
                     when_b=fmt.date(b.plan.settings.release, lang), n=gap, who=who),
                     lang=lang))
     return out
+
+
+def _copies(a: Release, b: Release) -> bool:
+    """One release in two files (« nuit.xlsx » and its copy, a synced folder's conflicted
+    copy): same title, artist, day and tasks. Counted twice, it doubles the label's budget
+    and clashes with itself."""
+    sa, sb = a.plan.settings, b.plan.settings
+    return ((fold(sa.title), fold(sa.artist), sa.release)
+            == (fold(sb.title), fold(sb.artist), sb.release)
+            and [x.id for x in a.plan.tasks] == [x.id for x in b.plan.tasks])
 
 
 def _open_deadlines(r: Release) -> list[tuple[TaskLine, dt.date]]:

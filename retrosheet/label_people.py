@@ -67,6 +67,7 @@ class People:
         self._parent: dict[str, str] = {}
         self._shown: dict[str, str] = {}
         self._in_plan: dict[int, set[str]] = {}
+        self._of: dict[tuple[int, str], str] = {}  # a plan writes a few owners many times
         self._roles = TEMPLATE_ROLES | {spelling_key(m.role) for p in plans
                                         for m in p.settings.team if spelling_key(m.role)}
         for p in plans:
@@ -99,6 +100,11 @@ class People:
     def of(self, index: int, owner: str) -> str:
         """The person behind `owner` as plan `index` writes it: a stable key, "" for no
         one. A team row is found by name, else by role (as the calendar finds it)."""
+        if (index, owner) not in self._of:
+            self._of[(index, owner)] = self._person(index, owner)
+        return self._of[(index, owner)]
+
+    def _person(self, index: int, owner: str) -> str:
         key = fold(owner)
         if not key:
             return ""

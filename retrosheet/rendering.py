@@ -24,9 +24,9 @@ def render_report(rep: Report | LabelReport, fmt: str, style: Style = _plain,
     from .label import LabelReport
 
     if fmt == "json":  # in pieces: a big plan's report is written as it is made
-        from .report_json import json_chunks
+        from .report_json import json_chunks, report_chunks
 
-        return json_chunks(rep.to_dict())
+        return json_chunks(rep.to_dict()) if isinstance(rep, LabelReport) else report_chunks(rep)
     if isinstance(rep, LabelReport):
         if fmt == "html":
             from .render_label_html import to_html as label_html

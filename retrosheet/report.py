@@ -21,8 +21,9 @@ from .model import Contact, Plan, Scheduled, Task
 from .monday import Monday, build_monday
 from .results import by_indicator, counted, measure, window_end
 
-# 2: the Monday sections, results per indicator (schemas/report-v2.json)
-SCHEMA_VERSION = 2
+# 2: the Monday sections, results per indicator; 3: a risk's dependents as task IDs
+# (schemas/report-v3.json)
+SCHEMA_VERSION = 3
 CLOSED = (Status.DONE, Status.CANCELLED)
 
 

@@ -1,10 +1,11 @@
-"""The report as JSON-ready data: a stable, versioned schema (schemas/report-v2.json; v2
-adds the Monday sections to v1, whose fields keep their meaning)."""
+"""The report as JSON-ready data: a stable, versioned schema (schemas/report-v3.json; v2
+added the Monday sections to v1, v3 names a risk's dependents by their IDs)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from functools import cache
+from json.encoder import encode_basestring  # the C one when built: what json.dumps uses
 from typing import TYPE_CHECKING, Any
 
 from .labels import Labeled
@@ -33,6 +34,30 @@ def task_dict(x: TaskLine, lang: str) -> dict[str, Any]:
 _task_dict = task_dict
 
 
+class Raw(str):
+    """JSON text already encoded (`json_chunks` writes it as it is)."""
+
+
+@cache
+def _coded(member: Labeled, key: str, lang: str) -> str:
+    """`"todo", "status_label": "À faire"`: a code and its label as JSON text."""
+    code, label = encode_basestring(_code(member)), encode_basestring(member.label(lang))
+    return f'{code}, "{key}_label": {label}'
+
+
+def task_text(x: TaskLine, lang: str) -> Raw:
+    """`task_dict(x, lang)` as the JSON encoder writes it, made without the dict: a big
+    plan's report has 100,000 of them (tests/test_report.py compares the two)."""
+    esc = encode_basestring
+    cell = "null" if x.cell is None else esc(x.cell)
+    return Raw(
+        f'{{"id": {esc(x.id)}, "action": {esc(x.action)}, "owner": {esc(x.owner)}, '
+        f'"axis": {esc(x.axis)}, "type": {_coded(x.type, "type", lang)}, '
+        f'"start": "{x.start.isoformat()}", "deadline": "{x.deadline.isoformat()}", '
+        f'"status": {_coded(x.status, "status", lang)}, "days_late": {x.days_late}, '
+        f'"cell": {cell}}}')
+
+
 def result_dict(r: Result, lang: str) -> dict[str, Any]:
     return {
         "key": r.key, "label": r.label, "kpi": r.kpi, "objective": r.objective,
@@ -52,18 +77,20 @@ def finding_dict(f: Finding, lang: str) -> dict[str, Any]:
             "task": f.task, "sheet": f.sheet, "cell": f.cell}
 
 
-def report_to_dict(rep: Report) -> dict[str, Any]:
-
+def report_to_dict(rep: Report, task: Callable[[TaskLine, str], Any] = _task_dict
+                   ) -> dict[str, Any]:
+    """The report's data; each task as `task` gives it (`task_text`: its JSON text, for
+    `report_chunks`)."""
     lang = rep.lang
     monday, sunday = rep.week
-    made: dict[int, dict[str, Any]] = {}
+    made: dict[int, Any] = {}
 
-    def task_dict(x: TaskLine, lang: str) -> dict[str, Any]:
-        """One dict a line, however many sections show it (a late task is a risk too):
-        `json_text` then encodes it once."""
+    def task_dict(x: TaskLine, lang: str) -> Any:
+        """One object a line, however many sections show it (a late task is a risk too):
+        `json_chunks` then encodes it once."""
         d = made.get(id(x))
         if d is None:
-            d = made[id(x)] = _task_dict(x, lang)
+            d = made[id(x)] = task(x, lang)
         return d
 
     def by_owner(groups: dict[str, list[TaskLine]]) -> list[dict[str, Any]]:
@@ -123,15 +150,14 @@ def rep_version() -> int:
 
 
 def monday_dict(m: Monday, lang: str,
-                task_dict: Callable[[TaskLine, str], dict[str, Any]] = task_dict
-                ) -> dict[str, Any]:
+                task_dict: Callable[[TaskLine, str], Any] = task_dict) -> dict[str, Any]:
     b = m.budget
     return {
         "budget": {"total": b.total, "spent": b.spent, "left": b.left,
                    "unbudgeted": b.unbudgeted,
                    "share_spent": None if b.share_spent is None else round(b.share_spent, 4)},
         "risks": [{"task": task_dict(r.task, lang),
-                   "dependents": [task_dict(x, lang) for x in r.dependents]}
+                   "dependents": [x.id for x in r.dependents]}
                   for r in m.risks],
         "checklist": [{"kind": _code(c.kind), "kind_label": c.kind.label(lang),
                        "state": _code(c.state), "state_label": c.state.label(lang),
@@ -144,6 +170,11 @@ def monday_dict(m: Monday, lang: str,
     }
 
 
+def report_chunks(rep: Report) -> Iterator[str]:
+    """`json_chunks(rep.to_dict())`, each task's text made once and straight."""
+    return json_chunks(report_to_dict(rep, task_text))
+
+
 def json_text(data: Any) -> str:
     """A report as JSON text (`json_chunks` joined)."""
     return "".join(json_chunks(data))
@@ -153,7 +184,8 @@ def json_chunks(data: Any, size: int = 1 << 20) -> Iterator[str]:
     """A report as JSON text in pieces of about `size` characters: objects and lists laid
     out one member or item a line, each item written whole by the json module's C encoder
     (the pure-Python pretty printer that `indent=` selects takes seconds on a 100,000-row
-    plan). An object met again (a late task is also a risk) is encoded once."""
+    plan). An object met again (a late task is also a risk) is encoded once; a `Raw` text
+    is written as it is."""
     import json
 
     encode = json.JSONEncoder(ensure_ascii=False).encode  # separators ", " and ": "
@@ -161,7 +193,7 @@ def json_chunks(data: Any, size: int = 1 << 20) -> Iterator[str]:
     keys: dict[str, str] = {}  # a key met → its text
     # Exact types, tested in C (map(type, …)): a subclass is still encoded right, only not
     # reused.
-    nested = frozenset({dict, list})
+    nested = frozenset({dict, list, Raw})
     text_keys = frozenset({str})
 
     def key(k: str) -> str:
@@ -172,10 +204,13 @@ def json_chunks(data: Any, size: int = 1 << 20) -> Iterator[str]:
 
     def item(value: Any) -> str:
         """What `encode(value)` gives, reusing the text of the flat objects already met."""
+        kind = type(value)
+        if kind is Raw:
+            raw: str = value
+            return raw
         text = known.get(id(value))
         if text is not None:
             return text
-        kind = type(value)
         if kind is dict:
             if not nested.isdisjoint(map(type, value.values())) and text_keys.issuperset(
                     map(type, value)):
@@ -211,7 +246,7 @@ def json_chunks(data: Any, size: int = 1 << 20) -> Iterator[str]:
                     held = 0
             out.append(f"\n{pad}]")
         else:
-            out.append(encode(value))
+            out.append(item(value))
 
     yield from dump(data, "")
     out.append("\n")

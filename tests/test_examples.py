@@ -17,7 +17,7 @@ from python_calamine import CalamineWorkbook
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 SCRIPT = EXAMPLES / "make_examples.py"
-SCHEMA = Path(__file__).resolve().parents[1] / "retrosheet" / "schemas" / "report-v2.json"
+SCHEMA = Path(__file__).resolve().parents[1] / "retrosheet" / "schemas" / "report-v3.json"
 STALE = "examples/{} is stale: run `python3 examples/make_examples.py` and commit the result"
 
 

@@ -7,8 +7,11 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import shutil
+from importlib import resources
 from pathlib import Path
 
+import jsonschema
 import openpyxl
 import pytest
 from click.testing import CliRunner
@@ -110,3 +113,18 @@ def test_the_reports_language_does_not_follow_the_first_file_name(
     code, out, _ = run(str(folder))
     assert code == 0
     assert out.startswith("Rapport du label" if user == "fr" else "Label report")
+
+
+def test_a_copy_of_a_plan_is_said_to_be_one(folder: Path) -> None:
+    """« aube (copie).xlsx » beside « aube.xlsx » (a synced folder's conflicted copy): not
+    two releases by one team the same day to move apart, but one release twice."""
+    shutil.copy(folder / "aube.xlsx", folder / "aube (copie).xlsx")
+    code, out, err = run(str(folder), "--format", "json")
+    assert code == 0, err
+    data = json.loads(out)
+    schema = json.loads(resources.files("retrosheet").joinpath(
+        "schemas/label-report-v1.json").read_text(encoding="utf-8"))
+    jsonschema.validate(data, schema, format_checker=jsonschema.FormatChecker())
+    assert [(f["code"], f["severity"], f["message"]) for f in data["findings"]] == [(
+        "label_same_release_twice", "error", "« Aube — Corail » est deux fois, dans "
+        "aube (copie).xlsx et dans aube.xlsx (une copie ?) : n'en gardez qu'un")]

@@ -149,3 +149,23 @@ def test_a_first_name_suggests_the_people_who_have_it() -> None:
     known = {"Lea MARTIN", "Léa MARTIN", "Léa Martin", "Léa Sol", "Label", "Noah Smith"}
     assert closest_names("Léa", known) == ["Léa Martin", "Léa Sol", "Label"]
     assert closest_names("Lea Marti", known) == ["Léa Martin"]
+
+
+def test_releases_already_out_are_not_asked_to_move() -> None:
+    """Two releases of one team, the same day, both out by the report's day: nothing to
+    move any more (the error stood on every Monday after). One still to come, a day after
+    one already out: it can still move."""
+    team = (Member("Noé", "", "Manager"),)
+    a = _plan("Aube", team, _busy("Noé", 1))
+    b = _plan("Brume", team, _busy("Noé", 1))
+    assert [c for c, _ in _findings(a, b)] == ["label_same_release_day"]
+    later = dt.date(2027, 6, 1)
+    reps = [release_of(p.settings.title, p, later) for p in (a, b)]
+    assert build_label_report(reps, later).findings == []
+    b.settings.release = dt.date(2027, 6, 2)
+    reps = [release_of(p.settings.title, p, later) for p in (a, b)]
+    assert build_label_report(reps, later).findings == []  # weeks apart
+    a.settings.release = dt.date(2027, 5, 31)
+    reps = [release_of(p.settings.title, p, later) for p in (a, b)]
+    assert [f.code for f in build_label_report(reps, later).findings] == [
+        "label_close_releases"]

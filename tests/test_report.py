@@ -11,7 +11,7 @@ import pytest
 
 from retrosheet.followups import expand_followups
 from retrosheet.labels import Reply, Status, TaskType
-from retrosheet.model import Contact, Member, Plan, Settings, Task
+from retrosheet.model import Contact, Member, Plan, Settings, Source, Task
 from retrosheet.render import to_markdown, to_text
 from retrosheet.rendering import render_report
 from retrosheet.report import Report, Verdict, build_report
@@ -235,7 +235,7 @@ def test_json_validates_against_the_published_schema(lang: str) -> None:
     p = plan(lang)
     doc = json.loads(json.dumps(build_report(p, AS_OF).to_dict()))
     schema = json.loads(resources.files("retrosheet").joinpath(
-        "schemas/report-v2.json").read_text(encoding="utf-8"))
+        "schemas/report-v3.json").read_text(encoding="utf-8"))
     jsonschema.Draft202012Validator.check_schema(schema)
     jsonschema.validate(doc, schema, format_checker=jsonschema.FormatChecker())
     assert doc["late"][0]["id"] == "T030" and doc["late"][0]["status"] == "in_progress"
@@ -248,3 +248,22 @@ def test_json_validates_against_the_published_schema(lang: str) -> None:
     broken = dict(doc, monday=dict(doc["monday"], budget={"total": 1}))
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.validate(broken, schema)
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_json_written_is_the_json_of_the_report_data(lang: str) -> None:
+    """The command writes each task's JSON text made straight (report_json.task_text): the
+    same text as the report's data encoded, quotes, accents and control characters too."""
+    from retrosheet.report_json import json_text, report_chunks, task_dict, task_text
+
+    p = plan(lang)
+    p.tasks[0].action = 'Dire "bonjour" \\ à\tl\'équipe\n'
+    p.tasks[1].owner = "Zoë\u2028"
+    p.tasks[2].source = Source("Planning", 12, {"deadline": "K"})
+    rep = build_report(p, AS_OF)
+    assert rep.late and rep.monday and rep.monday.risks
+    assert any(x.cell == "Planning!K12" for x in rep.timeline)
+    for x in rep.timeline:
+        assert json.loads(task_text(x, lang)) == task_dict(x, lang)
+        assert task_text(x, lang) == json.dumps(task_dict(x, lang), ensure_ascii=False)
+    assert "".join(report_chunks(rep)) == json_text(rep.to_dict())

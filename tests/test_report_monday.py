@@ -6,11 +6,17 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+from importlib import resources
+from pathlib import Path
 
 import click
+import jsonschema
 import pytest
+from clirun import invoke, made_file
+from conftest import SINGLE
 from test_report import AS_OF, J, plan
 
+from retrosheet.actions import load_store
 from retrosheet.model import Plan, Task
 from retrosheet.monday import Hard, State, Why
 from retrosheet.render import to_markdown, to_text, wrap_phrases
@@ -113,10 +119,40 @@ def test_every_format_has_the_monday_sections(lang: str) -> None:
         if lang == "fr" else "€950 planned, €850 spent (89%), €100 left"
     assert money in text and money in md and money in html
     doc = json.loads(json.dumps(rep.to_dict()))
-    assert doc["version"] == 2
+    assert doc["version"] == 3
     assert doc["monday"]["budget"]["left"] == 100
-    assert doc["monday"]["risks"][0]["dependents"][1]["id"] == "T032"
+    assert doc["monday"]["risks"][0]["dependents"][1] == "T032"  # v3: IDs
     assert doc["monday"]["blocked"][0]["reason"].startswith("Photographe")
+
+
+@pytest.mark.parametrize("owner", [(), ("--owner", "Label")])
+def test_json_written_names_a_risks_dependents_by_id_and_follows_schema_v3(
+        tmp_path: Path, owner: tuple[str, ...]) -> None:
+    """v3: a risk's dependents as IDs, in the order of the Monday's own list (v2 gave each
+    as a whole task object: 97 MB of a 100,000-row plan's 128 MB report)."""
+    from retrosheet.surfaces import open_store
+
+    path = made_file(tmp_path / "plan.xlsx", SINGLE, "--release", "2027-05-14")
+    out = tmp_path / "report.json"
+    day = "2027-04-20"
+    r = invoke("report", path, "--as-of", day, "--format", "json", "-o", out, *owner)
+    assert r.exit_code == 0, r.output
+    doc = json.loads(out.read_text(encoding="utf-8"))
+    schema = json.loads(resources.files("retrosheet").joinpath(
+        "schemas/report-v3.json").read_text(encoding="utf-8"))
+    jsonschema.Draft202012Validator.check_schema(schema)
+    jsonschema.validate(doc, schema, format_checker=jsonschema.FormatChecker())
+    assert doc["version"] == 3
+    rep = build_report(load_store(open_store(str(path))).plan, dt.date.fromisoformat(day),
+                       owner=owner[-1] if owner else None)
+    assert rep.monday is not None
+    want = [(x.task.id, [d.id for d in x.dependents]) for x in rep.monday.risks]
+    assert [(x["task"]["id"], x["dependents"]) for x in doc["monday"]["risks"]] == want
+    assert any(ids for _, ids in want)  # the plan has late tasks others wait for
+    v2 = json.loads(resources.files("retrosheet").joinpath(
+        "schemas/report-v2.json").read_text(encoding="utf-8"))
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(doc, v2)
 
 
 def test_owner_report_counts_only_their_money_and_tasks() -> None:

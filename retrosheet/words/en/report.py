@@ -103,6 +103,7 @@ WORDS: dict[str, str] = {
     "report.label.findings": "Across releases",
     "report.label.unreadable": "Unreadable plans",
     "report.label.more_late": "… +{n} more late task{s} ({release})",
+    "report.label.same_release_twice": "“{a}” is here twice, in {name_a} and in {name_b} (a copy?): keep only one",
     "report.label.same_release_day": "“{a}” and “{b}” are released the same day ({when}) by the same team ({who}): move one of them",
     "report.label.close_releases": "“{a}” ({when}) and “{b}” ({when_b}) are released {n} day{s} apart by the same team ({who})",
     "report.label.person_overloaded": "{name} has {total} tasks in the week of {monday} across {n} releases: {parts} (over {limit})",

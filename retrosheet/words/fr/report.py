@@ -103,6 +103,7 @@ WORDS: dict[str, str] = {
     "report.label.findings": "Entre les sorties",
     "report.label.unreadable": "Plans illisibles",
     "report.label.more_late": "… +{n} autre{s} tâche{s} en retard ({release})",
+    "report.label.same_release_twice": "« {a} » est deux fois, dans {name_a} et dans {name_b} (une copie ?) : n'en gardez qu'un",
     "report.label.same_release_day": "« {a} » et « {b} » sortent le même jour ({when}) avec la même équipe ({who}) : décalez l'une des deux",
     "report.label.close_releases": "« {a} » ({when}) et « {b} » ({when_b}) sortent à {n} jour{s} d'écart avec la même équipe ({who})",
     "report.label.person_overloaded": "{name} a {total} tâches la semaine du {monday} sur {n} sorties : {parts} (au-delà de {limit})",
