@@ -123,7 +123,9 @@ def planned(store: PlanStore, *, cells: bool = False) -> tuple[LoadedPlan, Recom
         ahead(next((n for n in store.sheet_names() if sheet_key(n) == "planning"), ""))
     loaded = load_store(store, grid=cells)
     psheet = loaded.planning.sheet
-    mark_typed_dates(loaded, lambda r, c: store.formula(psheet, r, c) is not None)
+    has = getattr(store, "has_formula", None)  # a store that can say so without the text
+    mark_typed_dates(loaded, (lambda r, c: has(psheet, r, c)) if has is not None
+                     else (lambda r, c: store.formula(psheet, r, c) is not None))
     result = recompute(loaded.plan, loaded.planning, loaded.contacts, loaded.settings_sheet,
                        cells=cells)
     _check_room(store, loaded, result)

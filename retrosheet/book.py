@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from itertools import chain, islice
 from typing import Any
 
 from .errors import (
@@ -25,16 +26,15 @@ from .errors import (
 from .grid import (
     HEADER_SCAN_ROWS,
     Grid,
-    RowLost,
     Table,
     find_table,
     parse_contacts,
     parse_settings,
-    parse_tasks,
 )
 from .labels import contact_key, sheet_key
 from .model import Plan, Settings
 from .schedule import check_tasks
+from .task_rows import RowLost, parse_task_rows
 
 Rows = Callable[[str], Iterable[Sequence[Any]]]
 _REPEATED = frozenset({"type", "unit", "status", "axis", "owner", "platform", "kpi"})
@@ -53,24 +53,29 @@ class LoadedPlan:
     sheet_names: tuple[str, ...] = ()
 
 
-def _planning(rows: Iterable[Sequence[Any]], sheet: str, lang: str) -> tuple[Grid, Table]:
-    """The Planning grid cut to the table's own and user columns: the week strip's
-    columns (dates as headers) are retrosheet's paint and would only cost memory."""
+def _planning(rows: Iterable[Sequence[Any]], sheet: str, lang: str,
+              keep: bool) -> tuple[Grid, Table, Iterable[Sequence[Any]]]:
+    """The Planning grid cut to the table's own and user columns (the week strip's
+    columns, dates as headers, are retrosheet's paint and would only cost memory), and
+    its rows under the header. `keep`: the grid is held (else empty: the rows are read
+    as they come)."""
     it = iter(rows)
     head = [list(row) for _, row in zip(range(HEADER_SCAN_ROWS), it, strict=False)]
     table = find_table(head, sheet, lang)
     width = max([*table.columns.values(), *table.extra.values()]) + 1
     grid: list[Sequence[Any]] = [row[:width] for row in head]
+    if not keep:
+        return (), table, chain(grid[table.header_row + 1:], (row[:width] for row in it))
     # Dropdown and name columns repeat a few texts down 100,000 rows: one object each.
     shared = [c for k, c in table.columns.items() if k in _REPEATED]
     texts: dict[str, str] = {}
     for row in it:
-        cut = list(row[:width])
+        cut_row = list(row[:width])
         for c in shared:
-            if c < len(cut) and type(cut[c]) is str:
-                cut[c] = texts.setdefault(cut[c], cut[c])
-        grid.append(cut)
-    return grid, table
+            if c < len(cut_row) and type(cut_row[c]) is str:
+                cut_row[c] = texts.setdefault(cut_row[c], cut_row[c])
+        grid.append(cut_row)
+    return grid, table, islice(grid, table.header_row + 1, None)
 
 
 THE_WORKBOOK: Msg = msg("err.read.the_workbook")
@@ -101,11 +106,10 @@ def load_from_sheets(names: Sequence[str], rows_of: Rows, *, date1904: bool = Fa
             problems += flat(exc)
             lang = exc.lang
             settings = Settings(release=dt.date(2000, 1, 1), lang=lang or "fr")
-        pgrid, table = _planning(rows_of(by_key["planning"]), by_key["planning"], settings.lang)
-        tasks = parse_tasks(pgrid, table, date1904, typed=True, lang=settings.lang,
-                            problems=problems)
-        if not grid:
-            pgrid = ()  # dropped once read: a big grid is tens of MB
+        pgrid, table, body = _planning(rows_of(by_key["planning"]), by_key["planning"],
+                                       settings.lang, keep=grid)
+        tasks = parse_task_rows(body, table, date1904, typed=True, lang=settings.lang,
+                                problems=problems)
         plan = Plan(settings, tasks)
         ctable = None
         if "contacts" in by_key:

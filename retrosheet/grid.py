@@ -1,4 +1,5 @@
-"""A sheet's grid of values (rows of cells) turned into tasks.
+"""A sheet's grid of values (rows of cells) turned into a plan: the tables found by
+their headers, the settings, the contacts (the tasks' rows: `task_rows`).
 
 Every backend (CSV, .xlsx, Google Sheets) hands a grid to this module, so headers,
 languages and typed values are read the same way everywhere.
@@ -8,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from itertools import islice
 from typing import Any, TypeVar
@@ -18,15 +19,12 @@ from .labels import (
     SETTINGS_FIELDS,
     Labeled,
     Reply,
-    Status,
-    TaskType,
-    Unit,
-    header,
     normalize,
     planning_key,
 )
-from .model import RELEASE, Contact, Member, Settings, Source, Task
-from .values import column_letter, is_blank, parse_date, parse_number, parse_whole, said
+from .model import Contact, Member, Settings, Source, Task
+from .task_rows import _cell, parse_task_rows
+from .values import column_letter, is_blank, parse_date, said
 from .words import REFERENCE, every, langs
 
 Grid = Sequence[Sequence[Any]]
@@ -85,35 +83,6 @@ def find_table(
                     lang=lang)
 
 
-def _cell(row: Sequence[Any], col: int | None) -> Any:
-    if col is None or col >= len(row):
-        return None
-    return row[col]
-
-
-REQUIRED_PLANNING = ("anchor", "offset")
-OFFSET_LIMIT = 3650  # days either side of the anchor
-DURATION_LIMIT = 366  # working days
-def _sheet_agrees(key: str, raw: str, member: Labeled) -> bool:
-    """Whether the sheet's own formulas read a dropdown's text as retrosheet does. Status:
-    the Dashboard counts its labels only. Unit: the date formulas look for "ouvr"/"work",
-    then "fix", in the text (SEARCH ignores case)."""
-    if key == "status":
-        return raw.casefold() in {x.casefold() for x in member.every()}
-    if key == "unit":
-        text = raw.casefold()
-        sheet = (Unit.WORKING_DAYS if "ouvr" in text or "work" in text
-                 else Unit.FIXED_DAYS if "fix" in text else Unit.DAYS)
-        return sheet is member
-    return True
-# What a spreadsheet shows for a formula it cannot compute.
-ERROR_VALUE = re.compile(r"#(?:N/A|DIV/0!|VALUE!|REF!|NAME\?|NUM!|NULL!|SPILL!|CALC!)")
-
-
-class RowLost(PlanError):
-    """A row read as no task at all (no ID): other tasks may anchor on it."""
-
-
 def parse_tasks(grid: Grid, table: Table, date1904: bool = False, *, typed: bool = False,
                 lang: str = "fr", problems: list[RetrosheetError] | None = None) -> list[Task]:
     """The table's tasks; every problem of every row is raised at once (`PlanErrors`).
@@ -123,204 +92,6 @@ def parse_tasks(grid: Grid, table: Table, date1904: bool = False, *, typed: bool
     not in the list) is a problem named at its cell, not something guessed."""
     return parse_task_rows(islice(grid, table.header_row + 1, None), table, date1904,
                            typed=typed, lang=lang, problems=problems)
-
-
-def parse_task_rows(rows: Iterable[Sequence[Any]], table: Table, date1904: bool = False, *,
-                    typed: bool = False, lang: str = "fr",
-                    problems: list[RetrosheetError] | None = None) -> list[Task]:
-    """`parse_tasks` over the rows under the table's header, as they come (a reader need
-    not hold a 100,000-row grid)."""
-    missing = [k for k in REQUIRED_PLANNING if k not in table.columns]
-    if missing:
-        names = ", ".join(f"{header(k, 'fr')}/{header(k, 'en')}" for k in missing)
-        raise PlanError(msg("err.read.no_column", row=table.header_row + 1, names=names),
-                        sheet=table.sheet, lang=lang)
-    letters = table.letters()
-    tasks: list[Task] = []
-    collect = problems is not None  # the caller gathers them with its own
-    problems = [] if problems is None else problems
-    choices: _Choices = {}  # a plan's dropdowns hold a few distinct texts: read each once
-    sheet = table.sheet
-    for number, row in enumerate(rows, start=table.header_row + 2):
-        if all(is_blank(v) for v in row):
-            continue
-        src = Source(sheet, number, letters)
-        try:
-            tasks.append(_parse_row(row, table, src, date1904, problems, typed, lang, choices))
-        except PlanError as exc:
-            problems.append(exc)
-    if not collect:
-        raise_all(problems, lang)
-    return tasks
-
-
-def _blank(v: Any) -> bool:
-    return v is None or v == "" or (isinstance(v, str) and not v.strip())
-
-
-def _text(v: Any) -> str:
-    if type(v) is str:  # the common case, and what the lines below make of it
-        return v.strip()
-    if _blank(v):
-        return ""
-    if isinstance(v, float) and v.is_integer():
-        v = int(v)
-    return str(v).strip()
-
-
-def _whole(v: Any) -> int:
-    if isinstance(v, float) and v.is_integer():  # the common case: a number cell
-        return int(v)
-    return parse_whole(v)
-
-
-def _reads_as_whole(text: str) -> bool:
-    try:
-        parse_whole(text)
-    except ValueError:
-        return False
-    return True
-
-
-# (column key, the cell's text) → the member read, or the problem's message
-_Choices = dict[tuple[str, str], "Labeled | Msg | None"]
-
-
-def _choose(key: str, enum: type[E], raw: Any, typed: bool, lang: str) -> E | Msg | None:
-    """A dropdown value in either language, or the error listing the choices in the plan's
-    language (the reader takes every language) (None: blank)."""
-    if _blank(raw):
-        return None
-    member = enum.parse(raw)
-    if typed and isinstance(member, enum) and not _sheet_agrees(key, str(raw), member):
-        member = None  # an alias the sheet's own formulas read otherwise
-    if not isinstance(member, enum):
-        return msg("err.read.not_one_of", column=header(key, lang), value=repr(raw),
-                   values=", ".join(enum.labels(lang)))
-    return member
-
-
-def _parse_row(row: Sequence[Any], table: Table, src: Source, date1904: bool,
-               problems: list[RetrosheetError], typed: bool = False,
-               lang: str = "fr", choices: _Choices | None = None) -> Task:
-    n = len(row)
-    # One lookup per column, not one per access: this runs for every row of big plans.
-    cell = {k: (row[i] if i < n else None) for k, i in table.columns.items()}
-    get = cell.get
-
-    task = Task(id=_text(get("id")), action=_text(get("action")), source=src)
-
-    def fail(key: str, message: Msg) -> PlanError:
-        return task.error(key, message)
-
-    if not task.id:
-        lost = fail("id", msg("err.read.no_id_named", action=repr(task.action)) if task.action
-                    else msg("err.read.no_id_row"))
-        raise RowLost(lost.said, sheet=lost.sheet, cell=lost.cell, task=lost.task)
-    if typed:
-        for key, raw in cell.items():
-            if isinstance(raw, str) and "#" in raw and ERROR_VALUE.fullmatch(raw.strip()):
-                problems.append(fail(key, msg("err.read.error_value", error=raw.strip())))
-                cell[key] = None
-        for key in ("id", "anchor"):
-            raw = get(key)
-            if isinstance(raw, str) and raw.strip() and raw != raw.strip() and "," not in raw:
-                problems.append(fail(key, msg("err.read.spaces", value=repr(raw))))
-        for key in ("offset", "duration"):
-            raw = get(key)
-            if isinstance(raw, str) and raw.strip() and _reads_as_whole(raw):
-                problems.append(fail(key, msg("err.read.number_text", column=header(key, lang),
-                                              value=repr(raw), number=parse_whole(raw))))
-                cell[key] = None
-
-    seen = {} if choices is None else choices
-
-    def choice(key: str, enum: type[E]) -> E | None:
-        """A dropdown value in either language, or an error listing the choices."""
-        raw = get(key)
-        if type(raw) is str:
-            if (key, raw) not in seen:
-                seen[key, raw] = _choose(key, enum, raw, typed, lang)
-            member = seen[key, raw]
-        else:  # a number or a date: rare here, and -0.0 == 0.0 would share a message
-            member = _choose(key, enum, raw, typed, lang)
-        if isinstance(member, Msg):
-            problems.append(fail(key, member))
-            return None
-        return member  # type: ignore[return-value]  # read for this key's enum
-
-    task.type = choice("type", TaskType) or TaskType.TASK
-
-    anchor = _text(get("anchor"))
-    if "," in anchor or ";" in anchor:
-        anchors = [a.strip() for a in re.split(r"[,;]", anchor) if a.strip()]
-        task.anchors = tuple(RELEASE if a.upper() == RELEASE else a
-                             for a in anchors) or (RELEASE,)
-    elif anchor:
-        task.anchors = (RELEASE if anchor.upper() == RELEASE else anchor,)
-
-    raw = get("offset")
-    if not _blank(raw):
-        try:
-            task.offset = _whole(raw)
-        except ValueError as exc:
-            problems.append(fail("offset", msg("err.read.offset_bad", problem=said(exc))))
-        if abs(task.offset) > OFFSET_LIMIT:
-            problems.append(fail("offset", msg("err.read.offset_limit", n=task.offset,
-                                               limit=OFFSET_LIMIT)))
-            task.offset = 0
-
-    task.unit = choice("unit", Unit) or Unit.DAYS
-
-    raw = get("duration")
-    if task.is_milestone:
-        task.duration = None
-    elif not _blank(raw):
-        try:
-            task.duration = _whole(raw)
-        except ValueError as exc:
-            problems.append(fail("duration", msg("err.read.duration_bad", problem=said(exc))))
-        if task.duration is not None and task.duration < 1:
-            problems.append(fail("duration", msg("err.read.duration_low", n=task.duration)))
-            task.duration = 1
-        if task.duration is not None and task.duration > DURATION_LIMIT:
-            problems.append(fail("duration", msg("err.read.duration_limit", n=task.duration,
-                                                 limit=DURATION_LIMIT)))
-            task.duration = 1
-
-    task.status = choice("status", Status)
-
-    for key in ("objective", "result", "budget", "spent"):
-        raw = get(key)
-        if isinstance(raw, float):
-            setattr(task, key, raw)
-        elif not _blank(raw):
-            try:
-                setattr(task, key, parse_number(raw))
-            except ValueError as exc:
-                problems.append(task.error(key, said(exc)))
-
-    for key in ("start", "deadline"):
-        raw = get(key)
-        if isinstance(raw, dt.date):
-            setattr(task, key, raw if not isinstance(raw, dt.datetime) else raw.date())
-        elif not _blank(raw) and not (isinstance(raw, str) and raw.startswith("=")):
-            try:
-                setattr(task, key, parse_date(raw, date1904))
-            except ValueError as exc:
-                problems.append(task.error(key, said(exc)))
-
-    def text(key: str) -> str:
-        return _text(get(key))
-
-    task.axis = text("axis")
-    task.owner = text("owner")
-    task.followup = text("followup")
-    task.platform = text("platform")
-    task.kpi = text("kpi")
-    task.notes = text("notes")
-    task.extra = {name: _cell(row, c) for name, c in table.extra.items()}
-    return task
 
 
 def parse_settings(grid: Grid, sheet: str, date1904: bool = False, *,

@@ -143,3 +143,38 @@ def test_a_table_without_offsets_is_refused() -> None:
     with pytest.raises(PlanError, match=r"^Planning : le tableau Planning \(ligne d'en-tête 1\) "
                                         r"n'a pas de colonne Décalage/Offset$"):
         tasks_of([["ID", "Action", "Référence"], ["T1", "a", "J"]])
+
+
+def test_a_rows_problems_in_reading_order_whatever_the_columns_order() -> None:
+    """Columns are read one at a time, each distinct value once: the problems still come
+    row by row, and within a row as its cells are read (an error value first, then
+    spaces, a number typed as text, type, offset, unit, duration, status, numbers,
+    dates), each at its own cell; a value met on two rows is a problem on both."""
+    grid: list[list[Any]] = [
+        ["Échéance", "Statut", "Budget", "Durée", "Type", "Décalage", "ID", "Référence"],
+        ["bad", 0.0, "x", "2", "Jalon", "J", " T1", "#N/A"],
+        [-0.0, 0, 0.0, "bad", "Tâche", 1.5, "T2", "J"],
+        [None, True, -0.0, 0, "bogus", 5000, "T3", " T1 "],
+        ["bad", 1, 1.0, "x", "Jalon", "J", None, "J"],  # no ID: only that said
+    ]
+    problems: list[Any] = []
+    tasks = parse_tasks(grid, find_table(grid, "Planning"), typed=True, problems=problems)
+    assert [(p.cell, p.task, type(p).__name__) for p in problems] == [
+        ("H2", "T1", "PlanError"),  # #N/A in the anchor, read first though last
+        ("G2", "T1", "PlanError"),  # spaces around the ID
+        ("F2", "T1", "PlanError"),  # J in Décalage: text
+        ("D2", "T1", "PlanError"),  # a duration typed as text (a milestone's all the same)
+        ("B2", "T1", "PlanError"),  # status 0.0
+        ("C2", "T1", "PlanError"),  # budget x
+        ("A2", "T1", "PlanError"),  # deadline bad
+        ("F3", "T2", "PlanError"), ("D3", "T2", "PlanError"), ("B3", "T2", "PlanError"),
+        ("A3", "T2", "PlanError"),  # -0.0: no date
+        ("H4", "T3", "PlanError"), ("E4", "T3", "PlanError"), ("F4", "T3", "PlanError"),
+        ("D4", "T3", "PlanError"), ("B4", "T3", "PlanError"),
+        ("G5", None, "RowLost"),
+    ]
+    assert "0.0" in problems[4].line("fr") and "0 " in problems[9].line("fr")
+    assert "True" in problems[15].line("fr")
+    # -0.0 and 0.0 are one value to ==, not to the plan: each keeps its own
+    assert [str(t.budget) for t in tasks] == ["None", "0.0", "-0.0"]
+    assert [t.duration for t in tasks] == [None, 1, 1]

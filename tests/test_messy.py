@@ -309,6 +309,30 @@ def _limited(*args: str) -> subprocess.CompletedProcess[str]:
                           env={**os.environ, "PYTHONPATH": str(Path(__file__).parents[1])})
 
 
+@pytest.mark.parametrize("ref", ["XFD1048576", "ZZ1048576"])
+def test_a_cell_placed_far_below_its_row_costs_no_memory(plan: Path, tmp_path: Path,
+                                                           ref: str) -> None:
+    """calamine places a cell by its own reference, not by its row's: one written in row
+    12 but referenced at XFD1048576 would make its rectangle a million rows tall (it
+    asked for 550 GB and aborted). Such a sheet is read cell by cell, the far cell left
+    out, the tasks' dates as before."""
+    plain = exported(plan)
+    far = tmp_path / "far.xlsx"
+    with zipfile.ZipFile(plan) as z:
+        files = {i.filename: z.read(i) for i in z.infolist()}
+    files[PLANNING], n = re.subn(rb'(<row r="12"[^>]*>.*?)</row>',
+                                 rb'\1<c r="' + ref.encode() + rb'"><v>1</v></c></row>',
+                                 files[PLANNING], count=1, flags=re.DOTALL)
+    assert n == 1
+    with zipfile.ZipFile(far, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, data in files.items():
+            z.writestr(name, data)
+    done = _limited("export", str(far))
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert {t["id"]: (t["start"], t["deadline"]) for t in json.loads(done.stdout)["tasks"]} \
+        == plain
+
+
 # AB1048576 lies inside the tables' columns: a million rows read (20 s): slow.
 @pytest.mark.parametrize("ref", ["XFD5000", "XFD1048576",
                                  pytest.param("AB1048576", marks=pytest.mark.slow)])

@@ -24,9 +24,23 @@ from .sheetxml import _CELL, _ROW_B, _TEXT, _VALUE, _ooxml_text, _unescape, col_
 SPARSE_RATIO = 8
 SMALL = 2_000_000  # cells: a rectangle this size costs calamine about 60 MB
 _LAST_ROW = re.compile(rb'<(?:[\w.-]+:)?row r="([0-9]+)"')
+# A reference beyond column CZ (3 letters: up to XFD, 16,384 columns; D-Z then a letter: up
+# to ZZ, 702); else the sheet is at most 104 columns wide (CZ).
 _WIDE = ((re.compile(rb' r="[A-Z]{3}[0-9]'), 16_384), (re.compile(rb' r="[D-Z][A-Z][0-9]'), 702))
+_CELL_ROW = re.compile(rb' r="[A-Z]{1,3}([0-9]+)"')
 _REF = re.compile(r'\sr="([A-Z]+)[0-9]+"')
 _TYPE = re.compile(r'\st="([a-zA-Z]+)"')
+
+
+def _suspect(last_row: int) -> re.Pattern[bytes]:
+    """A reference beyond column CZ, or to a row below `last_row` (more digits, or as
+    many and bigger from some digit on)."""
+    s = str(last_row)
+    below = [f"[0-9]{{{len(s) + 1},}}"] + [
+        f"{s[:i]}[{int(d) + 1}-9][0-9]{{{len(s) - i - 1}}}"
+        for i, d in enumerate(s) if d != "9"]
+    return re.compile(rb' r="(?:[A-Z]{3}[0-9]|[D-Z][A-Z][0-9]|[A-Z]{1,3}(?:'
+                      + "|".join(below).encode() + rb')")')
 
 
 def too_sparse(data: bytes) -> bool:
@@ -35,9 +49,17 @@ def too_sparse(data: bytes) -> bool:
     tail = data.rfind(b'row r="')
     m = _LAST_ROW.match(data, data.rfind(b"<", 0, tail)) if tail >= 0 else None
     last_row = int(m.group(1)) if m else 0
-    width = next((w for pattern, w in _WIDE if pattern.search(data)), 104)
     cells = data.count(b"<c ") + data.count(b":c ")
-    return last_row * width > SPARSE_RATIO * cells + SMALL
+    room = SPARSE_RATIO * cells + SMALL
+    if last_row * 104 > room:
+        return True  # whatever the width
+    if _suspect(last_row).search(data) is None:
+        return False  # at most 104 columns, the last row the lowest: one search, no more
+    # calamine places a cell by its own reference, whatever its row says: one far below
+    # the last row (<row r="5"><c r="A1048576">) makes the rectangle that tall.
+    rows = max([last_row, *(int(c.group(1)) for c in _CELL_ROW.finditer(data))])
+    width = next((w for pattern, w in _WIDE if pattern.search(data)), 104)
+    return rows * width > room
 
 
 def shared_strings(data: bytes | None) -> list[str]:

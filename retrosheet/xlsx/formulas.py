@@ -13,7 +13,7 @@ None).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 from .sheetxml import _SHEET_DATA_B, _unescape, col_index
 
@@ -38,6 +38,11 @@ class Formulas:
     def __init__(self, by_column: dict[int, list[bytes | str | None]]) -> None:
         self._by_column = by_column  # column → by row: the formula's shape (str: as is)
         self._texts: dict[bytes, str] = {}  # a shape's text, unescaped once
+
+    def has(self, row: int, col: int) -> bool:
+        """Whether the cell holds a formula (its text not made)."""
+        rows = self._by_column.get(col)
+        return rows is not None and 0 <= row < len(rows) and rows[row] is not None
 
     def get(self, row: int, col: int) -> str | None:
         rows = self._by_column.get(col)
@@ -64,13 +69,24 @@ class _Pass:
         self.columns: dict[bytes, int] = {}
         self.row, self.number = 0, b""
 
+    def _matches(self, data: bytes, begin: int, end: int) -> Iterator[tuple[bytes, ...]]:
+        """The matches in data[begin:end], a run of about a megabyte of whole rows at a
+        time as tuples (not 400,000 match objects; a part read whole is not matched
+        whole at once)."""
+        row_end = b"</" + self.prefix + b"row>"
+        while begin < end:
+            stop = data.find(row_end, min(begin + (1 << 20), end), end)
+            stop = end if stop < 0 else stop + len(row_end)
+            yield from self.pattern.findall(data, begin, stop)
+            begin = stop
+
     def feed(self, data: bytes, begin: int, end: int) -> bool:
         """Read the rows in data[begin:end]; False when SheetXml must read the part."""
         by_column, seen, columns = self.by_column, self.seen, self.columns
         rows = tags = 0
         row, number = self.row, self.number
-        for found in self.pattern.finditer(data, begin, end):  # one match held at a time
-            given, letters, cell_row, raw = found.groups()
+        slots: list[bytes | str | None] = []
+        for given, letters, cell_row, raw in self._matches(data, begin, end):
             if given:
                 rows += 1
                 new = int(given)
@@ -84,20 +100,22 @@ class _Pass:
             col = columns.get(letters)
             if col is None:
                 col = columns[letters] = col_index(letters.decode())
-            slots = by_column.get(col)
-            if slots is None:
-                slots = by_column[col] = []
-            if len(slots) > row:
+                by_column.setdefault(col, [])
+            slots = by_column[col]
+            have = len(slots)
+            if have > row:
                 continue  # the first of two cells with one reference
-            if len(slots) < row:
-                slots.extend([None] * (row - len(slots)))
+            if have < row:
+                slots.extend([None] * (row - have))
             if not raw:
                 slots.append("")
             elif b"&#" in raw:  # a character reference may hold the row's digits: kept whole
                 slots.append(_unescape(raw.decode("utf-8")))
-            else:
-                shape = raw.replace(number, _MARK) if number in raw else raw
+            elif number in raw:
+                shape = raw.replace(number, _MARK)
                 slots.append(seen.setdefault(shape, shape))
+            else:
+                slots.append(seen.setdefault(raw, raw))
         self.row, self.number = row, number
         # Every row and formula tag read above, or the part is left to SheetXml.
         p = self.prefix
