@@ -8,7 +8,7 @@ import sys
 
 import click
 
-from .cli import EXIT_BAD_INPUT, UserError, _fail, _is_sheet, _open_plan, _render, _write_text
+from .cli import EXIT_BAD_INPUT, UserError, _is_sheet, _open_plan, _render, _write_text
 from .errors import RetrosheetError
 from .model import Plan
 from .say import user_lang
@@ -20,7 +20,7 @@ def label_report(specs: list[str], day: dt.date, fmt: str, output: str | None,
     """`report PLAN PLAN…`: the label's report; exit 2 when a plan could not be read."""
     import threading
 
-    from .label import build_label_report, known_people, release_of
+    from .label import Unreadable, build_label_report, known_people, release_of
     from .label_people import closest_names
     from .portfolio import expand, not_plans, read_all
 
@@ -50,10 +50,12 @@ def label_report(specs: list[str], day: dt.date, fmt: str, output: str | None,
             close = closest_names(owner, known)
             hint = t("cli.label.did_you_mean", lang, names=", ".join(close)) if close else ""
             raise UserError(t("cli.label.no_task", lang, owner=repr(owner), hint=hint), lang)
-    try:
-        releases = [release_of(_name(spec), p, day) for spec, p in read]
-    except RetrosheetError as exc:
-        raise _fail(exc) from exc
+    releases = []
+    for spec, p in read:
+        try:
+            releases.append(release_of(_name(spec), p, day))
+        except RetrosheetError as exc:  # read, but not a plan one can date (a cycle…)
+            failed.append(Unreadable(_name(spec), exc, spec))
     rep = build_label_report(releases, day, lang=lang, owner=owner, unreadable=failed)
     _write_text(_render(rep, fmt, output), output, paths)
     if failed:

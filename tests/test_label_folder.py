@@ -128,3 +128,22 @@ def test_a_copy_of_a_plan_is_said_to_be_one(folder: Path) -> None:
     assert [(f["code"], f["severity"], f["message"]) for f in data["findings"]] == [(
         "label_same_release_twice", "error", "« Aube — Corail » est deux fois, dans "
         "aube (copie).xlsx et dans aube.xlsx (une copie ?) : n'en gardez qu'un")]
+
+
+def test_a_plan_that_cannot_be_dated_does_not_stop_the_others(folder: Path) -> None:
+    """A task anchored on an ID no task has: the plan is read but cannot be dated. It is
+    listed, named, in the report's language, and the others are reported (it stopped the
+    whole report with one unnamed line in the plan's own language)."""
+    _write(folder, "echos.xlsx", "Échos", "Vent", "Lou", 0, 0)
+    wb = openpyxl.load_workbook(folder / "echos.xlsx")
+    ws = wb["Planning"]
+    col = next(c.column for c in ws[1] if c.value == "Dépend de")
+    ws.cell(2, col).value = "T999"
+    wb.save(folder / "echos.xlsx")
+    before = (folder / "echos.xlsx").read_bytes()
+    code, out, err = run(str(folder))
+    assert code == 2
+    assert out.splitlines()[0].endswith(", 2 sorties")
+    assert err == ("Illisible : echos.xlsx : Planning!F2 (T010): dépendance inconnue 'T999' : "
+                   "aucune tâche n'a cet ID\n")
+    assert (folder / "echos.xlsx").read_bytes() == before
