@@ -28,6 +28,7 @@ from .kinds import (
 )
 from .labels import Status, TaskType, Unit, axis_label
 from .model import RELEASE, Scheduled, Task
+from .schedule import anchor_order
 from .words import formats, t
 from .workdays import WorkCalendar
 
@@ -46,18 +47,23 @@ _STOP = frozenset({"le", "la", "les", "de", "des", "du", "a", "au", "aux", "et",
 
 
 def timing(c: Checker, eff: EffectivePlan) -> None:
-    Timing(c, eff.dates, eff.calendar).run()
+    found = eff.structure()
+    Timing(c, eff.dates, eff.calendar, found.order if found else None).run()
 
 
 class Timing:
-    def __init__(self, c: Checker, dates: dict[str, Scheduled], cal: WorkCalendar) -> None:
+    def __init__(self, c: Checker, dates: dict[str, Scheduled], cal: WorkCalendar,
+                 order: list[str] | None = None) -> None:
+        """`order`: the IDs, each after those it names (what the scheduler used)."""
         self.c = c
         self.dates = dates
         self.cal = cal
         # Each task's deadline, asked a million times on a 100,000-row plan.
         self.deadline = {tid: s.deadline for tid, s in dates.items()}
         self.live = [t for t in c.plan.tasks if t.status is not Status.CANCELLED]
-        self.nominal, self.release_of = self._walk()
+        if order is None:
+            order = anchor_order({tid: t.anchors for tid, t in c.index.items()})[0]
+        self.nominal, self.release_of = self._walk(order)
         self.kinds = {t.id: kinds_of(t) for t in self.live}
         # Each hook walks these lists: made once, in plan order, not once a hook.
         self._by_kind: dict[Kind, list[Task]] = defaultdict(list)
@@ -79,9 +85,9 @@ class Timing:
     def d(self, task: Task) -> dt.date:
         return self.deadline[task.id]
 
-    def _walk(self) -> tuple[dict[str, int], dict[str, str]]:
-        """Along the anchors the scheduler used (the earliest), each task after them (no
-        recursion: chains can be thousands of rows deep), in one pass:
+    def _walk(self, order: list[str]) -> tuple[dict[str, int], dict[str, str]]:
+        """Along the anchors the scheduler used (the earliest), each task after them
+        (`order`), in one pass:
 
         - its offset from J in whole days: what the user meant, not the calendar's result
           (a working week counts as a week: 5 working days = 7 days);
@@ -90,31 +96,21 @@ class Timing:
         index, release, deadline, dates = self.c.index, self.c.release, self.deadline, self.dates
         raw: dict[str, float] = {}
         out: dict[str, str] = {}
-        waiting: dict[str, list[str]] = {}  # the chosen anchors of a task met too early
-        for root in index:
-            stack = [root]
-            while stack:
-                tid = stack[-1]
-                if tid in raw:
-                    stack.pop()
-                    continue
-                task = index[tid]
-                anchors = waiting.pop(tid, None)
-                if anchors is None:
-                    used = dates[tid].anchor_date
-                    anchors = [a for a in task.anchors
-                               if (release if a == RELEASE else deadline[a]) == used]
-                pending = [a for a in anchors if a != RELEASE and a not in raw]
-                if pending:
-                    waiting[tid] = anchors
-                    stack.extend(pending)
-                    continue
-                stack.pop()
-                raw[tid] = min(0.0 if a == RELEASE else raw[a] for a in anchors) + \
-                    task.offset * (7 / 5 if task.unit is Unit.WORKING_DAYS else 1)
+        for tid in order:
+            task = index[tid]
+            anchors = task.anchors
+            if len(anchors) == 1:  # most rows: the one anchor is the one used
                 a = anchors[0]
-                out[tid] = (tid if task.is_release else RELEASE if a == RELEASE
-                            else a if index[a].is_release else out[a])
+                base = 0.0 if a == RELEASE else raw[a]
+            else:
+                used = dates[tid].anchor_date
+                anchors = tuple(a for a in anchors
+                                if (release if a == RELEASE else deadline[a]) == used)
+                a = anchors[0]
+                base = min(0.0 if a == RELEASE else raw[a] for a in anchors)
+            raw[tid] = base + task.offset * (7 / 5 if task.unit is Unit.WORKING_DAYS else 1)
+            out[tid] = (tid if task.is_release else RELEASE if a == RELEASE
+                        else a if index[a].is_release else out[a])
         return {tid: round(n) for tid, n in raw.items()}, out
 
     def release_day(self, rid: str) -> dt.date:

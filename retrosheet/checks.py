@@ -88,6 +88,7 @@ def content(c: Checker) -> None:
     """Checks that need no dates: owners, money, leftover follow-ups."""
     lg = c.lang
     total_budget = total_spent = 0.0
+    unwanted: dict[str, frozenset[str] | None] = {}  # a task's: worked out once
     for task in c.plan.tasks:
         if not task.owner.strip() and not task.is_milestone and task.status not in CLOSED:
             c.add("no_owner", task, "owner")
@@ -105,7 +106,7 @@ def content(c: Checker) -> None:
             pct = f" (+{formats.percent(over / budget, lg)})" if budget > 0 else ""
             c.add("over_budget", task, "spent", spent=money_text(spent, lg),
                   budget=money_text(budget, lg), over=money_text(over, lg), pct=pct)
-        orphan(c, task)
+        orphan(c, task, unwanted)
     # Over budget overall even when each row looks fine (spend typed on unbudgeted rows).
     budgeted = sum(1 for t in c.plan.tasks if t.budget)
     if budgeted > 1 and total_spent > total_budget:
@@ -114,8 +115,10 @@ def content(c: Checker) -> None:
               over=money_text(total_spent - total_budget, lg))
 
 
-def orphan(c: Checker, task: Task) -> None:
-    """A generated follow-up row whose rule no longer asks for it."""
+def orphan(c: Checker, task: Task, unwanted: dict[str, frozenset[str] | None]) -> None:
+    """A generated follow-up row whose rule no longer asks for it. `unwanted`: a parent
+    task's follow-up IDs its rule does not ask for (None: a wrong rule), each parent's
+    worked out once."""
     # A row read from a sheet has no `parent`: its task is the one it depends on.
     parent_id = task.parent or (task.anchors[0] if task.anchors else None)
     if task.type is not TaskType.FOLLOWUP or not parent_id:
@@ -123,14 +126,19 @@ def orphan(c: Checker, task: Task) -> None:
     parent = c.index.get(parent_id)
     if parent is None:
         return  # an unknown anchor, already reported when anchored to it
-    try:
-        rule = parse_rule(parent)
-    except PlanError:
-        return  # reported as bad_followup_rule
-    count = rule.count if rule else 0
-    generated = {followup_id(parent.id, n) for n in range(1, MAX_FOLLOWUPS + 1)}
-    wanted = {followup_id(parent.id, n) for n in range(1, count + 1)}
-    if task.id in generated and task.id not in wanted:
+    if parent.id in unwanted:
+        ids = unwanted[parent.id]
+    else:
+        try:
+            rule = parse_rule(parent)
+        except PlanError:
+            ids = None  # reported as bad_followup_rule
+        else:
+            count = rule.count if rule else 0
+            ids = frozenset(followup_id(parent.id, n) for n in range(count + 1,
+                                                                      MAX_FOLLOWUPS + 1))
+        unwanted[parent.id] = ids
+    if ids is not None and task.id in ids:
         text = parent.followup.strip()
         why = (t("check.orphan_followup.changed", c.lang, rule=text) if text
                else t("check.orphan_followup.removed", c.lang))

@@ -35,6 +35,8 @@ class Kind(Enum):
     SALE = "general sale"
     AFTER_EVENT = "after an event"
 
+    __hash__ = object.__hash__  # by identity, in C (as labels.Labeled)
+
 
 # The steps of the order-of-steps rule: the catalogue id of each one's name.
 STEP_LABELS: Final[dict[Kind, str]] = {

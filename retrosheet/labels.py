@@ -48,6 +48,10 @@ class Labeled(Enum):
     """An enum whose members are words of the catalogue (id `<kind>.<member>`), with the
     other spellings a user may type (read, never written)."""
 
+    # A member is one object: hashed by identity in C, not by its name in Python (Enum's
+    # __hash__), for the sets and caches a 100,000-row plan looks members up in.
+    __hash__ = object.__hash__
+
     @property
     def key(self) -> str:
         return str(self.value[0])

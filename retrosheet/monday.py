@@ -111,30 +111,36 @@ class Dependents:
     each worked out when first asked (a Monday asks for the late and due tasks only)."""
 
     def __init__(self, tasks: list[Task]) -> None:
-        self.children: dict[str, list[str]] = defaultdict(list)
+        # Tasks as their plan positions (an ID typed twice: its last row, as `sorted` by
+        # position had it): the walks and the sort are on ints, not strings.
+        self.at = at = {t.id: i for i, t in enumerate(tasks)}
+        self.ids = [t.id for t in tasks]
+        self.children: dict[int, list[int]] = defaultdict(list)
         for t in tasks:
+            me = at[t.id]
             for a in t.anchors:
-                if a != RELEASE:
-                    self.children[a].append(t.id)
-        self.order = {t.id: i for i, t in enumerate(tasks)}
+                if a != RELEASE and a in at:
+                    self.children[at[a]].append(me)
         self.known: dict[str, list[str]] = {}
 
     def get(self, root: str, default: tuple[str, ...] = ()) -> list[str] | tuple[str, ...]:
         known = self.known.get(root)
         if known is not None:
             return known
-        if root not in self.children:
-            return default
-        seen: set[str] = set()
-        stack = list(self.children[root])
+        start = self.at.get(root)
         children = self.children
+        if start not in children:
+            return default
+        seen: set[int] = set()
+        stack = list(children[start])
         while stack:
-            tid = stack.pop()
-            if tid not in seen and tid != root:
-                seen.add(tid)
-                if tid in children:
-                    stack.extend(children[tid])
-        known = self.known[root] = sorted(seen, key=self.order.__getitem__)
+            i = stack.pop()
+            if i not in seen and i != start:
+                seen.add(i)
+                if i in children:
+                    stack.extend(children[i])
+        ids = self.ids
+        known = self.known[root] = [ids[i] for i in sorted(seen)]
         return known
 
 

@@ -102,8 +102,17 @@ def anchor_order(anchors: Mapping[str, Sequence[str]]) -> tuple[list[str], list[
     seen: set[frozenset[str]] = set()
     order: list[str] = []
     cycles: list[list[str]] = []
-    for root in anchors:
+    for root, named in anchors.items():
         if root in done:
+            continue
+        # Most rows name only rows already placed (or J): placed at once, as the walk
+        # below would place them, without its stack.
+        for a in named:
+            if a not in done and a in anchors:
+                break
+        else:
+            done.add(root)
+            order.append(root)
             continue
         path: list[str] = []
         on_path: set[str] = set()
@@ -160,11 +169,15 @@ def schedule(tasks: list[Task], release: dt.date, cal: WorkCalendar,
     out: dict[str, Scheduled] = {}
     try:
         for task in (found.index[tid] for tid in found.order):
-            anchor = min(
-                release if a == RELEASE else out[a].deadline for a in task.anchors
-            )
-            deadline = deadline_from(anchor, task.offset, task.unit, cal, task.is_milestone)
-            start = start_from(deadline, None if task.is_milestone else task.duration, cal)
+            anchors = task.anchors
+            if len(anchors) == 1:  # most rows: no min() of one
+                a = anchors[0]
+                anchor = release if a == RELEASE else out[a].deadline
+            else:
+                anchor = min(release if a == RELEASE else out[a].deadline for a in anchors)
+            milestone = task.is_milestone
+            deadline = deadline_from(anchor, task.offset, task.unit, cal, milestone)
+            start = start_from(deadline, None if milestone else task.duration, cal)
             out[task.id] = Scheduled(start=start, deadline=deadline, anchor_date=anchor)
     except (OverflowError, ValueError) as exc:
         raise task.error("offset", msg("err.read.out_of_calendar", n=task.offset)) from exc

@@ -85,6 +85,9 @@ class WorkCalendar:
         self._first_year = 0
         self._last_year = -1
         self._days: list[int] = []  # ordinals of working days, sorted
+        # (day, n) → WORKDAY(day, n): a plan asks the same few hundred days again and again.
+        self._workday: dict[tuple[dt.date, int], dt.date] = {}
+        self._round: dict[tuple[dt.date, int], dt.date] = {}
 
     def holidays(self, years: Iterable[int], lang: str = "fr") -> dict[dt.date, str]:
         out: dict[dt.date, str] = {}
@@ -120,6 +123,12 @@ class WorkCalendar:
         """Excel's WORKDAY(day, n): the n-th working day after (n>0) or before (n<0) day."""
         if n == 0:
             return day
+        known = self._workday.get((day, n))
+        if known is None:
+            known = self._workday[(day, n)] = self._step(day, n)
+        return known
+
+    def _step(self, day: dt.date, n: int) -> dt.date:
         o = day.toordinal()
         self._cover(o)
         if n > 0:
@@ -144,5 +153,9 @@ class WorkCalendar:
         """anchor + offset calendar days on a working day, moved away from the anchor:
         back before it (offset ≤ 0), forward after it, so what follows an event never
         lands before it (docs/dates.md)."""
-        day = anchor + dt.timedelta(days=offset)
-        return self.on_or_after(day) if offset > 0 else self.on_or_before(day)
+        known = self._round.get((anchor, offset))
+        if known is None:
+            day = anchor + dt.timedelta(days=offset)
+            known = self._round[(anchor, offset)] = (
+                self.on_or_after(day) if offset > 0 else self.on_or_before(day))
+        return known
