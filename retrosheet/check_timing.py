@@ -13,6 +13,7 @@ from itertools import pairwise
 
 from .checker import CLOSED, Checker, axis_key
 from .effective import EffectivePlan
+from .followups import send_of
 from .kinds import (
     SHOW,
     STEP_LABELS,
@@ -190,8 +191,7 @@ class Timing:
         for task in self.live:
             if task.type is not TaskType.FOLLOWUP:
                 continue
-            send = (c.index.get(task.parent) if task.parent else
-                    next((c.index[a] for a in task.anchors if a in c.index), None))
+            send = send_of(task, c.index)
             if send is None:
                 continue
             d, s = dl[task.id], dl[send.id]

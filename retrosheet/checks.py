@@ -18,7 +18,7 @@ from .checker import CLOSED, DEFAULT_THRESHOLDS, Checker, Finding, Thresholds, m
 from .effective import EffectivePlan, effective_of
 from .errors import PlanError
 from .followups import MAX_FOLLOWUPS, followup_id, parse_rule
-from .labels import Reply, TaskType
+from .labels import Reply, TaskType, normalize, platform_label
 from .model import Plan, Task
 from .rules import Severity
 from .schedule import Structure, structure_of
@@ -92,6 +92,11 @@ def content(c: Checker) -> None:
     for task in c.plan.tasks:
         if not task.owner.strip() and not task.is_milestone and task.status not in CLOSED:
             c.add("no_owner", task, "owner")
+        # Only a templates' platform in another language: the user's own text is theirs.
+        label = platform_label(task.platform.strip(), lg)
+        if normalize(label) != normalize(task.platform):
+            c.add("platform_language", task, "platform", text=task.platform.strip(),
+                  label=label)
         budget, spent = task.budget, task.spent
         total_budget += budget or 0
         total_spent += spent or 0

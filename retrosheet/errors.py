@@ -6,11 +6,12 @@ line turns them into one-line messages and exit code 2, never a traceback.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import difflib
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from .words import REFERENCE, t
+from .words import REFERENCE, formats, t
 
 
 @dataclass(frozen=True)
@@ -32,6 +33,17 @@ class Msg:
 
 def msg(key: str, /, **params: Any) -> Msg:
     return Msg(key, params)
+
+
+def closest(typed: str, names: Iterable[str], quote: bool = False) -> Msg | str:
+    """`; did you mean single?` for a typo (any case) among `names`, or nothing: the hint
+    a refusal of an unknown name ends with, as click gives for an unknown option."""
+    by_key = {n.casefold(): n for n in names}
+    close = [by_key[k] for k in difflib.get_close_matches(typed.strip().casefold(),
+                                                          list(by_key), n=3, cutoff=0.5)]
+    if not close:
+        return ""
+    return msg("err.read.did_you_mean", names=", ".join(repr(c) if quote else c for c in close))
 
 
 class RetrosheetError(Exception):
@@ -89,9 +101,11 @@ class RetrosheetError(Exception):
         return self.at()
 
     def line(self, lang: str | None = None) -> str:
-        """The one line a user reads: place, then message."""
+        """The one line a user reads: place, then message, joined as the language writes
+        a label and its value (`Planning!L3 (T020) : …`, `Planning!L3 (T020): …`)."""
+        lang = lang or self.shown_in
         where, text = self.at(lang), self.text(lang)
-        return f"{where}: {text}" if where else text
+        return formats.labelled(where, text, lang) if where else text
 
     def __str__(self) -> str:
         return self.line()

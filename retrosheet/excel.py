@@ -96,7 +96,8 @@ def _run(action: Callable[[Book, dt.date], Outcome], book: Book | None,
             target.alert(text, title, not outcome.ok)
     except Exception:
         # Nowhere in Excel to say it: stderr and a failed exit, which xlwings shows.
-        print(f"{title}: {outcome.message}", *outcome.details, sep="\n", file=sys.stderr)
+        print(formats.labelled(title, outcome.message, outcome.lang or say.user_lang()),
+              *outcome.details, sep="\n", file=sys.stderr)
         raise SystemExit(1) from None
     return outcome
 

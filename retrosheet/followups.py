@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from .errors import msg
-from .labels import TaskType, Unit, word
+from .labels import Status, TaskType, Unit, word
 from .model import Contact, Task
 from .workdays import WorkCalendar
 
@@ -64,6 +65,24 @@ def make_followup(parent: Task, rule: Rule, n: int, lang: str) -> Task:
         notes=word("followup_note", lang).format(rule=rule, id=parent.id),
         parent=parent.id,
     )
+
+
+def send_of(task: Task, index: Mapping[str, Task]) -> Task | None:
+    """The task a follow-up row chases: its parent, or else its first anchor that is a
+    task (a row read back from the sheet knows its send by its Dépend de cell)."""
+    if task.type is not TaskType.FOLLOWUP:
+        return None
+    if task.parent:
+        return index.get(task.parent)
+    return next((index[a] for a in task.anchors if a in index), None)
+
+
+def waits_for_send(task: Task, index: Mapping[str, Task]) -> bool:
+    """A follow-up whose send is not done: no one follows up a pitch never sent, so it is
+    neither due nor late until the send is marked done (a cancelled send, never). The
+    Dashboard and the Planning's colours say the same in formulas (design/)."""
+    send = send_of(task, index)
+    return send is not None and send.status is not Status.DONE
 
 
 def expand_followups(tasks: list[Task], lang: str) -> list[Task]:

@@ -1,9 +1,15 @@
 """The plan's deadlines as an iCalendar file (RFC 5545), for `retrosheet ics`.
 
-One all-day event per task and follow-up row that is not cancelled: on the deadline, or
-from the start to the deadline for tasks that take several days, with a reminder the day
-before. UIDs depend on the plan's identity and the task ID, never on dates: re-importing
+One all-day event per task and follow-up row: on the deadline, or from the start to the
+deadline for tasks that take several days, with a reminder the day before while the task is
+still to do. UIDs depend on the plan's identity and the task ID, never on dates: re-importing
 after the release moved updates the events instead of duplicating them.
+
+A done task stays (the campaign's calendar shows what was done, when), its title marked
+`Fait : …`, without a reminder. A cancelled task stays too, as a cancelled event (STATUS
+CANCELLED, `Annulé : …`, no reminder): a calendar that imported it while it was to do
+updates the event by its UID and drops its reminder, where leaving it out of the file would
+leave the old event ringing there (docs/calendar.md).
 """
 
 from __future__ import annotations
@@ -13,7 +19,7 @@ import hashlib
 from typing import TYPE_CHECKING
 
 from .errors import RetrosheetError, msg
-from .labels import Status, TaskType, axis_label, header, normalize
+from .labels import Status, TaskType, axis_label, header, normalize, platform_label
 from .model import Member, Plan, Scheduled, Settings, Task
 from .owners import owner_tasks
 from .values import one_line
@@ -113,7 +119,7 @@ def _description(task: Task, d: Scheduled, settings: Settings) -> str:
             who = f"{who} ({member.name.strip()})"  # a role held by a named member
         lines.append(line("owner", who))
     if task.platform:
-        lines.append(line("platform", task.platform))
+        lines.append(line("platform", platform_label(task.platform, lang)))
     lines.append(line("status", status.label(lang)))
     if d.start != d.deadline:
         lines.append(line("start", f"{j_label(d.start, settings.release)} "
@@ -146,11 +152,15 @@ def _event(task: Task, d: Scheduled, settings: Settings, stamp: dt.datetime,
 
     lang = settings.lang
     summary = f"{task.id} · {task.action}" if task.action else task.id
+    closed = task.status in (Status.DONE, Status.CANCELLED)
     ev = Event()
     ev.add("uid", event_uid(settings, task.id))
     ev.add("dtstamp", stamp)
     ev.add("sequence", sequence)
-    ev.add("summary", summary)
+    ev.add("summary", fmt.labelled(task.status.label(lang), summary, lang)
+           if task.status is not None and closed else summary)
+    if task.status is Status.CANCELLED:
+        ev.add("status", "CANCELLED")
     ev.add("dtstart", d.start)
     ev.add("dtend", d.deadline + dt.timedelta(days=1))
     ev.add("description", _description(task, d, settings))
@@ -166,6 +176,8 @@ def _event(task: Task, d: Scheduled, settings: Settings, stamp: dt.datetime,
         attendee.params["ROLE"] = vText("REQ-PARTICIPANT")
         attendee.params["CUTYPE"] = vText("INDIVIDUAL")
         ev.add("attendee", attendee)
+    if closed:
+        return ev  # nothing left to remind anyone of
     if d.start == d.deadline:
         ev.add_component(_alarm(fmt.labelled(t("ics.tomorrow", lang), summary, lang),
                                 -dt.timedelta(days=1)))
@@ -191,7 +203,7 @@ def plan_to_ics(
     *,
     now: dt.datetime,
 ) -> bytes:
-    """The plan's deadlines as an .ics file: one event per task not cancelled.
+    """The plan's deadlines as an .ics file: one event per task (module docstring).
 
     `owner` keeps one owner's tasks (case-insensitive, as `report --owner`); an owner
     who has no task is an error, so a typo does not give an empty calendar. `now` is the
@@ -217,8 +229,7 @@ def plan_to_ics(
         name = f"{name} — {one_line(owner)}"
     cal.add("x-wr-calname", name)
     organizer = plan_owner(st.team)
-    ordered = sorted((t for t in tasks if t.status is not Status.CANCELLED),
-                     key=lambda t: (dates[t.id].deadline, dates[t.id].start, t.id))
+    ordered = sorted(tasks, key=lambda t: (dates[t.id].deadline, dates[t.id].start, t.id))
     for task in ordered:
         cal.add_component(_event(task, dates[task.id], st, stamp, sequence, organizer))
     return bytes(cal.to_ical())

@@ -145,8 +145,10 @@ class Dependents:
 
 
 def build_monday(plan: Plan, dates: dict[str, Scheduled], lines: list[TaskLine],
-                 as_of: dt.date, sunday: dt.date) -> Monday:
-    """The Monday sections for the tasks in `lines` (one owner's, or everyone's)."""
+                 as_of: dt.date, sunday: dt.date, unsent: frozenset[str] = frozenset()
+                 ) -> Monday:
+    """The Monday sections for the tasks in `lines` (one owner's, or everyone's).
+    `unsent`: follow-ups whose send is not done, never a priority (followups.py)."""
     index = plan.by_id()
     mine = [index[x.id] for x in lines if x.id in index]
     by_line = {x.id: x for x in lines}
@@ -172,7 +174,7 @@ def build_monday(plan: Plan, dates: dict[str, Scheduled], lines: list[TaskLine],
         checklist=_checklist(mine, kinds, by_line, as_of, sunday),
         blocked=[BlockedLine(by_line[t.id], " ".join(t.notes.split()))
                  for t in mine if t.status is Status.BLOCKED and t.id in by_line],
-        priorities=_priorities(mine, kinds, deps, open_line, sunday, waiting))
+        priorities=_priorities(mine, kinds, deps, open_line, sunday, waiting, unsent))
 
 
 def _state(x: TaskLine, sunday: dt.date) -> State:
@@ -202,7 +204,7 @@ def _checklist(tasks: list[Task], kinds: list[frozenset[Kind]], lines: dict[str,
 
 def _priorities(tasks: list[Task], kinds: list[frozenset[Kind]], deps: Dependents,
                 open_line: dict[str, TaskLine], sunday: dt.date,
-                waiting: dict[str, int]) -> list[Priority]:
+                waiting: dict[str, int], unsent: frozenset[str]) -> list[Priority]:
     """The few open tasks to do first this week: late ones, hard deadlines, the ones others
     wait for, then what is due. `waiting`: the late tasks' open dependents, counted."""
     # The order's first two keys split the tasks into four tiers (late and hard first):
@@ -210,7 +212,7 @@ def _priorities(tasks: list[Task], kinds: list[frozenset[Kind]], deps: Dependent
     tiers: tuple[list[tuple[TaskLine, bool]], ...] = ([], [], [], [])
     for t, ks in zip(tasks, kinds, strict=True):
         x = open_line.get(t.id)
-        if x is None or (not x.days_late and x.deadline > sunday):
+        if x is None or t.id in unsent or (not x.days_late and x.deadline > sunday):
             continue
         hard = bool(ks & _HARD_KINDS)
         tiers[(0 if x.days_late else 2) + (0 if hard else 1)].append((x, hard))

@@ -3,9 +3,7 @@
 
 from __future__ import annotations
 
-import difflib
-
-from .errors import PlanError, msg
+from .errors import PlanError, closest, msg
 from .model import Plan, Task
 
 
@@ -16,8 +14,6 @@ def owner_tasks(plan: Plan, owner: str) -> list[Task]:
     if tasks:
         return tasks
     owners = sorted({t.owner.strip() for t in plan.tasks if t.owner.strip()})
-    by_key = {o.casefold(): o for o in owners}
-    close = [by_key[k] for k in difflib.get_close_matches(key, list(by_key), n=3, cutoff=0.5)]
-    hint = msg("err.read.did_you_mean", names=", ".join(repr(c) for c in close)) if close else ""
-    raise PlanError(msg("err.read.no_owner", owner=repr(owner), hint=hint,
+    raise PlanError(msg("err.read.no_owner", owner=repr(owner),
+                        hint=closest(owner, owners, quote=True),
                         owners=", ".join(owners) or "—"), lang=plan.settings.lang)

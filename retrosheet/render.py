@@ -30,6 +30,12 @@ def heading(rep: Report) -> str:
             f"{rep.j_label} ({t('report.release_on', lang)} {fmt.date(rep.release, lang)}){who}")
 
 
+def owner_heading(owner: str, lang: str) -> str:
+    """A group of tasks' owner as a reader sees it: tasks without one under "no owner"
+    (the data and the JSON keep ""; a dash was too easy to miss)."""
+    return owner.strip() or t("report.no_owner", lang)
+
+
 def task_text(x: TaskLine, lang: str) -> str:
     late = f" ({t('report.days_late', lang, n=x.days_late)})" if x.days_late else ""
     owner = f" — {x.owner}" if x.owner else ""
@@ -128,7 +134,7 @@ def to_text(rep: Report, style: Style = _plain, width: int | None = None) -> str
     for key, groups in (("this_week", rep.due_this_week), ("next_week", rep.due_next_week)):
         lines: list[str] = []
         for owner, xs in groups.items():
-            lines.append(owner)
+            lines.append(owner_heading(owner, lang))
             lines.extend(f"  {task_text(x, lang)}" for x in xs)
         title = t(f"report.{key}", lang)
         if key == "this_week":
@@ -268,7 +274,7 @@ def to_markdown(rep: Report) -> str:
         if not groups:
             out += [f"- {t('report.nothing', lang)}"]
         for owner, xs in groups.items():
-            out += [f"**{owner}**", "", *tasks(xs), ""]
+            out += [f"**{owner_heading(owner, lang)}**", "", *tasks(xs), ""]
         out.append("")
     out += [f"## {t('report.followups', lang)} ({len(rep.followups_due)})", ""]
     for line, chase in followup_texts(rep):

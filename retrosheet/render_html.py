@@ -30,6 +30,7 @@ from .labels import (
 from .render import (
     RESULT_COLUMNS,
     heading,
+    owner_heading,
     result_cells,
     week_of,
 )
@@ -241,7 +242,7 @@ def _due(rep: Report, sid: str, key: str, groups: dict[str, list[TaskLine]],
     lang = rep.lang
     n = sum(len(xs) for xs in groups.values())
     title = f"{t(f'report.{key}', lang)} ({week_of(monday, sunday, lang)})"
-    parts = [f'<p class="owner">{_e(owner)} ({len(xs)})</p>'
+    parts = [f'<p class="owner">{_e(owner_heading(owner, lang))} ({len(xs)})</p>'
              f"{_task_table(xs, lang, owner=False)}" for owner, xs in groups.items()]
     return _section(sid, _count(title, n) if n else title, "".join(parts) or _nothing(lang))
 

@@ -14,8 +14,9 @@ from typing import Any
 
 from .checks import Finding, check_plan
 from .effective import EffectivePlan, effective_of
+from .followups import send_of, waits_for_send
 from .history import PastMeasure, week_before
-from .labels import Axis, Labeled, Status, TaskType, axis_label
+from .labels import Axis, Labeled, Status, TaskType, axis_label, platform_label
 from .model import Contact, Plan, Scheduled, Task
 from .monday import Monday, build_monday
 from .results import by_indicator, counted, measure, window_end
@@ -228,11 +229,14 @@ def build_report(
     next_sunday = sunday + dt.timedelta(days=7)
     wanted = (lambda t: True) if owner is None else (
         lambda t: t.owner.strip().casefold() == owner.strip().casefold())
+    index = plan.by_id()
+    unsent = frozenset(t.id for t in plan.tasks if waits_for_send(t, index))
 
     def line(t: Task) -> TaskLine:
         d = dates[t.id]
         status = t.status or Status.TODO
-        late = (as_of - d.deadline).days if d.deadline < as_of and status not in CLOSED else 0
+        late = (as_of - d.deadline).days if d.deadline < as_of and status not in CLOSED \
+            and t.id not in unsent else 0
         cell = t.source.cell("deadline") if t.source else None
         return TaskLine(t.id, t.action, t.owner, axis_label(t.axis, lang), t.type, d.start,
                         d.deadline, status, late,
@@ -246,22 +250,25 @@ def build_report(
             continue
         if x.days_late:
             rep.late.append(x)
+        elif x.id in unsent:
+            pass  # a follow-up of a send not done: nothing to chase yet
         elif x.deadline <= sunday:
-            rep.due_this_week.setdefault(x.owner or "—", []).append(x)
+            rep.due_this_week.setdefault(x.owner, []).append(x)
         elif x.deadline <= next_sunday:
-            rep.due_next_week.setdefault(x.owner or "—", []).append(x)
+            rep.due_next_week.setdefault(x.owner, []).append(x)
         if x.status is Status.BLOCKED:
             rep.blocked.append(x)
-    rep.due_this_week = dict(sorted(rep.due_this_week.items()))
-    rep.due_next_week = dict(sorted(rep.due_next_week.items()))
-    rep.followups_due = _followups_due(eff, lines, sunday)
+    # By owner, tasks without one ("", shown as "no owner") last.
+    rep.due_this_week = dict(sorted(rep.due_this_week.items(), key=lambda g: (not g[0], g[0])))
+    rep.due_next_week = dict(sorted(rep.due_next_week.items(), key=lambda g: (not g[0], g[0])))
+    rep.followups_due = _followups_due(eff, [x for x in lines if x.id not in unsent], sunday)
     rep.progress = _progress(mine, lines, lang)
     (rep.results_by_action, rep.results_by_axis, rep.results_by_platform,
      rep.results_by_indicator) = _results(mine, lang, th, dates, st.release, as_of)
     rep.results_by_indicator = [_with_previous(r, history, as_of)
                                 for r in rep.results_by_indicator]
     rep.replies = _replies(plan, lang)
-    rep.monday = build_monday(plan, dates, lines, as_of, sunday)
+    rep.monday = build_monday(plan, dates, lines, as_of, sunday, unsent)
     rep.findings = findings if findings is not None else check_plan(eff, as_of)
     return rep
 
@@ -278,7 +285,7 @@ def _followups_due(eff: EffectivePlan, lines: list[TaskLine],
         task = index[x.id]
         if x.type is not TaskType.FOLLOWUP or x.status in CLOSED or x.deadline > sunday:
             continue
-        sender = index.get(task.anchors[0]) if task.anchors else None
+        sender = send_of(task, index)
         chase: list[ChaseLine] = []
         waiting: int | None = None
         if sender is not None and by_task.get(sender.id):
@@ -374,7 +381,7 @@ def _results(tasks: list[Task], lang: str, th: VerdictThresholds,
             indicators.append(Result(r.key, r.key, m.kpi, m.objective, m.result, None, None,
                                      _verdict(m.objective, m.result, m.done, th, m.closed),
                                      m.measured_on, m.cumulative))
-    return actions, by_axis, group(lambda t: t.platform.strip()), indicators
+    return actions, by_axis, group(lambda t: platform_label(t.platform.strip(), lang)), indicators
 
 
 def _with_previous(r: Result, history: Sequence[PastMeasure], as_of: dt.date) -> Result:

@@ -28,7 +28,7 @@ from .labels import (
     sheet_name,
     word,
 )
-from .render import heading, week_of
+from .render import heading, owner_heading, week_of
 from .report import AxisProgress, Report, Result, TaskLine
 from .store import DAYS_1900_TO_1904, Kind, Row, SheetSpec, Val
 from .updates import CellUpdate
@@ -158,7 +158,7 @@ class _Layout:
         else:
             self.task_heads()
             for owner, xs in groups.items():
-                self.line(self.t(owner, self.st.bold))
+                self.line(self.t(owner_heading(owner, self.lang), self.st.bold))
                 for x in xs:
                     self.task(x)
         self.blank()

@@ -130,6 +130,7 @@ RULES: Final[tuple[Rule, ...]] = (
     _r("over_budget", W),
     _r("total_over_budget", W, PRACTICE),
     _r("orphan_followup", W),
+    _r("platform_language", INFO),
     # ---- contacts
     _r("contact_no_task", W),
     _r("contact_unknown_task", E),

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
-from .errors import TemplateError, WorkbookError, in_language, msg
+from .errors import TemplateError, WorkbookError, closest, in_language, msg
 from .grid import find_table, parse_tasks
 from .labels import TaskType, axis_label, platform_label, sheet_key
 from .model import Task
@@ -85,7 +85,8 @@ def load(spec: str, lang: str) -> Template:
         path = Path(spec)
         if not path.exists():
             raise TemplateError(msg("err.read.template_unknown", spec=repr(spec),
-                                    names=", ".join(BUILTIN)), lang=lang)
+                                    names=", ".join(BUILTIN), hint=closest(spec, BUILTIN)),
+                                lang=lang)
         if path.is_dir():
             raise TemplateError(msg("err.read.template_folder", spec=repr(spec)), lang=lang)
         name = path.stem

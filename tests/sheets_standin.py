@@ -278,6 +278,7 @@ class Sheet:
     basic_filter: Json | None = None
     col_px: dict[int, int] = field(default_factory=dict)
     row_px: dict[int, int] = field(default_factory=dict)
+    merges: list[tuple[int, int, int, int]] = field(default_factory=list)  # r0, r1, c0, c1
 
     @property
     def id(self) -> int:
@@ -306,7 +307,8 @@ class Sheet:
     def clone(self) -> Sheet:
         return Sheet(copy.deepcopy(self.props), [dict(r) for r in self.rows],
                      copy.deepcopy(self.conditional_formats), copy.deepcopy(self.charts),
-                     copy.deepcopy(self.basic_filter), dict(self.col_px), dict(self.row_px))
+                     copy.deepcopy(self.basic_filter), dict(self.col_px), dict(self.row_px),
+                     list(self.merges))
 
     def used(self) -> tuple[int, int]:
         """(rows, columns) up to the last cell holding anything."""
@@ -1156,6 +1158,20 @@ def _set_basic_filter(book: Spreadsheet, body: Json) -> None:
     s.basic_filter = f
 
 
+def _merge_cells(book: Spreadsheet, body: Json) -> None:
+    """Cells joined into one: the API keeps the top-left value (MERGE_ALL) and refuses a
+    range that overlaps one merged already."""
+    rng = body["range"]
+    s = book.by_id(int(rng["sheetId"]))
+    box = _bounds(s, rng)
+    if body.get("mergeType", "MERGE_ALL") != "MERGE_ALL":
+        raise bad(f"mergeType {body.get('mergeType')!r} is not supported by the stand-in")
+    for r0, r1, c0, c1 in s.merges:
+        if box[0] < r1 and r0 < box[1] and box[2] < c1 and c0 < box[3]:
+            raise bad("Invalid mergeCells: the range overlaps a merge")
+    s.merges.append(box)
+
+
 def _update_dimension_properties(book: Spreadsheet, body: Json) -> None:
     rng = body["range"]
     s = book.by_id(int(rng["sheetId"]))
@@ -1191,6 +1207,7 @@ _HANDLERS: dict[str, Callable[[Spreadsheet, Json], None]] = {
     "addChart": _add_chart,
     "setBasicFilter": _set_basic_filter,
     "updateDimensionProperties": _update_dimension_properties,
+    "mergeCells": _merge_cells,
 }
 
 

@@ -351,7 +351,7 @@ class Bad:
         if self.where is not None:
             return self.where
         assert self.message is not None, self.name
-        return self.message.split(": ")[0]
+        return self.message.split(" : ")[0]
 
 
 # Row of each task in the generated six-task plan (sorted by deadline).
@@ -369,109 +369,109 @@ MOVED = {"Paramètres": {"B3": serial(dt.date(2027, 6, 4))}}
 CASES: list[Bad] = [
     # -- missing columns --------------------------------------------------------------
     Bad("no ID column", planning({"A1": "Code"}),
-        "Planning: aucun tableau Planning trouvé : aucune des 30 premières lignes n'a de "
+        "Planning : aucun tableau Planning trouvé : aucune des 30 premières lignes n'a de "
         "colonne ID avec les autres en-têtes (Action, Dépend de…)"),
     Bad("no Dépend de column", planning({"F1": "Ancre perso"}),
-        "Planning: le tableau Planning (ligne d'en-tête 1) n'a pas de colonne "
+        "Planning : le tableau Planning (ligne d'en-tête 1) n'a pas de colonne "
         "Dépend de/Depends on",
         says="Dépend de"),
     # export computes the plan without Échéance cells: a right answer, not an error.
     Bad("no Échéance column", planning({"K1": "Fin prévue le"}),
-        "Planning: le tableau Planning (ligne d'en-tête 1) n'a pas de colonne "
+        "Planning : le tableau Planning (ligne d'en-tête 1) n'a pas de colonne "
         "Échéance/Deadline",
         exits={"export": 0}),
     # -- structure: check findings ----------------------------------------------------
     Bad("duplicate ID", planning({"A:T040": "T010"}),
-        at("A", "T040", "T010") + ": ID 'T010' en double (aussi ligne 4)", finding=True),
+        at("A", "T040", "T010") + " : ID 'T010' en double (aussi ligne 4)", finding=True),
     Bad("cycle", planning({"F:T010": "T040"}),
-        at("F", "T040") + ": les dépendances forment une boucle : T010 → T040 → T010",
+        at("F", "T040") + " : les dépendances forment une boucle : T010 → T040 → T010",
         finding=True),
     Bad("self anchor", planning({"F:T010": "T010"}),
-        at("F", "T010") + ": les dépendances forment une boucle : T010 → T010", finding=True),
+        at("F", "T010") + " : les dépendances forment une boucle : T010 → T010", finding=True),
     Bad("unknown anchor", planning({"F:T010": "T999"}),
-        at("F", "T010") + ": dépendance inconnue 'T999' : aucune tâche n'a cet ID", finding=True),
+        at("F", "T010") + " : dépendance inconnue 'T999' : aucune tâche n'a cet ID", finding=True),
     Bad("unknown second anchor", planning({"F:T040": "T010,T998"}),
-        at("F", "T040") + ": dépendance inconnue 'T998' : aucune tâche n'a cet ID", finding=True),
+        at("F", "T040") + " : dépendance inconnue 'T998' : aucune tâche n'a cet ID", finding=True),
     Bad("ID J is reserved", planning({"A:T060": "J"}),
-        at("A", "T060", "J") + ": l'ID 'J' est réservé au jour de sortie", finding=True),
+        at("A", "T060", "J") + " : l'ID 'J' est réservé au jour de sortie", finding=True),
     Bad("follow-up rule tomorrow", planning({"M:T010": "tomorrow"}),
-        at("M", "T010") + ": la règle de relance 'tomorrow' n'est pas de la forme +14 "
+        at("M", "T010") + " : la règle de relance 'tomorrow' n'est pas de la forme +14 "
         "ou +7 x2",
         finding=True),
     Bad("follow-up rule +0", planning({"M:T010": "+0"}),
-        at("M", "T010") + ": règle de relance '+0' : le délai doit être d'au moins 1 jour",
+        at("M", "T010") + " : règle de relance '+0' : le délai doit être d'au moins 1 jour",
         finding=True),
     Bad("follow-up rule x20", planning({"M:T010": "+7 x20"}),
-        at("M", "T010") + ": règle de relance '+7 x20' : 20 relances, la limite est 10",
+        at("M", "T010") + " : règle de relance '+7 x20' : 20 relances, la limite est 10",
         finding=True),
     # -- numbers -------------------------------------------------------------------------
     # typed as the sheet shows it: the message gave "-28" whatever was typed
     Bad("offset typed as text", planning({"G:T010": "J-30"}),
-        at("G", "T010") + ": Décalage 'J-30' est du texte : la feuille ne peut pas calculer "
+        at("G", "T010") + " : Décalage 'J-30' est du texte : la feuille ne peut pas calculer "
         "avec ; tapez le nombre -30"),
     Bad("offset is text", planning({"G:T010": "abc"}),
-        at("G", "T010") + ": décalage : 'abc' n'est pas un nombre"),
+        at("G", "T010") + " : décalage : 'abc' n'est pas un nombre"),
     Bad("offset 2.5", planning({"G:T010": 2.5}),
-        at("G", "T010") + ": décalage : 2.5 n'est pas un nombre entier"),
+        at("G", "T010") + " : décalage : 2.5 n'est pas un nombre entier"),
     Bad("offset 99999", planning({"G:T010": 99999}),
-        at("G", "T010") + ": le décalage 99999 dépasse la limite de ±3650 jours"),
+        at("G", "T010") + " : le décalage 99999 dépasse la limite de ±3650 jours"),
     Bad("offset J+abc", planning({"G:T010": "J+abc"}),
-        at("G", "T010") + ": décalage : 'J+abc' n'est pas un nombre"),
+        at("G", "T010") + " : décalage : 'J+abc' n'est pas un nombre"),
     Bad("duration 0", planning({"I:T020": 0}),
-        at("I", "T020") + ": la durée 0 est inférieure à 1 jour ouvré"),
+        at("I", "T020") + " : la durée 0 est inférieure à 1 jour ouvré"),
     Bad("duration -3", planning({"I:T020": -3}),
-        at("I", "T020") + ": la durée -3 est inférieure à 1 jour ouvré"),
+        at("I", "T020") + " : la durée -3 est inférieure à 1 jour ouvré"),
     Bad("duration 2.5", planning({"I:T020": 2.5}),
-        at("I", "T020") + ": durée : 2.5 n'est pas un nombre entier"),
+        at("I", "T020") + " : durée : 2.5 n'est pas un nombre entier"),
     Bad("duration 400", planning({"I:T020": 400}),
-        at("I", "T020") + ": la durée 400 dépasse la limite de 366 jours ouvrés"),
+        at("I", "T020") + " : la durée 400 dépasse la limite de 366 jours ouvrés"),
     Bad("budget is text", planning({"R:T020": "beaucoup"}),
-        at("R", "T020") + ": 'beaucoup' n'est pas un nombre"),
+        at("R", "T020") + " : 'beaucoup' n'est pas un nombre"),
     # -- words ---------------------------------------------------------------------------
     Bad("unknown status", planning({"L:T020": "Peut-être"}),
-        at("L", "T020") + ": Statut 'Peut-être' n'est pas une valeur de la liste : À faire, "
+        at("L", "T020") + " : Statut 'Peut-être' n'est pas une valeur de la liste : À faire, "
         "En cours, Fait, Bloqué, Annulé"),
     Bad("unknown type", planning({"B:T020": "Réunion"}),
-        at("B", "T020") + ": Type 'Réunion' n'est pas une valeur de la liste : Tâche, Jalon, "
+        at("B", "T020") + " : Type 'Réunion' n'est pas une valeur de la liste : Tâche, Jalon, "
         "Sortie, Relance"),
     Bad("unknown unit", planning({"H:T020": "semaines"}),
-        at("H", "T020") + ": Unité 'semaines' n'est pas une valeur de la liste : jours, "
+        at("H", "T020") + " : Unité 'semaines' n'est pas une valeur de la liste : jours, "
         "jours ouvrés, jours fixes"),
     Bad("row without ID", planning({"A:T020": None}),
-        f"Planning!A{R['T020']}: la tâche 'Mailing radios' n'a pas d'ID : tapez-en un "
+        f"Planning!A{R['T020']} : la tâche 'Mailing radios' n'a pas d'ID : tapez-en un "
         "qu'aucune autre ligne n'a (T205 entre T200 et T210, par exemple)"),
     Bad("total row below the table where a follow-up must go",
         planning({"M:T010": "+7", "D11": "Total", "R11": 230}),
-        "Planning!A11: la tâche 'Total' n'a pas d'ID : tapez-en un qu'aucune autre ligne "
+        "Planning!A11 : la tâche 'Total' n'a pas d'ID : tapez-en un qu'aucune autre ligne "
         "n'a (T205 entre T200 et T210, par exemple)"),
     # -- typed dates ---------------------------------------------------------------------
     Bad("deadline serial out of range", planning({"K:T020": 3000000}),
-        pattern=re.escape(at("K", "T020")) + r": 3000000(\.0)? n'est pas un numéro de date "
+        pattern=re.escape(at("K", "T020")) + r" : 3000000(\.0)? n'est pas un numéro de date "
         r"entre 1 et 2958465", where=at("K", "T020")),
     # The reader sees a time of day for a negative serial: the value typed is lost, so the
     # message says what kinds of value are not dates.
     Bad("deadline negative serial", planning({"K:T020": -5}),
-        at("K", "T020") + ": une heure ou un nombre négatif n'est pas une date "
+        at("K", "T020") + " : une heure ou un nombre négatif n'est pas une date "
         "(écrivez jj/mm/aaaa)"),
     Bad("deadline text not a date", planning({"K:T020": "hier"}),
-        at("K", "T020") + ": 'hier' n'est pas une date (écrivez jj/mm/aaaa ou aaaa-mm-jj)"),
+        at("K", "T020") + " : 'hier' n'est pas une date (écrivez jj/mm/aaaa ou aaaa-mm-jj)"),
     # -- settings ------------------------------------------------------------------------
     Bad("release date empty", cells({"Paramètres": {"B3": None}}),
-        "Paramètres!B3: la date de sortie est vide"),
+        "Paramètres!B3 : la date de sortie est vide"),
     Bad("release date bientôt", cells({"Paramètres": {"B3": "bientôt"}}),
-        "Paramètres!B3: date de sortie : 'bientôt' n'est pas une date (écrivez jj/mm/aaaa "
+        "Paramètres!B3 : date de sortie : 'bientôt' n'est pas une date (écrivez jj/mm/aaaa "
         "ou aaaa-mm-jj)"),
     Bad("release date 99999999", cells({"Paramètres": {"B3": 99999999}}),
-        pattern=r"Paramètres!B3: date de sortie : 99999999(\.0)? n'est pas un numéro de date "
+        pattern=r"Paramètres!B3 : date de sortie : 99999999(\.0)? n'est pas un numéro de date "
         r"entre 1 et 2958465", where="Paramètres!B3"),
     Bad("release date -1", cells({"Paramètres": {"B3": -1}}),
-        "Paramètres!B3: date de sortie : une heure ou un nombre négatif n'est pas une date "
+        "Paramètres!B3 : date de sortie : une heure ou un nombre négatif n'est pas une date "
         "(écrivez jj/mm/aaaa)"),
     Bad("release date 31/02/2027", cells({"Paramètres": {"B3": "31/02/2027"}}),
-        "Paramètres!B3: date de sortie : '31/02/2027' n'est pas une date (écrivez "
+        "Paramètres!B3 : date de sortie : '31/02/2027' n'est pas une date (écrivez "
         "jj/mm/aaaa ou aaaa-mm-jj)"),
     Bad("release label missing", cells({"Paramètres": {"A3": "Sortie prévue"}}),
-        "Paramètres: pas de date de sortie : écrivez-la à côté de 'Date de sortie (J)'"),
+        "Paramètres : pas de date de sortie : écrivez-la à côté de 'Date de sortie (J)'"),
     Bad("unknown country", cells({"Paramètres": {"B7": "Atlantide"}}),
         where="Paramètres!B7", says="Atlantide"),
     Bad("unknown region", cells({"Paramètres": {"B8": "Atlantis"}}),
@@ -487,11 +487,11 @@ CASES: list[Bad] = [
     # -- contacts ------------------------------------------------------------------------
     Bad("contact with an unknown reply",
         cells({"Contacts": {"A2": "C001", "C2": "Radio Nova", "F2": "T020", "H2": "Peut-être"}}),
-        "Contacts!H2 (T020): Réponse 'Peut-être' n'est pas une valeur de la liste : "
+        "Contacts!H2 (T020) : Réponse 'Peut-être' n'est pas une valeur de la liste : "
         "Sans réponse, Oui, Non"),
     Bad("contact sent on a bad date",
         cells({"Contacts": {"A2": "C001", "C2": "Radio Nova", "F2": "T020", "G2": "hier"}}),
-        "Contacts!G2 (T020): 'hier' n'est pas une date (écrivez jj/mm/aaaa ou "
+        "Contacts!G2 (T020) : 'hier' n'est pas une date (écrivez jj/mm/aaaa ou "
         "aaaa-mm-jj)"),
     # -- not a workbook ------------------------------------------------------------------
     Bad("encrypted workbook (OLE)", ole_encrypted,
@@ -760,7 +760,7 @@ def test_a_release_date_typed_as_text_is_named_unless_iso(base: Path, tmp_path: 
             result = run(command, str(path), *(("--today", TODAY) if command == "recompute"
                                                else ()))
             assert result.exit_code == 2, result.output
-            assert result.output.startswith(f"Erreur : Paramètres!B3: la date de sortie "
+            assert result.output.startswith(f"Erreur : Paramètres!B3 : la date de sortie "
                                             f"{text!r} est du texte"), result.output
         assert path.read_bytes() == before
     iso = edit(base, tmp_path / "iso.xlsx", {"Paramètres": {"B3": "2027-06-04"}})

@@ -588,7 +588,7 @@ def test_the_scheduler_and_check_find_the_same_problems(lang: str) -> None:
     # The scheduler's own words, one line each, in the plan's language.
     lines = refused.value.line().splitlines()
     assert len(lines) == 11
-    assert ("Planning!F13 (B): les dépendances forment une boucle : A → B → A" if lang == "fr"
+    assert ("Planning!F13 (B) : les dépendances forment une boucle : A → B → A" if lang == "fr"
             else "Planning!F13 (B): anchors form a cycle: A → B → A") in lines
 
 
@@ -601,4 +601,34 @@ def test_the_scheduler_shows_twenty_problems_and_counts_the_rest() -> None:
         check_tasks(tasks)
     lines = refused.value.line("fr").splitlines()
     assert len(lines) == 21 and lines[-1] == "+5 autres problèmes"
-    assert lines[0] == "Planning!F2 (T0): dépendance inconnue 'X0' : aucune tâche n'a cet ID"
+    assert lines[0] == "Planning!F2 (T0) : dépendance inconnue 'X0' : aucune tâche n'a cet ID"
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_a_templates_platform_in_another_language_is_named_with_the_plans_word(
+        lang: str) -> None:
+    """A plan made before platforms were translated keeps « Radios locales » in English:
+    check says which word to write (info), the report already says it; a user's own
+    platform, or the plan's own word in another case, is left alone."""
+    other = "Local radio" if lang == "fr" else "Radios locales"
+    tasks = [
+        Task("T010", "Mailing radios", axis="Radio", owner="Promo", offset=-30, platform=other),
+        Task("T020", "Pitch", axis="Radio", owner="Promo", offset=-29, platform="Radio Nova"),
+        Task("T030", "Pitch", axis="Radio", owner="Promo", offset=-28,
+             platform=("radios LOCALES" if lang == "fr" else "local RADIO")),
+    ]
+    found = [f for f in check_plan(plan_of(tasks, lang), CREATED)
+             if f.code == "platform_language"]
+    assert [(f.severity, f.task, f.cell) for f in found] == [(Severity.INFO, "T010", "N2")]
+    assert found[0].message == (
+        "plateforme « Local radio » dans une autre langue que le plan : écrire « Radios "
+        "locales » (le rapport et le calendrier l'écrivent déjà ainsi)" if lang == "fr" else
+        "platform “Radios locales” is in another language than the plan: write “Local "
+        "radio” (the report and the calendar already say so)")
+    from retrosheet.report import build_report
+
+    for task in tasks:
+        task.budget = 100  # a figure: the task has results by platform
+    keys = {r.key for r in build_report(plan_of(tasks, lang), CREATED).results_by_platform}
+    assert ("Radios locales" if lang == "fr" else "Local radio") in keys
+    assert other not in keys and "Radio Nova" in keys

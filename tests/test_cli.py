@@ -86,6 +86,13 @@ def test_past_deadlines_are_reported_on_creation(tmp_path: Path, small_csv: Path
     (["nope", "--release", "2027-05-14", "--lang", "en"],
      "Error: template 'nope' is neither a built-in (single, ep, album, clip, concert) "
      "nor a file\n"),
+    # A typo gets the closest names, like an unknown option or command does.
+    (["singel", "--release", "2027-05-14"],
+     "Erreur : le modèle 'singel' n'est ni un modèle intégré (single, ep, album, clip, "
+     "concert) ni un fichier ; vouliez-vous dire single ?\n"),
+    (["Concerts", "--release", "2027-05-14", "--lang", "en"],
+     "Error: template 'Concerts' is neither a built-in (single, ep, album, clip, concert) "
+     "nor a file; did you mean concert?\n"),
     (["single", "--release", "14 mai"],
      "Erreur : valeur invalide pour --release : '14 mai' n'est pas une date : "
      "écrivez AAAA-MM-JJ (2027-05-14) ou JJ/MM/AAAA\n"),
@@ -106,7 +113,7 @@ def test_bad_template_content_names_file_cell_and_task(tmp_path: Path) -> None:
     code, _, stderr = run("new", str(bad), "--release", "2027-05-14", "-o",
                           str(tmp_path / "x.xlsx"))
     assert code == 2
-    assert stderr == ("Erreur : bad.csv!C3 (T2): dépendance inconnue 'T9' : aucune tâche n'a "
+    assert stderr == ("Erreur : bad.csv!C3 (T2) : dépendance inconnue 'T9' : aucune tâche n'a "
                       "cet ID\n")
     code, _, stderr = run("new", str(bad), "--release", "2027-05-14", "--lang", "en", "-o",
                           str(tmp_path / "x.xlsx"))
@@ -119,7 +126,8 @@ def test_cycle_in_template(tmp_path: Path) -> None:
     code, _, stderr = run("new", str(bad), "--release", "2027-05-14", "-o",
                           str(tmp_path / "x.xlsx"))
     assert code == 2
-    assert stderr == "Erreur : cyc.csv!C3 (T2): les dépendances forment une boucle : T1 → T2 → T1\n"
+    assert stderr == ("Erreur : cyc.csv!C3 (T2) : les dépendances forment une boucle : "
+                      "T1 → T2 → T1\n")
 
 
 def test_existing_output_is_not_overwritten(tmp_path: Path, small_csv: Path) -> None:

@@ -10,6 +10,7 @@ spent), per indicator (objective, result, share reached) and the list of what is
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +19,8 @@ import pytest
 from libreoffice import recalc, requires_soffice, soffice
 
 from retrosheet.actions import write_report
+from retrosheet.design.context import Context
+from retrosheet.design.planning import planning
 from retrosheet.history import past_measures
 from retrosheet.labels import Status, sheet_name, word
 from retrosheet.model import Plan
@@ -47,6 +50,9 @@ def campaign(lang: str, today: dt.date) -> Plan:
         if t.budget:
             t.spent = t.budget * (1.4 if i % 3 == 0 else 0.6)  # some overspent
     tasks = plan.by_id()
+    # Sends not done: their follow-ups (R140-1 late, R450-1 near) are neither late nor due.
+    for tid in ("T140", "T450"):
+        tasks[tid].status = Status.IN_PROGRESS
     figures = {"T240": 62, "T250": 6200, "T270": 3400, "T140": 3, "T210": 6, "T480": 2800}
     for tid, result in figures.items():
         if tid in tasks:
@@ -91,6 +97,9 @@ def test_dashboard_figures_are_the_reports(tmp_path: Path, lang: str) -> None:
     due = [x for group in rep["due_this_week"] for x in group["tasks"]]
     assert head[word("days_to_release", lang)] == rep["days_to_release"]
     assert head[word("late", lang)] == len(rep["late"])
+    late = {x["id"] for x in rep["late"]}
+    assert "T140" in late and "R140-1" not in late  # waits for its send
+    assert made.dates["R140-1"].deadline < today
     assert head["À faire cette semaine" if lang == "fr" else "Due this week"] == len(due)
 
     progress = {p["axis"]: p for p in rep["progress"]}
@@ -121,11 +130,14 @@ def test_dashboard_figures_are_the_reports(tmp_path: Path, lang: str) -> None:
                         for r in rep["results"]["by_indicator"]]
     assert today in [m for *_, m in measured]
 
-    listed = table(rows, "À faire cette semaine" if lang == "fr" else "Due this week", 5)
-    ids = [r[4] for r in listed if r[4]]
+    # Action (A and B joined), deadline, owner (D and E joined), status, ID.
+    listed = table(rows, "À faire cette semaine" if lang == "fr" else "Due this week", 7)
+    ids = [r[6] for r in listed if r[6]]
     assert sorted(ids) == sorted(x["id"] for x in due)
+    assert [(r[0], r[3]) for r in listed if r[6]] == [
+        (x["action"], x["owner"]) for x in sorted(due, key=lambda x: ids.index(x["id"]))]
     deadlines = [from_serial(r[2]) if not isinstance(r[2], dt.datetime) else r[2].date()
-                 for r in listed if r[4]]
+                 for r in listed if r[6]]
     assert deadlines == sorted(deadlines)
 
 
@@ -183,3 +195,36 @@ def test_dashboard_writes_a_change_with_its_sign_and_an_indicator_on_one_line(
     longest = max(map(len, names))
     assert longest >= 17  # « auditeurs mensuels », "monthly listeners"
     assert (ws.column_dimensions["B"].width or 0) >= longest
+
+
+def test_planning_colours_late_and_due_as_the_report(tmp_path: Path) -> None:
+    """The Planning's late and due colours (conditional formats) are the report's lists:
+    each rule's formula is put in a cell of its row, LibreOffice computes it; a follow-up
+    whose send is not done (R140-1, R450-1) is neither."""
+    soffice()
+    today = dt.date.today()
+    plan = campaign("fr", today)
+    made = new_plan("single", plan.settings.release, lang="fr")
+    path = tmp_path / "plan.xlsx"
+    write_new(plan, made.dates, path, today)
+    design = planning(Context(plan, made.dates, today))
+    rules = {r.look: r.formula for r in design.rules if r.look in ("late", "due")}
+    book = openpyxl.load_workbook(path)
+    ws = book[sheet_name("planning", "fr")]
+    ids = {r: ws.cell(r, 1).value for r in range(2, len(plan.tasks) + 2)}
+    for r in ids:
+        for c, look in ((60, "late"), (61, "due")):
+            # Written for row 2: its relative references ($K2) moved to row r.
+            ws.cell(r, c).value = re.sub(r"(?<![$\w])(\$[A-Z]{1,3})2(?!\d)", rf"\g<1>{r}",
+                                         rules[look])
+    book.save(tmp_path / "rules.xlsx")
+    out = recalc(tmp_path / "rules.xlsx", tmp_path / "lo")
+    if dt.date.today() != today:
+        pytest.skip("the day changed while LibreOffice recalculated")
+    got = openpyxl.load_workbook(out, data_only=True)[sheet_name("planning", "fr")]
+    coloured = {look: {ids[r] for r in ids if got.cell(r, c).value is True}
+                for c, look in ((60, "late"), (61, "due"))}
+    rep = build_report(plan, today)
+    assert coloured["late"] == {x.id for x in rep.late}
+    assert coloured["due"] == {x.id for xs in rep.due_this_week.values() for x in xs}
+    assert "T140" in coloured["late"] and "R140-1" not in coloured["late"]

@@ -52,7 +52,7 @@ def test_bad_rules(rule: str, message: str, english: str) -> None:
     task = Task("T1", followup=rule, source=Source("Planning", 4, {"followup": "M"}))
     with pytest.raises(PlanError) as err:
         parse_rule(task)
-    assert str(err.value) == "Planning!M4 (T1): " + message
+    assert str(err.value) == "Planning!M4 (T1) : " + message
     assert err.value.line("en") == "Planning!M4 (T1): " + english
 
 

@@ -47,23 +47,23 @@ def test_language_variant_columns_pick_the_plan_language() -> None:
 @pytest.mark.parametrize(
     ("cell", "value", "lang", "message"),
     [
-        ("offset", "abc", "fr", "Planning!C2 (T1): décalage : 'abc' n'est pas un nombre"),
+        ("offset", "abc", "fr", "Planning!C2 (T1) : décalage : 'abc' n'est pas un nombre"),
         ("offset", "abc", "en", "Planning!C2 (T1): offset: 'abc' is not a number"),
-        ("offset", 2.5, "fr", "Planning!C2 (T1): décalage : 2.5 n'est pas un nombre entier"),
+        ("offset", 2.5, "fr", "Planning!C2 (T1) : décalage : 2.5 n'est pas un nombre entier"),
         ("offset", 2.5, "en", "Planning!C2 (T1): offset: 2.5 is not a whole number"),
-        ("duration", 0, "fr", "Planning!D2 (T1): la durée 0 est inférieure à 1 jour ouvré"),
+        ("duration", 0, "fr", "Planning!D2 (T1) : la durée 0 est inférieure à 1 jour ouvré"),
         ("duration", 0, "en", "Planning!D2 (T1): duration 0 is below 1 working day"),
-        ("unit", "weeks", "fr", "Planning!E2 (T1): Unité 'weeks' n'est pas une valeur de la "
+        ("unit", "weeks", "fr", "Planning!E2 (T1) : Unité 'weeks' n'est pas une valeur de la "
                                 "liste : jours, jours ouvrés, jours fixes"),
         ("unit", "semaines", "en", "Planning!E2 (T1): Unit 'semaines' is not one of days, "
                                    "working days, fixed days"),
-        ("status", "Maybe", "fr", "Planning!F2 (T1): Statut 'Maybe' n'est pas une valeur de la "
+        ("status", "Maybe", "fr", "Planning!F2 (T1) : Statut 'Maybe' n'est pas une valeur de la "
                                   "liste : À faire, En cours, Fait, Bloqué, Annulé"),
         ("status", "Maybe", "en", "Planning!F2 (T1): Status 'Maybe' is not one of To do, "
                                  "In progress, Done, Blocked, Cancelled"),
-        ("budget", "lots", "fr", "Planning!G2 (T1): 'lots' n'est pas un nombre"),
+        ("budget", "lots", "fr", "Planning!G2 (T1) : 'lots' n'est pas un nombre"),
         ("budget", "lots", "en", "Planning!G2 (T1): 'lots' is not a number"),
-        ("deadline", "31/02/2027", "fr", "Planning!H2 (T1): '31/02/2027' n'est pas une date "
+        ("deadline", "31/02/2027", "fr", "Planning!H2 (T1) : '31/02/2027' n'est pas une date "
                                          "(écrivez jj/mm/aaaa ou aaaa-mm-jj)"),
         ("deadline", "31/02/2027", "en", "Planning!H2 (T1): '31/02/2027' is not a date "
                                          "(write dd/mm/yyyy or yyyy-mm-dd)"),
@@ -97,13 +97,13 @@ def test_typed_values() -> None:
 
 
 def test_a_row_without_id_is_refused() -> None:
-    with pytest.raises(PlanError, match=r"^Planning!A3: la tâche 'Pitch' n'a pas d'ID : tapez"):
+    with pytest.raises(PlanError, match=r"^Planning!A3 : la tâche 'Pitch' n'a pas d'ID : tapez"):
         tasks_of([["ID", "Action", "Référence", "Décalage"], ["T1", "a", "J", 0],
                   [None, "Pitch", "J", -3]])
 
 
 def test_no_table() -> None:
-    with pytest.raises(PlanError, match=r"^Planning: aucun tableau Planning trouvé : "):
+    with pytest.raises(PlanError, match=r"^Planning : aucun tableau Planning trouvé : "):
         find_table([["Hello"], ["world"]], "Planning")
 
 
@@ -131,7 +131,7 @@ def test_settings_by_label_either_language() -> None:
 
 
 def test_settings_without_a_release_date() -> None:
-    with pytest.raises(PlanError, match=r"^Paramètres!B3: date de sortie : 'soon' n'est pas "
+    with pytest.raises(PlanError, match=r"^Paramètres!B3 : date de sortie : 'soon' n'est pas "
                                         r"une date "):
         parse_settings([[], [], ["Date de sortie (J)", "soon"]], "Paramètres")
     with pytest.raises(PlanError, match=r"^Settings!B3: release date: 'soon' is not a date "):
@@ -140,7 +140,7 @@ def test_settings_without_a_release_date() -> None:
 
 
 def test_a_table_without_offsets_is_refused() -> None:
-    with pytest.raises(PlanError, match=r"^Planning: le tableau Planning \(ligne d'en-tête 1\) "
+    with pytest.raises(PlanError, match=r"^Planning : le tableau Planning \(ligne d'en-tête 1\) "
                                         r"n'a pas de colonne Décalage/Offset$"):
         tasks_of([["ID", "Action", "Référence"], ["T1", "a", "J"]])
 

@@ -316,6 +316,9 @@ def test_new_sheet_formats_validations_rules_and_charts(api: Sheets, store: Stor
     dash = sheet(store, key, "Tableau de bord")
     assert entered(dash.cell(2, 1)) == "='Paramètres'!$B$3-TODAY()"
     assert [list(c["spec"])[1] for c in dash.charts] == ["pieChart", "basicChart", "basicChart"]
+    # the due list: Action over A and B, owner over D and E, joined on every row
+    assert len(dash.merges) == 2 * 13
+    assert {(c0, c1) for _, _, c0, c1 in dash.merges} == {(0, 2), (3, 5)}
     # no formula Google could not parse in a French spreadsheet (`;` separators)
     for s in store.book(key).sheets:
         for row in s.rows:

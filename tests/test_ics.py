@@ -98,17 +98,41 @@ def test_calendar_is_strict_rfc5545() -> None:
     assert sum(x == "BEGIN:VEVENT" for x in lines) == len(made.plan.tasks)
 
 
-def test_one_event_per_task_and_follow_up_not_cancelled() -> None:
+def test_one_event_per_task_and_follow_up() -> None:
     made = make()
-    cancelled = {"T040", "R170-1"}
-    for t in made.plan.tasks:
-        if t.id in cancelled:
-            t.status = Status.CANCELLED
     got = by_uid_id(plan_to_ics(made.plan, made.dates, now=NOW))
-    expected = {t.id for t in made.plan.tasks} - cancelled
-    assert set(got) == expected
-    assert len(got) == len(made.plan.tasks) - 2
+    assert set(got) == {t.id for t in made.plan.tasks}
     assert any(tid.startswith("R") for tid in got)  # follow-up rows are there
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_done_and_cancelled_tasks_ring_no_reminder(lang: str) -> None:
+    """Done: kept, marked in its title, no reminder. Cancelled: kept as a cancelled event
+    (no reminder), so a calendar that imported it while it was to do updates it by UID
+    instead of keeping the old event and its reminder."""
+    made = make(lang=lang)
+    first = by_uid_id(plan_to_ics(made.plan, made.dates, now=NOW))
+    assert first["T040"].walk("VALARM") and first["R170-1"].walk("VALARM")
+    assert "STATUS" not in first["T040"]
+    status = {"T040": Status.DONE, "R170-1": Status.CANCELLED, "T030": Status.DONE,
+              "T050": Status.BLOCKED, "T060": Status.IN_PROGRESS}
+    for t in made.plan.tasks:
+        t.status = status.get(t.id, t.status)
+    later = by_uid_id(plan_to_ics(made.plan, made.dates, now=NOW + dt.timedelta(days=3)))
+    assert set(later) == set(first)  # every UID the calendar has is in the new file
+    colon = " :" if lang == "fr" else ":"
+    for tid in ("T040", "R170-1", "T030"):  # T030 spans several days: two reminders before
+        ev = later[tid]
+        assert ev.walk("VALARM") == [], tid
+        assert str(ev["SUMMARY"]) == (f"{status[tid].label(lang)}{colon} "
+                                      f"{first[tid]['SUMMARY']}")
+        assert ev.decoded("SEQUENCE") > first[tid].decoded("SEQUENCE")
+    assert str(later["R170-1"]["STATUS"]) == "CANCELLED"
+    assert "STATUS" not in later["T040"]
+    # Blocked and in progress are still to do: reminded, titles unchanged.
+    for tid in ("T050", "T060"):
+        assert later[tid].walk("VALARM") and later[tid]["SUMMARY"] == first[tid]["SUMMARY"]
+    strict_lines(plan_to_ics(made.plan, made.dates, now=NOW))
 
 
 def test_dates_are_the_engine_dates() -> None:
@@ -155,6 +179,10 @@ def test_english_plan_and_status() -> None:
     desc = str(ev["DESCRIPTION"])
     assert "Axis: Content" in desc and "Status: Done" in desc and "Deadline: J-" in desc
     assert ev["CATEGORIES"].to_ical() == b"Content"
+    assert str(ev["SUMMARY"]).startswith("Done: T040 · ")
+    assert ev.walk("VALARM") == []
+    made.plan.by_id()["T040"].status = Status.TODO
+    ev = by_uid_id(plan_to_ics(made.plan, made.dates, now=NOW))["T040"]
     assert str(ev.walk("VALARM")[0]["DESCRIPTION"]).startswith("Tomorrow: T040 · ")
 
 

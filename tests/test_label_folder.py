@@ -144,6 +144,6 @@ def test_a_plan_that_cannot_be_dated_does_not_stop_the_others(folder: Path) -> N
     code, out, err = run(str(folder))
     assert code == 2
     assert out.splitlines()[0].endswith(", 2 sorties")
-    assert err == ("Illisible : echos.xlsx : Planning!F2 (T010): dépendance inconnue 'T999' : "
+    assert err == ("Illisible : echos.xlsx : Planning!F2 (T010) : dépendance inconnue 'T999' : "
                    "aucune tâche n'a cet ID\n")
     assert (folder / "echos.xlsx").read_bytes() == before

@@ -213,7 +213,7 @@ def test_ids_differing_only_by_case_are_one_for_the_sheet(plan: Path) -> None:
     result = run("export", str(plan))
     assert result.exit_code == 2, result.output
     assert result.output == (
-        "Erreur : Planning!A3 (t010): ID 't010' en double (aussi ligne 2) : 'T010' ne diffère "
+        "Erreur : Planning!A3 (t010) : ID 't010' en double (aussi ligne 2) : 'T010' ne diffère "
         "que par les majuscules, que l'EQUIV de la feuille ignore\n")
 
 
@@ -227,7 +227,7 @@ def test_a_day_off_typed_as_text_is_named(plan: Path) -> None:
     put(plan, SETTINGS, {f"E{row}": "25/12/2027"})
     result = run("check", str(plan), "--today", TODAY)
     assert result.exit_code == 2, result.output
-    assert result.output.startswith(f"Erreur : Paramètres!E{row}: jour non travaillé "
+    assert result.output.startswith(f"Erreur : Paramètres!E{row} : jour non travaillé "
                                     "'25/12/2027' tapé comme du texte")
 
 

@@ -145,3 +145,32 @@ def test_every_sheet_has_a_page_setup(tmp_path: Path, lang: str) -> None:
 def test_letter_paper_where_the_country_uses_it(tmp_path: Path) -> None:
     got = printed(tmp_path, "single", "en", "US")
     assert {size(p) for p in got} == {LETTER}
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_the_dashboards_due_list_prints_each_action_whole(tmp_path: Path, lang: str) -> None:
+    """The due list's Action (columns A and B joined) wraps: every action due this week
+    (the longest of the template, 147 characters, among them) is printed whole."""
+    from retrosheet.report import build_report
+
+    soffice()
+    today = dt.date.today()
+    for ahead in range(14, 120):  # the release that puts the longest action in this week
+        m = new_plan("single", today + dt.timedelta(days=ahead), lang=lang)
+        due = [x for xs in build_report(m.plan, today).due_this_week.values() for x in xs]
+        if any(len(x.action) > 120 for x in due) and len(due) <= 12:
+            break
+    else:
+        pytest.fail("no release date puts a long action in this week")
+    path = tmp_path / "plan.xlsx"
+    write_new(m.plan, m.dates, path, today)
+    got = pages(to_pdf(path, tmp_path / "pdf"))
+    if dt.date.today() != today:
+        pytest.skip("the day changed while LibreOffice printed")
+    dash = [p for p in got if p.sheet == sheet_name("dashboard", lang)]
+    # The tables (the due list may go on past the first page), then the charts.
+    assert word("tasks_by_status", lang) in " ".join(dash[-1].body)
+    printed_words = [w for p in dash[:-1] for w in p.body]
+    for x in due:
+        missing = [w for w in x.action.split() if w not in printed_words]
+        assert not missing, (x.id, x.action, missing)

@@ -13,7 +13,9 @@ from retrosheet.followups import expand_followups
 from retrosheet.labels import Reply, Status, TaskType
 from retrosheet.model import Contact, Member, Plan, Settings, Source, Task
 from retrosheet.render import to_markdown, to_text
+from retrosheet.rendering import render_report
 from retrosheet.report import Report, Verdict, build_report
+from retrosheet.report_cells import report_rows
 
 J = dt.date(2027, 5, 14)
 AS_OF = dt.date(2027, 4, 28)  # a Wednesday: week of 26/04 to 02/05, J-16
@@ -93,6 +95,57 @@ def test_followups_due_and_contacts_to_chase(rep: Report) -> None:
         ("Radio Nova", "bob@nova.example", dt.date(2027, 4, 30), 1),
         ("RTL2", "prog@rtl2.example", dt.date(2027, 4, 30), 1),
     ]
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_tasks_without_an_owner_are_grouped_under_an_empty_owner_shown_as_no_owner(
+        lang: str) -> None:
+    """The JSON says "" (as each task's owner does), never a display dash; the group
+    comes last and reads "Sans responsable" / "No owner" in every format."""
+    p = plan(lang)
+    p.by_id()["T060"].owner = ""
+    rep = build_report(p, AS_OF)
+    assert list(rep.due_this_week) == ["Sam", ""]
+    groups = rep.to_dict()["due_this_week"]
+    assert [(g["owner"], [x["owner"] for x in g["tasks"]]) for g in groups] == [
+        ("Sam", ["Sam"]), ("", [""])]
+    shown = "Sans responsable" if lang == "fr" else "No owner"
+    assert f"\n  {shown}\n    T060 " in to_text(rep)
+    assert f"**{shown}**" in to_markdown(rep)
+    assert "—\n" not in to_text(rep)
+    assert f'<p class="owner">{shown} (1)</p>' in render_report(rep, "html")
+    assert [shown] in [[c.value for c in row if c and c.value] for row in report_rows(rep)]
+
+
+@pytest.mark.parametrize("status", [Status.TODO, Status.IN_PROGRESS, Status.BLOCKED,
+                                    Status.CANCELLED])
+def test_a_follow_up_is_not_due_before_its_send_is_done(status: Status) -> None:
+    """No one follows up a mailing never sent: R020-1 and R020-2 wait for T020, neither
+    late nor due nor to send nor a priority, in the data, the JSON and the text; the late
+    send's risk still names them."""
+    p = plan()
+    p.by_id()["T020"].status = status
+    for day in (AS_OF, dt.date(2027, 5, 3)):  # R020-1 due this week, then 3 days past
+        rep = build_report(p, day)
+        ids = {x.id for x in rep.late} | {x.id for xs in (*rep.due_this_week.values(),
+                                                          *rep.due_next_week.values())
+                                          for x in xs}
+        assert not ids & {"R020-1", "R020-2"}
+        assert rep.followups_due == []
+        assert rep.monday is not None
+        assert not {x.task.id for x in rep.monday.priorities} & {"R020-1", "R020-2"}
+        doc = rep.to_dict()
+        listed = {x["id"] for x in doc["late"]} | {
+            x["id"] for key in ("due_this_week", "due_next_week") for g in doc[key]
+            for x in g["tasks"]}
+        assert not listed & {"R020-1", "R020-2"} and doc["followups_due"] == []
+        assert not [x for x in to_text(rep).splitlines() if x.lstrip().startswith("R020-")]
+    risks = {r.task.id: [d.id for d in r.dependents] for r in rep.monday.risks}
+    if status is not Status.CANCELLED:
+        assert "R020-1" in risks["T020"]  # the late send: what waits for it
+    # Once sent, its follow-ups are due again (test_followups_due_and_contacts_to_chase).
+    p.by_id()["T020"].status = Status.DONE
+    assert [x.line.id for x in build_report(p, AS_OF).followups_due] == ["R020-1"]
 
 
 def test_progress_by_axis(rep: Report) -> None:

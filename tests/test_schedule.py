@@ -176,7 +176,7 @@ def test_unknown_anchor_names_sheet_cell_and_task() -> None:
     tasks = [Task("T1"), Task("T2", anchors=("T9",), source=_src(3))]
     with pytest.raises(PlanError) as err:
         schedule(tasks, J, WorkCalendar())
-    assert str(err.value) == "Planning!F3 (T2): dépendance inconnue 'T9' : aucune tâche n'a cet ID"
+    assert str(err.value) == "Planning!F3 (T2) : dépendance inconnue 'T9' : aucune tâche n'a cet ID"
     assert err.value.line("en") == "Planning!F3 (T2): unknown anchor 'T9': no task has that ID"
 
 
@@ -184,12 +184,12 @@ def test_duplicate_id() -> None:
     tasks = [Task("T1", source=_src(2)), Task("T1", source=_src(5))]
     with pytest.raises(PlanError) as err:
         schedule(tasks, J, WorkCalendar())
-    assert str(err.value) == "Planning!A5 (T1): ID 'T1' en double (aussi ligne 2)"
+    assert str(err.value) == "Planning!A5 (T1) : ID 'T1' en double (aussi ligne 2)"
     assert err.value.line("en") == "Planning!A5 (T1): duplicate ID 'T1' (also row 2)"
 
 
 def test_duration_below_one() -> None:
-    with pytest.raises(PlanError, match=r"Planning!I2 \(T1\): la durée 0 est inférieure à 1"):
+    with pytest.raises(PlanError, match=r"Planning!I2 \(T1\) : la durée 0 est inférieure à 1"):
         schedule([Task("T1", duration=0, source=_src(2))], J, WorkCalendar())
 
 

@@ -623,7 +623,7 @@ def test_engine_names_sheet_cell_and_task_for_a_cycle() -> None:
         schedule(tasks, J, france())
     message = str(exc.value)
     assert _is_rotation(_cycle_in(message), ["A", "B"]), message
-    assert re.match(r"Planning!F[56] \((A|B)\): ", message), message
+    assert re.match(r"Planning!F[56] \((A|B)\) : ", message), message
 
 
 def test_tj3_rejects_the_same_cycle(tj3: str, tmp_path: Path) -> None:
@@ -650,7 +650,7 @@ def test_engine_rejects_an_unknown_anchor() -> None:
     assert "T999" in message and "dépendance inconnue" in message
     assert "unknown anchor" in exc.value.line("en")
     assert exc.value.task == "T020"
-    assert message.startswith("Planning!F3 (T020): ")
+    assert message.startswith("Planning!F3 (T020) : ")
 
 
 def test_tj3_rejects_the_same_unknown_anchor(tj3: str, tmp_path: Path) -> None:

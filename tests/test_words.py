@@ -110,12 +110,36 @@ def test_a_percentage_is_rounded_as_the_dashboard_rounds_it(ratio: float, want: 
 
 def test_errors_are_put_into_words_in_the_language_they_are_shown_in() -> None:
     one = PlanError(msg("err.more", n=2), task="T010")
-    assert one.line("fr") == "tâche T010: +2 autres problèmes"
+    assert one.line("fr") == "tâche T010 : +2 autres problèmes"
     assert one.line("en") == "task T010: +2 more problems"
     many = PlanErrors([PlanError(msg("err.more", n=1), sheet="S", cell=f"A{i}")
                        for i in range(PlanErrors.SHOWN + 2)], "en")
     assert many.line().splitlines()[-1] == "+2 more problems"
     assert many.line("fr").splitlines()[-1] == "+2 autres problèmes"
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_an_error_line_and_a_finding_line_set_the_colon_alike(lang: str) -> None:
+    """French writes `Planning!L3 (T020) : …` (a space before the colon, as the findings
+    already did); English `Planning!L3 (T020): …`."""
+    from retrosheet.checker import Finding
+    from retrosheet.rules import Severity
+
+    err = PlanError(msg("err.more", n=2), sheet="Planning", cell="L3", task="T020")
+    finding = Finding(Severity.ERROR, "x", "m", task="T020", sheet="Planning", cell="L3",
+                      lang=lang)
+    colon = " :" if lang == "fr" else ":"
+    assert err.line(lang) == f"Planning!L3 (T020){colon} {t('err.more', lang, n=2)}"
+    assert str(finding) == f"Planning!L3 (T020) {Severity.ERROR.label(lang)}{colon} m"
+    assert PlanError(msg("err.more", n=2), sheet="Planning").line(lang).startswith(
+        f"Planning{colon} ")
+
+
+def test_french_texts_set_a_space_before_colons_semicolons_and_marks() -> None:
+    tight = re.compile(r"[^\s\u00a0\u202f][:;?!](?=\s|$)")
+    wrong = {k: v for k, v in catalogue("fr").items()
+             if tight.search(re.sub(r"https?://\S+", "", re.sub(r"\{[^}]*\}", "x", v)))}
+    assert wrong == {}
 
 
 # -- every id a module names is in the catalogue; no module keeps words of its own ----------

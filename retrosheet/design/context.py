@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import Final, Literal
 
 from .. import layout as L
-from ..labels import Status, sheet_name
+from ..labels import Labeled, Status, sheet_name
 from ..model import Plan, Scheduled, Task
 from ..words import langs
 from .model import paper_for
@@ -18,7 +18,7 @@ DONE_OR_CANCELLED: Final = (Status.DONE, Status.CANCELLED)
 PLANNING_SCALE: Final = 80
 
 
-def or_equals(cell: str, statuses: tuple[Status, ...]) -> str:
+def or_equals(cell: str, statuses: tuple[Labeled, ...]) -> str:
     labels = [x for lang in langs() for s in statuses for x in dict.fromkeys([s.label(lang)])]
     return "OR(" + ",".join(f'{cell}="{x}"' for x in labels) + ")"
 

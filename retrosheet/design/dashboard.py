@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from .. import layout as L
 from ..effective import EffectivePlan
-from ..labels import HISTORY_COLUMNS, Status, axis_label, header, sheet_name, word
+from ..labels import HISTORY_COLUMNS, Status, TaskType, axis_label, header, sheet_name, word
 from ..report import Report, Result, build_report
 from ..results import by_indicator, counted, is_cumulative
 from ..schedule import calendar_for
@@ -20,10 +20,16 @@ from ..values import column_letter, to_serial
 from ..words import t
 from .context import DONE_OR_CANCELLED, VALIDATION_EXTRA_ROWS, Context
 from .model import Chart, Page, Rule, Series, SheetDesign
-from .planning import LINE_POINTS
+from .planning import LINE_POINTS, text_lines
 from .sheets import GRID_COLS, GRID_ROWS
 
 DUE_ROWS = 12  # tasks listed under "due this week"; more are counted below the list
+LABEL_WIDTH = 20  # column A: the tables' labels
+NAME_WIDTH = 19  # column B: an indicator's name on one line (« auditeurs mensuels »)
+ACTION_WIDTH = LABEL_WIDTH + NAME_WIDTH  # A and B, joined in the due list
+FIGURE_WIDTH = 10  # C to G: figures
+OWNER_WIDTH = 2 * FIGURE_WIDTH  # D and E, joined in the due list
+DUE_LINES = 2
 CHART_COL = 9  # charts sit right of the tables, on their own printed page
 WEEK_END = "(TODAY()-WEEKDAY(TODAY(),3)+6)"
 
@@ -37,6 +43,32 @@ def _words(lang: str) -> dict[str, str]:
 def _not(st: str, statuses: tuple[Status, ...]) -> str:
     """COUNTIFS criteria: `st` is none of `statuses`, in any language's label."""
     return ",".join(f'{st},"<>{x}"' for s in statuses for x in s.every())
+
+
+def _unsent_row(col: dict[str, str]) -> str:
+    """Per Planning row (an array), 1 for a follow-up whose send is not done
+    (followups.waits_for_send): a follow-up whose Dépend de is an ID no done row has."""
+    st, ids, anchor = col["status"], col["id"], col["anchor"]
+    followup = "+".join(f'({col["type"]}="{x}")' for x in TaskType.FOLLOWUP.every())
+    done = "+".join(f'COUNTIFS({ids},{anchor},{st},"{x}")' for x in Status.DONE.every())
+    return f"(({followup})>0)*(COUNTIFS({ids},{anchor})>0)*(({done})=0)"
+
+
+def _unsent(col: dict[str, str], rows: str) -> str:
+    """How many open rows that `rows` (an array condition) keeps wait for their send: the
+    report lists them neither late nor due, so the counts take them off."""
+    st = col["status"]
+    still_open = "*".join(f'({st}<>"{x}")' for s in DONE_OR_CANCELLED for x in s.every())
+    return f"SUMPRODUCT({rows}*{still_open}*{_unsent_row(col)})"
+
+
+def _late(k: str) -> str:
+    """Per row: a deadline before today (COUNTIFS' `"<"&TODAY()`, blanks and text left)."""
+    return f"ISNUMBER({k})*({k}<TODAY())"
+
+
+def _this_week(k: str) -> str:
+    return f"ISNUMBER({k})*({k}>=TODAY())*({k}<={WEEK_END})"
 
 
 def dashboard(cx: Context) -> SheetDesign:
@@ -58,15 +90,19 @@ def dashboard(cx: Context) -> SheetDesign:
     due_count = sum(len(xs) for xs in rep.due_this_week.values())
     for r, label, formula, cached in (
         (2, word("days_to_release", lang), f"={cx.refs.release}-TODAY()", rep.days_to_release),
-        (3, word("late", lang), f'=COUNTIFS({k},"<"&TODAY(),{open_})', len(rep.late)),
-        (4, ws["due_week"], f'=COUNTIFS({k},">="&TODAY(),{k},"<="&{WEEK_END},{open_})',
-         due_count),
+        (3, word("late", lang), f'=COUNTIFS({k},"<"&TODAY(),{open_})'
+         f"-{_unsent(col, _late(k))}", len(rep.late)),
+        (4, ws["due_week"], f'=COUNTIFS({k},">="&TODAY(),{k},"<="&{WEEK_END},{open_})'
+         f"-{_unsent(col, _this_week(k))}", due_count),
     ):
         sh.put(r, 0, label, "bold")
         sh.put(r, 1, None, "int", formula=formula, cached=cached)
 
+    # What is due this week, under the counts: what a manager reads first (and, printed,
+    # the tables after it go on to the next page rather than its empty rows)
+    top = _due_list(cx, sh, 6, col, k, ws, rep)
+
     # Tasks by status
-    top = 6
     sh.put(top, 0, word("status", lang), "header")
     sh.put(top, 1, word("count", lang), "header")
     for i, s in enumerate(Status):
@@ -97,8 +133,9 @@ def dashboard(cx: Context) -> SheetDesign:
         done = "=" + "+".join(f'COUNTIFS({ax},{st},"{lab}")'
                               for lab in Status.DONE.every())
         sh.put(r, 2, None, "int", formula=done, cached=pr.done)
-        sh.put(r, 3, None, "int", formula=f'=COUNTIFS({ax},{k},"<"&TODAY(),{open_})',
-               cached=pr.late)
+        on_axis = f"({col['axis']}=$A{r + 1})*{_late(k)}"
+        sh.put(r, 3, None, "int", formula=f'=COUNTIFS({ax},{k},"<"&TODAY(),{open_})'
+               f"-{_unsent(col, on_axis)}", cached=pr.late)
         budget = (mr.budget if mr else None) or 0
         spent = (mr.spent if mr else None) or 0
         sh.put(r, 4, None, "money", formula=f'=SUMIFS({col["budget"]},{ax},{live})',
@@ -138,19 +175,16 @@ def dashboard(cx: Context) -> SheetDesign:
                              f'=AND(ISNUMBER($E{first_ind + 1}),$E{first_ind + 1}>=1)',
                              "worked"))
 
-    # What is due this week
-    top4 = max(ind_last, first_ind) + 2
-    _due_list(cx, sh, top4, col, k, ws, rep)
-
-    sh.width(0, 0, 20, "wrap")
-    sh.width(1, 1, 19, "wrap")  # an indicator's name on one line (« auditeurs mensuels »)
-    sh.width(2, 6, 10)
+    sh.width(0, 0, LABEL_WIDTH, "wrap")
+    sh.width(1, 1, NAME_WIDTH, "wrap")
+    sh.width(2, 6, FIGURE_WIDTH)
     sh.width(7, 7, 0)  # the due list's row numbers (a helper)
     sh.width(8, 8, 2)
     _charts(cx, sh, top, status_last, top2 + 1, axis_last, top3 + 1, ind_last)
-    # Printed portrait: the tables on the first page, the charts whole on the next.
+    # Printed portrait: the tables first (the longest go on to a second page), the charts
+    # whole on a page of their own.
     sh.page = Page(cx.paper, fit_width=0, scale=80, col_breaks=(CHART_COL - 1,),
-                   area=(0, 0, max(top4 + DUE_ROWS + 3, 48), CHART_COL + 7),
+                   area=(0, 0, max(ind_last + 1, first_ind, 48), CHART_COL + 7),
                    margins=(0.4, 0.4, 0.5, 0.5))
     return sh
 
@@ -225,19 +259,31 @@ def _week_change(sh: SheetDesign, r: int, lang: str, res: Result | None) -> None
            cached="" if change is None else change, array=True)
 
 
+# The due list: Action over columns A and B joined (wrapped, about 75 characters on two
+# lines), deadline, owner over D and E joined, status, ID: (first column, last, key, look).
+DUE_COLUMNS = ((0, 1, "action", "slot_wrap"), (2, 2, "deadline", "slot_date"),
+               (3, 4, "owner", "slot_wrap"), (5, 5, "status", "slot"), (6, 6, "id", "slot"))
+
+
 def _due_list(cx: Context, sh: SheetDesign, top: int, col: dict[str, str], k: str,
-              ws: dict[str, str], rep: Report) -> None:
+              ws: dict[str, str], rep: Report) -> int:
+    """The list from row `top`; the row where the next table starts."""
     lang = cx.lang
     sh.put(top, 0, ws["due_week"], "section")
-    for c, key in enumerate(("action", "owner", "deadline", "status", "id")):
+    for c, last, key, _ in DUE_COLUMNS:
         sh.put(top + 1, c, header(key, lang), "header")
+        for joined in range(c + 1, last + 1):
+            sh.put(top + 1, joined, None, "header")
+        if last > c:
+            sh.merges.append((top + 1, c, top + 1, last))
     rows = {t.id: i for i, t in enumerate(cx.rows, start=2)}
     due = sorted((x for xs in rep.due_this_week.values() for x in xs),
                  key=lambda x: (x.deadline, rows[x.id]))
     st, rng = col["status"], k
     p = k.split("!", 1)[0]
     keep = "*".join([f"({rng}>=TODAY())", f"({rng}<={WEEK_END})"] + [
-        f'({st}<>"{x}")' for s in DONE_OR_CANCELLED for x in s.every()])
+        f'({st}<>"{x}")' for s in DONE_OR_CANCELLED for x in s.every()]
+        + [f"(1-{_unsent_row(col)})"])
     # Ordered by deadline, then row: deadline × 10^5 + row, the row read back with MOD.
     order = f"{rng}*100000+ROW({rng})"
     for i in range(DUE_ROWS):
@@ -246,21 +292,30 @@ def _due_list(cx: Context, sh: SheetDesign, top: int, col: dict[str, str], k: st
         sh.put(r, 7, None, formula=f'=IFERROR(MOD(SMALL(IF({keep},{order}),{i + 1}),100000),"")',
                cached=rows[x.id] if x else "", array=True)
         h = f"$H{r + 1}"
-        for c, key, look in ((0, "action", "text"), (1, "owner", None),
-                             (2, "deadline", "date"), (3, "status", None), (4, "id", None)):
+        values: dict[str, str | float] = {} if x is None else {
+            "action": x.action, "owner": x.owner, "deadline": to_serial(x.deadline),
+            "status": x.status.label(lang), "id": x.id}
+        for c, last, key, look in DUE_COLUMNS:
             letter = L.LETTER[key]
-            values: dict[str, str | float] = {} if x is None else {
-                "action": x.action, "owner": x.owner, "deadline": to_serial(x.deadline),
-                "status": x.status.label(lang), "id": x.id}
-            value = values.get(key, "")
             sh.put(r, c, None, look, formula=f'=IF({h}="","",INDEX({p}!${letter}:${letter},{h}))',
-                   cached=value)
+                   cached=values.get(key, ""))
+            for joined in range(c + 1, last + 1):
+                sh.put(r, joined, None, look)  # its borders, wherever the merge draws them
+            if last > c:
+                sh.merges.append((r, c, r, last))
+        # Rows do not grow to a formula's wrapped text: two lines, more for a longer text
+        # listed when the workbook is written.
+        lines = max(text_lines(str(values.get("action", "")), ACTION_WIDTH),
+                    text_lines(str(values.get("owner", "")), OWNER_WIDTH))
+        sh.heights[r] = LINE_POINTS * min(max(DUE_LINES, lines), 5)
     more = top + 2 + DUE_ROWS
-    total = f'COUNTIFS({k},">="&TODAY(),{k},"<="&{WEEK_END},{_not(st, DONE_OR_CANCELLED)})'
+    total = (f'(COUNTIFS({k},">="&TODAY(),{k},"<="&{WEEK_END},{_not(st, DONE_OR_CANCELLED)})'
+             f"-{_unsent(col, _this_week(k))})")
     extra = max(0, len(due) - DUE_ROWS)
     sh.put(more, 0, None, "note", formula=f'=IF({total}>{DUE_ROWS},"+"&({total}-{DUE_ROWS})&" '
                                           f'{ws["more"]}","")',
            cached=f"+{extra} {ws['more']}" if extra else "")
+    return more + 2
 
 
 def _charts(cx: Context, sh: SheetDesign, top: int, status_last: int, axis_head: int,

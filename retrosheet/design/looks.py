@@ -56,6 +56,11 @@ def looks(lang: str) -> dict[str, Look]:
         "money": Look(top=True, number_format=sheet_money_format(lang),
                       number_kind="CURRENCY"),
         "pct": Look(top=True, number_format="0%", number_kind="PERCENT"),
+        # the Dashboard's due list: boxed, so its rows empty today read as free slots
+        "slot": Look(top=True, border=True),
+        "slot_wrap": Look(wrap=True, top=True, border=True),
+        "slot_date": Look(align="center", top=True, border=True, number_format=dfmt,
+                          number_kind="DATE"),
         "input": Look(fill=INPUT_FILL, border=True),
         "input_date": Look(bold=True, fill=INPUT_FILL, border=True, align="center",
                            number_format=dfmt, number_kind="DATE"),

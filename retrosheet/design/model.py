@@ -138,6 +138,9 @@ class SheetDesign:
     page: Page = field(default_factory=Page)
     table: tuple[str, int, int] | None = None  # name, last row, last col: an Excel table
     filter: tuple[int, int] | None = None  # last row, last col: a filter on row 0
+    # Cells joined into one (first row, first col, last row, last col): the first holds
+    # the value, the others stay empty.
+    merges: list[tuple[int, int, int, int]] = field(default_factory=list)
 
     def put(self, r: int, c: int, value: str | float | None = None, look: str | None = None,
             *, formula: str | None = None, cached: str | float | None = None,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from .. import layout as L
-from ..labels import PLANNING_KEYS, Status, axis_label, header, sheet_name
+from ..labels import PLANNING_KEYS, Status, TaskType, axis_label, header, sheet_name
 from ..model import Task
 from ..values import column_letter, to_serial
 from ..words import t
@@ -138,11 +138,18 @@ def _rules(sh: SheetDesign, n: int) -> None:
     week_start = "TODAY()-WEEKDAY(TODAY(),3)"
     rows = max(n, 1)
     f, g = L.LETTER["anchor"], L.COL["offset"]
+    # A follow-up whose send is not done is neither late nor due (followups.waits_for_send).
+    last = n + 1 + VALIDATION_EXTRA_ROWS
+    ids, sts = (f"${L.LETTER[c]}$2:${L.LETTER[c]}${last}" for c in ("id", "status"))
+    done = "+".join(f'COUNTIFS({ids},${f}2,{sts},"{x}")' for x in Status.DONE.every())
+    followup = or_equals(f"${L.LETTER['type']}2", (TaskType.FOLLOWUP,))
+    unsent = f"AND({followup},COUNTIFS({ids},${f}2)>0,{done}=0)"
+    waits = f"OR({finished},{unsent})"
     sh.rules += [
         Rule(1, rows, 0, last_col, f"={finished}", "done", True),
-        Rule(1, rows, 0, last_col, f"=AND(NOT({finished}),{k}<TODAY())", "late", True),
+        Rule(1, rows, 0, last_col, f"=AND(NOT({waits}),{k}<TODAY())", "late", True),
         Rule(1, rows, 0, last_col,
-             f"=AND(NOT({finished}),{k}>=TODAY(),{k}<={week_start}+6)", "due", True),
+             f"=AND(NOT({waits}),{k}>=TODAY(),{k}<={week_start}+6)", "due", True),
         # A number format: Sheets' conditional formats cannot change one, so it skips this.
         Rule(1, rows, g, g, f'=AND(${f}2<>"J",${f}2<>"")', "task_offset", True),
     ]

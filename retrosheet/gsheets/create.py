@@ -176,6 +176,9 @@ class _Builder:
                     {"userEnteredValue": localize(formula, self.locale)}]},
                     "strict": True, "inputMessage": v.message}
             self.out.append({"setDataValidation": {"range": rng, "rule": check}})
+        for r0, c0, r1, c1 in sh.merges:
+            self.out.append({"mergeCells": {"range": grid_range(sid, r0, r1 + 1, c0, c1 + 1),
+                                            "mergeType": "MERGE_ALL"}})
         if sh.table or sh.filter:
             last_col = sh.table[2] if sh.table else (sh.filter or (0, 0))[1]
             self.out.append({"setBasicFilter": {"filter": {

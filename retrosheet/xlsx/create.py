@@ -100,6 +100,10 @@ class _Renderer:
                 "columns": [{"header": str(sh.cells[(0, c)].value),
                              "header_format": self.fmt(sh.cells[(0, c)].look)}
                             for c in range(last_col + 1)]})
+        for r0, c0, r1, c1 in sh.merges:
+            # Merged blank first: the first cell's own value or formula is written below.
+            first = sh.cells.get((r0, c0))
+            ws.merge_range(r0, c0, r1, c1, "", self.fmt(first.look if first else None))
         for (r, c), cell in sh.cells.items():
             if r == table_header and sh.table and c <= sh.table[2]:
                 continue  # written by add_table

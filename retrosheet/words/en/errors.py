@@ -59,7 +59,7 @@ WORDS: dict[str, str] = {
     "template.album": "Album, two singles, vinyl and CD: J-182 to J+28",
     "template.clip": "Music video: J-84 to J+21",
     "template.concert": "Concert date: J-150 to J+14",
-    "err.read.template_unknown": "template {spec} is neither a built-in ({names}) nor a file",
+    "err.read.template_unknown": "template {spec} is neither a built-in ({names}) nor a file{hint}",
     "err.read.template_folder": "template {spec} is a folder: give a built-in name or a .csv, .xlsx or .xlsm file",
     "err.read.template_kind": "template {spec}: expected a built-in name, a .csv, .xlsx or .xlsm file",
     "err.read.template_empty": "template {spec} has no task rows",

@@ -68,6 +68,7 @@ WORDS: dict[str, str] = {
     "report.sheet.report_date": "Report date",
     "report.sheet.release": "Release (J)",
     "report.sheet.days_late": "Days late",
+    "report.no_owner": "No owner",
     "report.sheet.where": "Cell",
     "report.sheet.waiting": "Without reply",
     "report.sheet.to_chase": "Contacts to chase",

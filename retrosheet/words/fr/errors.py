@@ -59,7 +59,7 @@ WORDS: dict[str, str] = {
     "template.album": "Album, deux extraits, vinyle et CD : de J-182 à J+28",
     "template.clip": "Clip vidéo : de J-84 à J+21",
     "template.concert": "Concert : de J-150 à J+14",
-    "err.read.template_unknown": "le modèle {spec} n'est ni un modèle intégré ({names}) ni un fichier",
+    "err.read.template_unknown": "le modèle {spec} n'est ni un modèle intégré ({names}) ni un fichier{hint}",
     "err.read.template_folder": "le modèle {spec} est un dossier : donnez le nom d'un modèle intégré ou un fichier .csv, .xlsx ou .xlsm",
     "err.read.template_kind": "modèle {spec} : il faut le nom d'un modèle intégré ou un fichier .csv, .xlsx ou .xlsm",
     "err.read.template_empty": "le modèle {spec} n'a aucune ligne de tâche",

@@ -68,6 +68,7 @@ WORDS: dict[str, str] = {
     "report.sheet.report_date": "Date du rapport",
     "report.sheet.release": "Sortie (J)",
     "report.sheet.days_late": "Jours de retard",
+    "report.no_owner": "Sans responsable",
     "report.sheet.where": "Cellule",
     "report.sheet.waiting": "Sans réponse",
     "report.sheet.to_chase": "Contacts à relancer",
