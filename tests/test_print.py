@@ -154,19 +154,20 @@ def test_the_dashboards_due_list_prints_each_action_whole(tmp_path: Path, lang: 
     from retrosheet.report import build_report
 
     soffice()
-    today = dt.date.today()
-    for ahead in range(14, 120):  # the release that puts the longest action in this week
-        m = new_plan("single", today + dt.timedelta(days=ahead), lang=lang)
-        due = [x for xs in build_report(m.plan, today).due_this_week.values() for x in xs]
-        if any(len(x.action) > 120 for x in due) and len(due) <= 12:
+    for n in range(2):  # once more if midnight passed while LibreOffice printed
+        today = dt.date.today()
+        for ahead in range(14, 120):  # the release that puts the longest action in this week
+            m = new_plan("single", today + dt.timedelta(days=ahead), lang=lang)
+            due = [x for xs in build_report(m.plan, today).due_this_week.values() for x in xs]
+            if any(len(x.action) > 120 for x in due) and len(due) <= 12:
+                break
+        else:
+            pytest.fail("no release date puts a long action in this week")
+        path = tmp_path / "plan.xlsx"
+        write_new(m.plan, m.dates, path, today)
+        got = pages(to_pdf(path, tmp_path / f"pdf{n}"))
+        if dt.date.today() == today:
             break
-    else:
-        pytest.fail("no release date puts a long action in this week")
-    path = tmp_path / "plan.xlsx"
-    write_new(m.plan, m.dates, path, today)
-    got = pages(to_pdf(path, tmp_path / "pdf"))
-    if dt.date.today() != today:
-        pytest.skip("the day changed while LibreOffice printed")
     dash = [p for p in got if p.sheet == sheet_name("dashboard", lang)]
     # The tables (the due list may go on past the first page), then the charts.
     assert word("tasks_by_status", lang) in " ".join(dash[-1].body)
